@@ -1,0 +1,16 @@
+package io.leakwatch.agent;
+
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+/** One instrumented library: its name for {@code kinds=}, and the transformations it adds. */
+public interface Family {
+    String name();
+
+    AgentBuilder extend(AgentBuilder builder);
+
+    /** Prefixes of JDK classes (bootstrap or platform loader) it instruments; all other JDK classes are skipped. */
+    default List<String> jdkClassPrefixes() {
+        return List.of();
+    }
+}

@@ -1,0 +1,151 @@
+package io.leakwatch.agent;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+
+/**
+ * One acquired resource. It refers to the resource weakly and doubles as its own key in the registry's map
+ * (equal to any key for the same resource, by identity), so tracking costs one object.
+ */
+public final class Handle extends WeakReference<Object> {
+    static final int OPEN = 0;
+    /** Open, and already reported as held past the threshold. */
+    static final int FLAGGED = 1;
+    static final int RELEASED = 2;
+    static final int COLLECTED = 3;
+    /** Found to be a pool's own physical resource: forgotten without a word. */
+    static final int IGNORED = 4;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Handle.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    public final Kind kind;
+    final int hash;
+    public final long acquiredNanos;
+    public final String thread;
+    public final String target;
+    final Handle parent;
+    /** A raw {@link Throwable} until the stack is interned, then its {@link Stack}; null when not captured. */
+    private volatile Object stack;
+    private volatile int state;
+    private Handle[] children;
+    private int childCount;
+
+    Handle(Object resource, ReferenceQueue<Object> queue, Kind kind, String target, Handle parent, Throwable stack) {
+        super(resource, queue);
+        this.kind = kind;
+        this.hash = System.identityHashCode(resource);
+        this.acquiredNanos = System.nanoTime();
+        this.thread = Thread.currentThread().getName();
+        this.target = target;
+        this.parent = parent;
+        this.stack = stack;
+    }
+
+    boolean transition(int from, int to) {
+        return STATE.compareAndSet(this, from, to);
+    }
+
+    int state() {
+        return state;
+    }
+
+    boolean isOpen() {
+        int s = state;
+        return s == OPEN || s == FLAGGED;
+    }
+
+    /** The interned stack, or null when none was captured. */
+    public Stack stack() {
+        Object s = stack;
+        if (s instanceof Throwable) {
+            Stack interned = Stack.intern((Throwable) s);
+            stack = interned;
+            return interned;
+        }
+        return (Stack) s;
+    }
+
+    public long ageMillis(long nowNanos) {
+        return (nowNanos - acquiredNanos) / 1_000_000;
+    }
+
+    synchronized void addChild(Handle child) {
+        if (children == null) {
+            children = new Handle[4];
+        } else if (childCount == children.length) {
+            // Children closed on their own are dropped here, so a long-lived connection's list stays short.
+            int live = 0;
+            for (int i = 0; i < childCount; i++) {
+                if (children[i].isOpen()) {
+                    children[live++] = children[i];
+                }
+            }
+            for (int i = live; i < childCount; i++) {
+                children[i] = null;
+            }
+            childCount = live;
+            if (live * 2 > children.length) {
+                children = java.util.Arrays.copyOf(children, children.length * 2);
+            }
+        }
+        children[childCount++] = child;
+    }
+
+    synchronized Handle[] takeChildren() {
+        if (childCount == 0) {
+            return null;
+        }
+        Handle[] taken = java.util.Arrays.copyOf(children, childCount);
+        children = null;
+        childCount = 0;
+        return taken;
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (other instanceof Handle) {
+            Object mine = get();
+            return mine != null && mine == ((Handle) other).get();
+        }
+        return false;
+    }
+
+    /** A throw-away key to find the handle of a resource. */
+    static final class Key {
+        private final Object resource;
+        private final int hash;
+
+        Key(Object resource) {
+            this.resource = resource;
+            this.hash = System.identityHashCode(resource);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Handle && ((Handle) other).get() == resource;
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.leakwatch.agent;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import io.leakwatch.agent.jdbc.JdbcInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.utility.JavaModule;
+
+/** The running agent: options, registry, sweeper, instrumentation and the exit report. Loaded from the bootstrap path. */
+public final class LeakWatch {
+    private static volatile LeakWatch instance;
+    private static String version;
+
+    public final Options options;
+    public final Registry registry;
+    public final boolean attached;
+    public final File jar;
+    final Sweeper sweeper;
+    private volatile boolean exited;
+
+    private LeakWatch(Options options, boolean attached, File jar) {
+        this.options = options;
+        this.registry = new Registry(options);
+        this.attached = attached;
+        this.jar = jar;
+        this.sweeper = new Sweeper(registry);
+    }
+
+    /** Where Byte Buddy reads the advice classes from: the agent jar, since the bootstrap loader does not say. */
+    public static ClassFileLocator classFiles() {
+        LeakWatch agent = instance;
+        if (agent != null && agent.jar != null && agent.jar.isFile()) {
+            try {
+                return ClassFileLocator.ForJarFile.of(agent.jar);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + agent.jar, e);
+            }
+        }
+        return ClassFileLocator.ForClassLoader.of(LeakWatch.class.getClassLoader() == null
+                ? ClassLoader.getSystemClassLoader() : LeakWatch.class.getClassLoader());
+    }
+
+    public static LeakWatch instance() {
+        return instance;
+    }
+
+    /** Called by {@link AgentLauncher} for {@code -javaagent} (attached = false) and for a runtime attach. */
+    public static synchronized void start(String args, Instrumentation inst, boolean attached, File jar) {
+        if (instance != null) {
+            String message = "leakwatch: already running in this JVM (" + instance.options + "); the new options '"
+                    + args + "' were not applied";
+            System.err.println(message);
+            throw new IllegalStateException(message);
+        }
+        Options options;
+        try {
+            options = Options.parse(args, System.getProperties());
+        } catch (Options.OptionException e) {
+            System.err.println(e.getMessage());
+            System.err.flush();
+            if (!attached) {
+                Runtime.getRuntime().halt(1);
+            }
+            throw e;
+        }
+        LeakWatch agent = new LeakWatch(options, attached, jar);
+        Registry.install(agent.registry);
+        instance = agent;
+        List<String> installed;
+        try {
+            agent.sweeper.start();
+            agent.registerExitHook(inst);
+            installed = agent.instrument(inst);
+        } catch (Throwable t) {
+            Registry.install(null);
+            agent.sweeper.stop();
+            Log.warn("leakwatch could not start and is off; the application runs unaffected: " + t, t);
+            return;
+        }
+        Log.info("leakwatch " + version() + " watching " + String.join(",", installed) + ": " + options
+                + (attached ? " (attached to a running JVM: handles opened before now are unknown)" : ""));
+    }
+
+    private List<String> instrument(Instrumentation inst) {
+        List<Family> families = new ArrayList<>();
+        for (Family family : List.<Family>of(new JdbcInstrumentation())) {
+            if (options.enabled(family.name())) {
+                families.add(family);
+            }
+        }
+        List<String> jdkPrefixes = new ArrayList<>();
+        for (Family family : families) {
+            jdkPrefixes.addAll(family.jdkClassPrefixes());
+        }
+        AgentBuilder builder = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(attached || !jdkPrefixes.isEmpty() ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
+                        : AgentBuilder.RedefinitionStrategy.DISABLED)
+                .with(AgentBuilder.Listener.NoOp.INSTANCE)
+                .ignore(new Ignored(jdkPrefixes));
+        List<String> names = new ArrayList<>();
+        for (Family family : families) {
+            builder = family.extend(builder);
+            names.add(family.name());
+        }
+        builder.installOn(inst);
+        return names;
+    }
+
+    /**
+     * Runs the exit report after every application shutdown hook has finished (so connections those hooks use are
+     * seen), through the JDK's ordered system-hook slots; falls back to an ordinary shutdown hook.
+     */
+    private void registerExitHook(Instrumentation inst) {
+        Runnable hook = this::onExit;
+        try {
+            Module javaBase = Object.class.getModule();
+            inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.lang", Set.of(LeakWatch.class.getModule())),
+                    Set.of(), Map.of());
+            Method add = Class.forName("java.lang.Shutdown").getDeclaredMethod("add", int.class, boolean.class, Runnable.class);
+            add.setAccessible(true);
+            for (int slot = 9; slot >= 3; slot--) {
+                try {
+                    add.invoke(null, slot, true, hook);
+                    return;
+                } catch (java.lang.reflect.InvocationTargetException slotTaken) {
+                    // another system hook has that slot; try the one before
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // fall back below
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(hook, "leakwatch-exit"));
+    }
+
+    void onExit() {
+        if (exited) {
+            return;
+        }
+        exited = true;
+        sweeper.stop();
+        Report report;
+        try {
+            sweeper.sweep();
+            report = Report.of(registry);
+            for (Group g : report.leakGroups) {
+                if (!sweeper.wasLogged(g)) {
+                    Log.warn(Report.describe(g, g.reason.equals("open-at-exit") ? "LEAK (open at exit)" : "LEAK (" + g.reason + ")"));
+                }
+            }
+            if (report.leaks > 0) {
+                Log.warn(report.summaryLine());
+            } else {
+                Log.info(report.summaryLine());
+            }
+        } catch (Throwable t) {
+            System.err.println("leakwatch: could not build the exit report: " + t);
+            return;
+        }
+        if (options.report != null) {
+            try {
+                report.write(options.report);
+                Log.info("report written to " + options.report);
+            } catch (IOException | RuntimeException e) {
+                Log.warn("could not write the report to " + options.report + ": " + e);
+            }
+        }
+        if (options.failOnLeak && report.leaks > 0) {
+            System.err.println("leakwatch: failOnLeak=true and " + report.leaks + " leak" + (report.leaks == 1 ? "" : "s")
+                    + " found; exiting with status 3:");
+            for (String site : report.leakSites()) {
+                System.err.println("leakwatch:   " + site);
+            }
+            System.err.flush();
+            System.out.flush();
+            Runtime.getRuntime().halt(3);
+        }
+    }
+
+    public static synchronized String version() {
+        if (version == null) {
+            Properties p = new Properties();
+            try (InputStream in = ClassLoader.getSystemResourceAsStream("io/leakwatch/agent/version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException e) {
+                // unknown below
+            }
+            version = p.getProperty("version", "unknown");
+        }
+        return version;
+    }
+
+    /** Skips the agent itself, generated classes, and every JDK class but those a family asks for. */
+    private static final class Ignored implements AgentBuilder.RawMatcher {
+        private final String[] jdkPrefixes;
+        private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
+
+        Ignored(List<String> jdkPrefixes) {
+            this.jdkPrefixes = jdkPrefixes.toArray(new String[0]);
+        }
+
+        @Override
+        public boolean matches(TypeDescription type, ClassLoader loader, JavaModule module, Class<?> beingRedefined,
+                ProtectionDomain domain) {
+            String name = type.getName();
+            if (name.startsWith("io.leakwatch.agent.") || name.startsWith("io.leakwatch.shaded.") || name.contains("$$Lambda")) {
+                return true;
+            }
+            if (loader == null || loader == platform) {
+                return !Stack.startsWithAny(name, jdkPrefixes);
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package io.leakwatch.agent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's settings, from {@code -javaagent:leakwatch-agent.jar=key=value,...} and {@code -Dleakwatch.key=value}
+ * (the agent argument wins). Every bad setting is rejected with an {@link OptionException} that names the option,
+ * the value and the accepted forms; nothing is ignored.
+ */
+public final class Options {
+    public static final String PROPERTY_PREFIX = "leakwatch.";
+    /** The instrumented families, in the order they are installed. */
+    public static final List<String> FAMILIES = List.of("jdbc", "urlconnection", "jdkhttp", "apache", "okhttp");
+    /** Keys whose value is a comma-separated list: a segment without '=' continues the previous list. */
+    private static final Set<String> LIST_KEYS = Set.of("kinds", "exclude");
+    private static final Map<String, String> KEYS = new LinkedHashMap<>();
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+    private static final Pattern SAMPLE = Pattern.compile("sample:(\\d{1,9})");
+
+    static {
+        KEYS.put("threshold", "a duration such as 500ms, 30s, 5m or 1h");
+        KEYS.put("report", "a file path (.json), or a directory ending in /");
+        KEYS.put("failOnLeak", "true or false");
+        KEYS.put("stacks", "all, off, or sample:N with N >= 1");
+        KEYS.put("kinds", "a comma-separated subset of " + String.join(",", FAMILIES));
+        KEYS.put("exclude", "comma-separated class or package name prefixes, such as com.acme.migrations");
+    }
+
+    public final long thresholdMillis;
+    public final Path report;
+    public final boolean failOnLeak;
+    /** 1 = every acquisition, N = one in N, 0 = none. */
+    public final int stackSampling;
+    public final Set<String> families;
+    public final List<String> exclude;
+    private final String text;
+
+    private Options(Map<String, String> values) {
+        thresholdMillis = parseDuration("threshold", values.getOrDefault("threshold", "30s"));
+        report = values.containsKey("report") ? parseReport(values.get("report")) : null;
+        failOnLeak = parseBoolean("failOnLeak", values.getOrDefault("failOnLeak", "false"));
+        stackSampling = parseStacks(values.getOrDefault("stacks", "all"));
+        families = values.containsKey("kinds") ? parseKinds(values.get("kinds")) : new LinkedHashSet<>(FAMILIES);
+        exclude = values.containsKey("exclude") ? parseList("exclude", values.get("exclude")) : List.of();
+        text = "threshold=" + formatDuration(thresholdMillis) + ", stacks=" + stacksText() + ", kinds="
+                + String.join(",", families) + (report == null ? "" : ", report=" + report)
+                + (failOnLeak ? ", failOnLeak=true" : "") + (exclude.isEmpty() ? "" : ", exclude=" + String.join(",", exclude));
+    }
+
+    public static Options defaults() {
+        return new Options(Map.of());
+    }
+
+    /** The agent argument merged over the {@code leakwatch.*} system properties. */
+    public static Options parse(String agentArgs, Properties systemProperties) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : systemProperties.stringPropertyNames()) {
+            if (name.startsWith(PROPERTY_PREFIX)) {
+                String key = name.substring(PROPERTY_PREFIX.length());
+                checkKey(key, "-D" + name);
+                values.put(key, systemProperties.getProperty(name).trim());
+            }
+        }
+        values.putAll(parseArgs(agentArgs));
+        return new Options(values);
+    }
+
+    public static Options parse(String agentArgs) {
+        return new Options(parseArgs(agentArgs));
+    }
+
+    static Map<String, String> parseArgs(String args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (args == null || args.isBlank()) {
+            return values;
+        }
+        String listKey = null;
+        for (String segment : args.split(",", -1)) {
+            String part = segment.trim();
+            int eq = part.indexOf('=');
+            if (eq < 0) {
+                if (listKey != null && !part.isEmpty()) {
+                    values.put(listKey, values.get(listKey) + "," + part);
+                    continue;
+                }
+                throw new OptionException("leakwatch: option '" + part + "' has no value: write key=value, with key one of "
+                        + String.join(", ", KEYS.keySet()));
+            }
+            String key = part.substring(0, eq).trim();
+            checkKey(key, key);
+            if (values.containsKey(key)) {
+                throw new OptionException("leakwatch: option " + key + " is given twice");
+            }
+            values.put(key, part.substring(eq + 1).trim());
+            listKey = LIST_KEYS.contains(key) ? key : null;
+        }
+        return values;
+    }
+
+    private static void checkKey(String key, String as) {
+        if (!KEYS.containsKey(key)) {
+            String suggestion = KEYS.keySet().stream().filter(k -> k.equalsIgnoreCase(key) || distance(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)) <= 2)
+                    .findFirst().map(k -> " (did you mean " + k + "?)").orElse("");
+            throw new OptionException("leakwatch: unknown option '" + as + "'" + suggestion + "; valid options are "
+                    + String.join(", ", KEYS.keySet()));
+        }
+    }
+
+    private static OptionException bad(String key, String value) {
+        return new OptionException("leakwatch: invalid value for option " + key + ": '" + value + "'; expected "
+                + KEYS.get(key));
+    }
+
+    public static long parseDuration(String key, String value) {
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw bad(key, value);
+        }
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "ms": return n;
+            case "s": return n * 1000;
+            case "m": return n * 60_000;
+            default: return n * 3_600_000;
+        }
+    }
+
+    public static String formatDuration(long millis) {
+        if (millis % 3_600_000 == 0 && millis > 0) return millis / 3_600_000 + "h";
+        if (millis % 60_000 == 0 && millis > 0) return millis / 60_000 + "m";
+        if (millis % 1000 == 0 && millis > 0) return millis / 1000 + "s";
+        return millis + "ms";
+    }
+
+    private static boolean parseBoolean(String key, String value) {
+        if (value.equals("true")) return true;
+        if (value.equals("false")) return false;
+        throw bad(key, value);
+    }
+
+    private static int parseStacks(String value) {
+        if (value.equals("all")) return 1;
+        if (value.equals("off")) return 0;
+        Matcher m = SAMPLE.matcher(value);
+        if (m.matches() && Integer.parseInt(m.group(1)) >= 1) {
+            return Integer.parseInt(m.group(1));
+        }
+        throw bad("stacks", value);
+    }
+
+    private static Set<String> parseKinds(String value) {
+        Set<String> kinds = new LinkedHashSet<>();
+        for (String kind : parseList("kinds", value)) {
+            if (!FAMILIES.contains(kind)) {
+                throw new OptionException("leakwatch: invalid value for option kinds: unknown family '" + kind
+                        + "'; expected " + KEYS.get("kinds"));
+            }
+            kinds.add(kind);
+        }
+        Set<String> ordered = new LinkedHashSet<>(FAMILIES);
+        ordered.retainAll(kinds);
+        return Collections.unmodifiableSet(ordered);
+    }
+
+    private static List<String> parseList(String key, String value) {
+        List<String> items = new ArrayList<>();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        if (items.isEmpty()) {
+            throw bad(key, value);
+        }
+        return List.copyOf(items);
+    }
+
+    private static Path parseReport(String value) {
+        if (value.isEmpty()) {
+            throw bad("report", value);
+        }
+        Path path;
+        try {
+            path = Paths.get(value).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw bad("report", value);
+        }
+        boolean directory = value.endsWith("/") || Files.isDirectory(path);
+        Path dir = directory ? path : path.getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | SecurityException e) {
+            throw new OptionException("leakwatch: invalid value for option report: '" + value + "': cannot create directory "
+                    + dir + " (" + e.getClass().getSimpleName() + "); give a path in a writable directory");
+        }
+        if (!Files.isWritable(dir) || (!directory && Files.exists(path) && !Files.isWritable(path))) {
+            throw new OptionException("leakwatch: invalid value for option report: '" + value + "': "
+                    + (Files.exists(path) && !directory ? path : dir) + " is not writable; give a path in a writable directory");
+        }
+        return directory ? path.resolve("") : path;
+    }
+
+    private String stacksText() {
+        return stackSampling == 1 ? "all" : stackSampling == 0 ? "off" : "sample:" + stackSampling;
+    }
+
+    public boolean enabled(String family) {
+        return families.contains(family);
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev; prev = cur; cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    /** A setting the agent refuses; its message is the one line the user sees. */
+    public static final class OptionException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public OptionException(String message) {
+            super(message);
+        }
+    }
+}

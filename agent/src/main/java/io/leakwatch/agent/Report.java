@@ -1,0 +1,199 @@
+package io.leakwatch.agent;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** What the agent found, at one moment: the summary, the leak groups and the late releases. */
+public final class Report {
+    public static final int SCHEMA = 1;
+    private static final int LOG_FRAMES = 25;
+
+    public final long thresholdMillis;
+    public final long acquired;
+    public final long released;
+    public final long open;
+    public final long leaks;
+    public final long lateReleaseCount;
+    public final long dropped;
+    public final long internalErrors;
+    public final List<Group> leakGroups;
+    public final List<Group> lateReleases;
+
+    private Report(Registry r, List<Group> leakGroups) {
+        Comparator<Group> byCount = Comparator.comparingLong(Group::count).reversed()
+                .thenComparing(Comparator.comparingLong(Group::oldestAgeMillis).reversed());
+        leakGroups.sort(byCount);
+        this.leakGroups = leakGroups;
+        this.lateReleases = Registry.copies(r.lateReleases.values());
+        this.lateReleases.sort(byCount);
+        this.thresholdMillis = r.thresholdMillis();
+        this.acquired = r.total(s -> s.acquired.sum());
+        this.released = r.total(s -> s.released.sum());
+        this.open = r.total(Registry.Stats::open);
+        this.dropped = r.total(s -> s.dropped.sum());
+        this.internalErrors = r.internalErrors.sum();
+        this.lateReleaseCount = r.total(s -> s.late.sum());
+        long sum = 0;
+        for (Group g : leakGroups) {
+            sum += g.count();
+        }
+        this.leaks = sum;
+    }
+
+    /** The leaks as of now: handles collected while open, and open handles older than the threshold. */
+    public static Report of(Registry r) {
+        r.drainCollected();
+        List<Group> groups = Registry.copies(r.collected.values());
+        groups.addAll(r.agedOpenGroups(System.nanoTime()));
+        return new Report(r, groups);
+    }
+
+    public String toJson() {
+        StringBuilder b = new StringBuilder(4096);
+        b.append("{\n  \"schema\": ").append(SCHEMA);
+        b.append(",\n  \"agentVersion\": ");
+        Json.string(b, LeakWatch.version());
+        b.append(",\n  \"jvm\": {\"pid\": ").append(ProcessHandle.current().pid());
+        b.append(", \"javaVersion\": ");
+        Json.string(b, System.getProperty("java.version"));
+        b.append(", \"vendor\": ");
+        Json.string(b, System.getProperty("java.vendor"));
+        b.append(", \"uptimeMillis\": ").append(uptime()).append('}');
+        b.append(",\n  \"thresholdMillis\": ").append(thresholdMillis);
+        b.append(",\n  \"summary\": {\"acquired\": ").append(acquired).append(", \"released\": ").append(released)
+                .append(", \"open\": ").append(open).append(", \"leaks\": ").append(leaks)
+                .append(", \"lateReleases\": ").append(lateReleaseCount).append(", \"dropped\": ").append(dropped)
+                .append(", \"internalErrors\": ").append(internalErrors).append('}');
+        b.append(",\n  \"leaks\": [");
+        groups(b, leakGroups, false);
+        b.append("],\n  \"lateReleases\": [");
+        groups(b, lateReleases, true);
+        b.append("]\n}\n");
+        return b.toString();
+    }
+
+    private static long uptime() {
+        try {
+            return ManagementFactory.getRuntimeMXBean().getUptime();
+        } catch (RuntimeException | LinkageError e) {
+            return -1;
+        }
+    }
+
+    private static void groups(StringBuilder b, List<Group> groups, boolean held) {
+        for (int i = 0; i < groups.size(); i++) {
+            Group g = groups.get(i);
+            b.append(i == 0 ? "\n    " : ",\n    ");
+            b.append("{\"kind\": ");
+            Json.string(b, g.kind.label);
+            b.append(", \"reason\": ");
+            Json.string(b, g.reason);
+            b.append(", \"count\": ").append(g.count()).append(", \"oldestAgeMillis\": ").append(g.oldestAgeMillis());
+            if (held) {
+                b.append(", \"heldMillis\": ").append(g.heldMillis());
+            }
+            b.append(", \"thread\": ");
+            Json.string(b, g.thread);
+            b.append(", \"target\": ");
+            Json.string(b, g.target);
+            b.append(", \"stackCaptured\": ").append(!g.stack.isEmpty());
+            b.append(", \"stack\": [");
+            String[] lines = g.stack.lines();
+            for (int j = 0; j < lines.length; j++) {
+                if (j > 0) {
+                    b.append(", ");
+                }
+                Json.string(b, lines[j]);
+            }
+            b.append("]}");
+        }
+        if (!groups.isEmpty()) {
+            b.append("\n  ");
+        }
+    }
+
+    /** Writes the report where {@code report=} says; the file appears whole or not at all. */
+    public void write(Path path) throws IOException {
+        Path file = Files.isDirectory(path) ? path.resolve("leakwatch-report.json") : path;
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, toJson().getBytes(StandardCharsets.UTF_8));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The log text of one group: a headline and its allocation stack. */
+    static String describe(Group g, String headline) {
+        StringBuilder b = new StringBuilder(256);
+        b.append(headline).append(' ').append(g.kind.label).append(" x").append(g.count());
+        b.append(" target=").append(g.target == null ? "unknown" : g.target);
+        b.append(" thread=").append(g.thread);
+        b.append(" age=").append(seconds(g.oldestAgeMillis()));
+        String[] lines = g.stack.lines();
+        if (lines.length == 0) {
+            b.append("\n\t(allocation stack not captured: stacks=off or not sampled)");
+        }
+        for (int i = 0; i < Math.min(lines.length, LOG_FRAMES); i++) {
+            b.append("\n\tat ").append(lines[i]);
+        }
+        if (lines.length > LOG_FRAMES) {
+            b.append("\n\t... ").append(lines.length - LOG_FRAMES).append(" more");
+        }
+        return b.toString();
+    }
+
+    static String seconds(long millis) {
+        return millis < 1000 ? millis + "ms" : String.format("%.1fs", millis / 1000.0);
+    }
+
+    public String summaryLine() {
+        return "leakwatch: " + leaks + " leak" + (leaks == 1 ? "" : "s") + " in " + leakGroups.size() + " group"
+                + (leakGroups.size() == 1 ? "" : "s") + " (acquired " + acquired + ", released " + released + ", open " + open
+                + ", late releases " + lateReleaseCount + ", dropped " + dropped + ")";
+    }
+
+    List<String> leakSites() {
+        List<String> sites = new ArrayList<>();
+        for (Group g : leakGroups) {
+            sites.add(g.kind.label + " x" + g.count() + " (" + g.reason + ") at " + g.stack.top());
+        }
+        return sites;
+    }
+
+    /** Minimal JSON text escaping; the agent carries no JSON library. */
+    static final class Json {
+        private Json() {
+        }
+
+        static void string(StringBuilder b, String s) {
+            if (s == null) {
+                b.append("null");
+                return;
+            }
+            b.append('"');
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '"': b.append("\\\""); break;
+                    case '\\': b.append("\\\\"); break;
+                    case '\n': b.append("\\n"); break;
+                    case '\r': b.append("\\r"); break;
+                    case '\t': b.append("\\t"); break;
+                    default:
+                        if (c < 0x20) {
+                            b.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            b.append(c);
+                        }
+                }
+            }
+            b.append('"');
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.leakwatch.agent;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An allocation stack with the agent, the instrumented method and the plumbing above the caller trimmed off.
+ * Identical stacks are interned, so a leak in a loop keeps one copy.
+ */
+public final class Stack {
+    private static final int MAX_INTERNED = 50_000;
+    private static final ConcurrentHashMap<Stack, Stack> INTERNED = new ConcurrentHashMap<>();
+    /** Frames above the caller that are never the answer to "which line took it". */
+    private static final String[] PLUMBING = {"java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "okhttp3.", "okio.",
+        "org.apache.http.", "org.apache.hc."};
+    /** Connection pools: their frames are trimmed too, and a resource they acquire for themselves is not a handle. */
+    static final String[] POOLS = {"com.zaxxer.hikari.", "org.apache.commons.dbcp2.", "org.apache.commons.dbcp.",
+        "org.apache.commons.pool2.", "org.apache.tomcat.jdbc.pool.", "org.apache.tomcat.dbcp.", "com.mchange.v2.",
+        "io.agroal.", "com.alibaba.druid.", "org.vibur.dbcp.", "oracle.ucp."};
+    private static final String AGENT = "io.leakwatch.agent.";
+
+    public static final Stack NONE = new Stack(new StackTraceElement[0], false);
+
+    private final StackTraceElement[] frames;
+    private final int hash;
+    /** Acquired by a pool's own code for itself (a physical connection), not by the application. */
+    public final boolean poolInternal;
+    private volatile String[] lines;
+
+    private Stack(StackTraceElement[] frames, boolean poolInternal) {
+        this.frames = frames;
+        this.hash = Arrays.hashCode(frames);
+        this.poolInternal = poolInternal;
+    }
+
+    static Stack intern(Throwable capture) {
+        return intern(capture.getStackTrace());
+    }
+
+    static Stack intern(StackTraceElement[] raw) {
+        int i = 0;
+        while (i < raw.length && raw[i].getClassName().startsWith(AGENT)) {
+            i++;
+        }
+        i++; // the instrumented method, into which the advice is inlined
+        while (i < raw.length && isPlumbing(raw[i].getClassName())) {
+            i++;
+        }
+        boolean pool = i < raw.length && startsWithAny(raw[i].getClassName(), POOLS);
+        while (i < raw.length && startsWithAny(raw[i].getClassName(), POOLS)) {
+            i++;
+        }
+        Stack stack = new Stack(i >= raw.length ? new StackTraceElement[0] : Arrays.copyOfRange(raw, i, raw.length), pool);
+        Stack known = INTERNED.get(stack);
+        if (known != null) {
+            return known;
+        }
+        if (INTERNED.size() >= MAX_INTERNED) {
+            return stack;
+        }
+        known = INTERNED.putIfAbsent(stack, stack);
+        return known == null ? stack : known;
+    }
+
+    private static boolean isPlumbing(String className) {
+        return startsWithAny(className, PLUMBING) || className.contains("$Proxy") || className.contains("$$");
+    }
+
+    static boolean startsWithAny(String className, String[] prefixes) {
+        for (String prefix : prefixes) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any frame belongs to one of the given class or package prefixes. */
+    public boolean mentions(List<String> prefixes) {
+        for (StackTraceElement frame : frames) {
+            for (String prefix : prefixes) {
+                if (frame.getClassName().startsWith(prefix)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The frames in {@link StackTraceElement#toString()} form, the caller first. */
+    public String[] lines() {
+        String[] l = lines;
+        if (l == null) {
+            l = new String[frames.length];
+            for (int i = 0; i < frames.length; i++) {
+                l[i] = frames[i].toString();
+            }
+            lines = l;
+        }
+        return l;
+    }
+
+    public String top() {
+        return frames.length == 0 ? "(no stack)" : lines()[0];
+    }
+
+    public boolean isEmpty() {
+        return frames.length == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Stack && ((Stack) other).hash == hash && Arrays.equals(((Stack) other).frames, frames)
+                && ((Stack) other).poolInternal == poolInternal;
+    }
+}

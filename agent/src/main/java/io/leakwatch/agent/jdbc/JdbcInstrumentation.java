@@ -1,0 +1,163 @@
+package io.leakwatch.agent.jdbc;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.leakwatch.agent.CallDepth;
+import io.leakwatch.agent.Family;
+import io.leakwatch.agent.LeakWatch;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * JDBC: connections from any {@code Driver} or {@code DataSource} (a pool's logical connection included), statements
+ * and result sets. Only the outermost call of a nest counts, and the pools' own physical connections never do.
+ */
+public final class JdbcInstrumentation implements Family {
+    private static final String CONNECTION = "java.sql.Connection";
+    private static final String STATEMENT = "java.sql.Statement";
+    private static final String RESULT_SET = "java.sql.ResultSet";
+
+    @Override
+    public String name() {
+        return "jdbc";
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
+        ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
+        return builder
+                .type(implementing("javax.sql.DataSource"))
+                .transform(advice(DataSourceAdvice.class,
+                        concrete.and(named("getConnection")).and(returns(hasSuperType(named(CONNECTION))))))
+                .type(implementing("java.sql.Driver"))
+                .transform(advice(DriverAdvice.class, concrete.and(named("connect")).and(takesArguments(2))))
+                .type(implementing(CONNECTION))
+                .transform(advice(StatementAdvice.class, concrete.and(namedOneOf("createStatement", "prepareStatement", "prepareCall"))
+                        .and(returns(hasSuperType(named(STATEMENT))))))
+                .transform(advice(CloseAdvice.class, concrete.and(named("close").and(takesArguments(0)).or(named("abort")))))
+                .type(implementing(STATEMENT))
+                .transform(advice(ResultSetAdvice.class, concrete.and(namedOneOf("executeQuery", "getResultSet", "getGeneratedKeys"))
+                        .and(returns(hasSuperType(named(RESULT_SET))))))
+                .transform(advice(ExecuteAdvice.class, concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate",
+                        "executeBatch", "executeLargeBatch", "getMoreResults"))))
+                .transform(advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
+                .type(implementing(RESULT_SET))
+                .transform(advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
+                .type(PoolScopes.TYPES)
+                .transform(advice(PoolScopeAdvice.class, PoolScopes.METHODS));
+    }
+
+    private static ElementMatcher.Junction<TypeDescription> implementing(String interfaceName) {
+        return not(isInterface()).and(hasSuperType(named(interfaceName)));
+    }
+
+    private static AgentBuilder.Transformer advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
+        AsmVisitorWrapper visitor = Advice.to(advice, LeakWatch.classFiles()).on(methods);
+        return (builder, type, loader, module, domain) -> builder.visit(visitor);
+    }
+
+    public static final class DataSourceAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static CallDepth enter() {
+            CallDepth depth = CallDepth.get();
+            depth.enter(CallDepth.JDBC);
+            return depth;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object source, @Advice.Return Object connection) {
+            JdbcTracker.connectionAcquired(depth, source, connection, null);
+        }
+    }
+
+    public static final class DriverAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static CallDepth enter() {
+            CallDepth depth = CallDepth.get();
+            depth.enter(CallDepth.JDBC);
+            depth.markPhysical();
+            return depth;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object driver, @Advice.Argument(0) String url,
+                @Advice.Return Object connection) {
+            JdbcTracker.connectionAcquired(depth, driver, connection, url);
+        }
+    }
+
+    public static final class StatementAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static CallDepth enter() {
+            CallDepth depth = CallDepth.get();
+            depth.enter(CallDepth.JDBC);
+            return depth;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object connection, @Advice.Return Object statement) {
+            JdbcTracker.statementCreated(depth, connection, statement);
+        }
+    }
+
+    public static final class ResultSetAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static CallDepth enter(@Advice.This Object statement, @Advice.Origin("#m") String method) {
+            return JdbcTracker.executing(statement, !method.startsWith("get"));
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object statement, @Advice.Return Object resultSet) {
+            JdbcTracker.resultSetOpened(depth, statement, resultSet);
+        }
+    }
+
+    public static final class ExecuteAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static CallDepth enter(@Advice.This Object statement) {
+            return JdbcTracker.executing(statement, true);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter CallDepth depth) {
+            if (depth != null) {
+                depth.exit(CallDepth.JDBC);
+            }
+        }
+    }
+
+    public static final class CloseAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object resource) {
+            JdbcTracker.closed(resource);
+        }
+    }
+
+    public static final class PoolScopeAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static CallDepth enter() {
+            CallDepth depth = CallDepth.get();
+            depth.enter(CallDepth.POOL);
+            return depth;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter CallDepth depth) {
+            if (depth != null) {
+                depth.exit(CallDepth.POOL);
+            }
+        }
+    }
+}

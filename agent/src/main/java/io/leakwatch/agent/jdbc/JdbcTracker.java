@@ -1,0 +1,133 @@
+package io.leakwatch.agent.jdbc;
+
+import io.leakwatch.agent.CallDepth;
+import io.leakwatch.agent.Handle;
+import io.leakwatch.agent.Kind;
+import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.Targets;
+import io.leakwatch.agent.WeakIdentityMap;
+import java.lang.reflect.Method;
+
+/**
+ * What the JDBC advice calls. java.sql lives in the platform class loader, which this class (on the bootstrap path)
+ * cannot see, so resources arrive as Object and the rare calls into them are reflective.
+ */
+public final class JdbcTracker {
+    private static final WeakIdentityMap<String> SOURCE_TARGETS = new WeakIdentityMap<>();
+    private static final String[] URL_GETTERS = {"getJdbcUrl", "getUrl", "getURL"};
+    private static final String UNKNOWN = "unknown";
+
+    private JdbcTracker() {
+    }
+
+    public static void connectionAcquired(CallDepth depth, Object source, Object connection, String url) {
+        if (depth == null || !depth.exit(CallDepth.JDBC)) {
+            return;
+        }
+        boolean physical = depth.takePhysical();
+        Registry registry = Registry.current();
+        if (connection == null || registry == null || depth.depth(CallDepth.POOL) > 0) {
+            return;
+        }
+        try {
+            String target = url != null ? Targets.jdbc(url) : sourceTarget(source, connection);
+            registry.acquire(connection, Kind.JDBC_CONNECTION, target, null, physical);
+        } catch (Throwable t) {
+            registry.internalError(t);
+        }
+    }
+
+    public static void statementCreated(CallDepth depth, Object connection, Object statement) {
+        if (depth == null || !depth.exit(CallDepth.JDBC)) {
+            return;
+        }
+        Registry registry = Registry.current();
+        if (statement == null || registry == null || depth.depth(CallDepth.POOL) > 0) {
+            return;
+        }
+        try {
+            Handle parent = registry.find(connection);
+            registry.acquire(statement, Kind.JDBC_STATEMENT, parent == null ? null : parent.target, parent, false);
+        } catch (Throwable t) {
+            registry.internalError(t);
+        }
+    }
+
+    /** Entering an execute: the statement's open result set is closed by it (JDBC 4.3, 13.1.1). */
+    public static CallDepth executing(Object statement, boolean closesResults) {
+        CallDepth depth = CallDepth.get();
+        if (depth.enter(CallDepth.JDBC) && closesResults) {
+            Registry registry = Registry.current();
+            if (registry != null) {
+                registry.releaseChildren(statement);
+            }
+        }
+        return depth;
+    }
+
+    public static void resultSetOpened(CallDepth depth, Object statement, Object resultSet) {
+        if (depth == null || !depth.exit(CallDepth.JDBC)) {
+            return;
+        }
+        Registry registry = Registry.current();
+        if (resultSet == null || registry == null || depth.depth(CallDepth.POOL) > 0) {
+            return;
+        }
+        try {
+            Handle parent = registry.find(statement);
+            registry.acquire(resultSet, Kind.JDBC_RESULTSET, parent == null ? null : parent.target, parent, false);
+        } catch (Throwable t) {
+            registry.internalError(t);
+        }
+    }
+
+    public static void closed(Object resource) {
+        Registry registry = Registry.current();
+        if (registry != null) {
+            registry.release(resource);
+        }
+    }
+
+    /** The URL of a DataSource, found once per DataSource: its URL getter, else the first connection's metadata. */
+    private static String sourceTarget(Object source, Object connection) {
+        String target = SOURCE_TARGETS.get(source);
+        if (target == null) {
+            String url = invokeGetter(source, URL_GETTERS);
+            if (url == null) {
+                url = metadataUrl(connection);
+            }
+            target = url == null ? UNKNOWN : Targets.jdbc(url);
+            SOURCE_TARGETS.put(source, target);
+        }
+        return target;
+    }
+
+    private static String invokeGetter(Object target, String[] names) {
+        for (String name : names) {
+            try {
+                Method m = target.getClass().getMethod(name);
+                if (m.getReturnType() == String.class) {
+                    Object value = m.invoke(target);
+                    if (value != null) {
+                        return (String) value;
+                    }
+                }
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                // not this getter
+            }
+        }
+        return null;
+    }
+
+    private static String metadataUrl(Object connection) {
+        try {
+            ClassLoader platform = ClassLoader.getPlatformClassLoader();
+            Method getMetaData = Class.forName("java.sql.Connection", false, platform).getMethod("getMetaData");
+            Method getUrl = Class.forName("java.sql.DatabaseMetaData", false, platform).getMethod("getURL");
+            Object meta = getMetaData.invoke(connection);
+            return meta == null ? null : (String) getUrl.invoke(meta);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+}
