@@ -13,4 +13,9 @@ public interface Family {
     default List<String> jdkClassPrefixes() {
         return List.of();
     }
+
+    /** The named JDK modules it instruments, made to read the agent's classes (e.g. java.base, java.net.http). */
+    default List<String> jdkModules() {
+        return List.of();
+    }
 }

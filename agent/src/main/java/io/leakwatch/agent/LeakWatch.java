@@ -13,7 +13,12 @@ import java.util.Properties;
 import java.util.Set;
 import io.leakwatch.agent.jdbc.JdbcInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.utility.JavaModule;
 
@@ -49,6 +54,16 @@ public final class LeakWatch {
         }
         return ClassFileLocator.ForClassLoader.of(LeakWatch.class.getClassLoader() == null
                 ? ClassLoader.getSystemClassLoader() : LeakWatch.class.getClassLoader());
+    }
+
+    /**
+     * A transformation that inlines the named advice class into the matched methods. The advice is read from the
+     * agent jar by name, never loaded, so it may mention the instrumented library's types.
+     */
+    public static AgentBuilder.Transformer advice(String adviceClass, ElementMatcher<? super MethodDescription> methods) {
+        ClassFileLocator locator = new ClassFileLocator.Compound(classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
+        AsmVisitorWrapper visitor = Advice.to(TypePool.Default.of(locator).describe(adviceClass).resolve(), locator).on(methods);
+        return (builder, type, loader, module, domain) -> builder.visit(visitor);
     }
 
     public static LeakWatch instance() {
@@ -102,12 +117,17 @@ public final class LeakWatch {
         List<String> jdkPrefixes = new ArrayList<>();
         for (Family family : families) {
             jdkPrefixes.addAll(family.jdkClassPrefixes());
+            for (String name : family.jdkModules()) {
+                // Advice inlined into a named JDK module calls the agent, in the bootstrap loader's unnamed module.
+                ModuleLayer.boot().findModule(name).ifPresent(m -> inst.redefineModule(m,
+                        Set.of(LeakWatch.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of()));
+            }
         }
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(attached || !jdkPrefixes.isEmpty() ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
                         : AgentBuilder.RedefinitionStrategy.DISABLED)
-                .with(AgentBuilder.Listener.NoOp.INSTANCE)
+                .with(System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null ? AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly() : AgentBuilder.Listener.NoOp.INSTANCE)
                 .ignore(new Ignored(jdkPrefixes));
         List<String> names = new ArrayList<>();
         for (Family family : families) {

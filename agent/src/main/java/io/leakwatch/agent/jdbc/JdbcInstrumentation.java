@@ -15,7 +15,6 @@ import io.leakwatch.agent.Family;
 import io.leakwatch.agent.LeakWatch;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -64,8 +63,7 @@ public final class JdbcInstrumentation implements Family {
     }
 
     private static AgentBuilder.Transformer advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
-        AsmVisitorWrapper visitor = Advice.to(advice, LeakWatch.classFiles()).on(methods);
-        return (builder, type, loader, module, domain) -> builder.visit(visitor);
+        return LeakWatch.advice(advice.getName(), methods);
     }
 
     public static final class DataSourceAdvice {
