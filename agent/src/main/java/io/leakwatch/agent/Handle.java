@@ -37,7 +37,8 @@ public final class Handle extends WeakReference<Object> {
     /** A raw {@link Throwable} until the stack is interned, then its {@link Stack}; null when not captured. */
     private volatile Object stack;
     private volatile int state;
-    private Handle[] children;
+    /** Written under this handle's lock; read without it to skip the lock when there are none. */
+    private volatile Handle[] children;
     private int childCount;
 
     Handle(Object resource, ReferenceQueue<Object> queue, Kind kind, String target, Handle parent, Throwable stack) {
@@ -75,6 +76,11 @@ public final class Handle extends WeakReference<Object> {
         return (Stack) s;
     }
 
+    /** Whether the stack is still the raw capture, not yet interned. */
+    boolean stackIsRaw() {
+        return stack instanceof Throwable;
+    }
+
     public long ageMillis(long nowNanos) {
         return (nowNanos - acquiredNanos) / 1_000_000;
     }
@@ -101,7 +107,11 @@ public final class Handle extends WeakReference<Object> {
         children[childCount++] = child;
     }
 
-    synchronized Handle[] takeChildren() {
+    Handle[] takeChildren() {
+        return children == null ? null : takeChildrenLocked();
+    }
+
+    private synchronized Handle[] takeChildrenLocked() {
         if (childCount == 0) {
             return null;
         }
