@@ -76,6 +76,7 @@ public final class LeakWatch {
             String message = "leakwatch: already running in this JVM (" + instance.options + "); the new options '"
                     + args + "' were not applied";
             System.err.println(message);
+            System.setProperty(Management.ERROR_PROPERTY, message);
             throw new IllegalStateException(message);
         }
         Options options;
@@ -84,6 +85,7 @@ public final class LeakWatch {
         } catch (Options.OptionException e) {
             System.err.println(e.getMessage());
             System.err.flush();
+            System.setProperty(Management.ERROR_PROPERTY, e.getMessage());
             if (!attached) {
                 Runtime.getRuntime().halt(1);
             }
@@ -101,8 +103,16 @@ public final class LeakWatch {
             Registry.install(null);
             agent.sweeper.stop();
             Log.warn("leakwatch could not start and is off; the application runs unaffected: " + t, t);
+            System.setProperty(Management.ERROR_PROPERTY, "leakwatch could not start: " + t);
             return;
         }
+        try {
+            Management.start(agent);
+        } catch (Throwable t) {
+            Log.warn("JMX and metrics are off: " + t);
+        }
+        System.clearProperty(Management.ERROR_PROPERTY);
+        System.setProperty(Management.VERSION_PROPERTY, version());
         Log.info("leakwatch " + version() + " watching " + String.join(",", installed) + ": " + options
                 + (attached ? " (attached to a running JVM: handles opened before now are unknown)" : ""));
     }
