@@ -77,6 +77,9 @@ public final class LeakWatch {
                     + args + "' were not applied";
             System.err.println(message);
             System.setProperty(Management.ERROR_PROPERTY, message);
+            if (attached) {
+                return; // the CLI reads the property; a throw would only add a stack trace to the application's stderr
+            }
             throw new IllegalStateException(message);
         }
         Options options;
@@ -89,7 +92,7 @@ public final class LeakWatch {
             if (!attached) {
                 Runtime.getRuntime().halt(1);
             }
-            throw e;
+            return; // attached: the application runs on; the CLI reports the property
         }
         LeakWatch agent = new LeakWatch(options, attached, jar);
         Registry.install(agent.registry);
