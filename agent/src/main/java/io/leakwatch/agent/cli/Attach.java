@@ -147,7 +147,8 @@ public final class Attach {
                 String after = vm.getSystemProperties().getProperty(Management.VERSION_PROPERTY);
                 if (after == null) {
                     String why = vm.getSystemProperties().getProperty(Management.ERROR_PROPERTY);
-                    throw new Failure("the agent did not start in JVM " + id + (why == null ? "; see its stderr" : ": " + why));
+                    throw new Failure("the agent did not start in JVM " + id + (why == null ? "; see its stderr" : ": " + why)
+                            + " (the JVM itself runs on)");
                 }
                 return after;
             });
