@@ -232,11 +232,15 @@ public final class Forensics {
             this.ageMillis = ageMillis;
             this.state = info == null ? null : info.getThreadState().toString();
             this.lock = info == null ? null : info.getLockName();
-            StackTraceElement[] frames = info == null ? new StackTraceElement[0] : info.getStackTrace();
-            this.stack = new String[frames.length];
-            for (int i = 0; i < frames.length; i++) {
-                stack[i] = frames[i].toString();
+            List<String> frames = new ArrayList<>();
+            for (StackTraceElement e : info == null ? new StackTraceElement[0] : info.getStackTrace()) {
+                // The allocation stacks' format, without ThreadInfo's loader and module-version prefixes or lambda frames.
+                if (!e.getClassName().contains("$$Lambda")) {
+                    frames.add(e.getClassName() + "." + e.getMethodName() + "(" + (e.isNativeMethod() ? "Native Method"
+                            : e.getFileName() == null ? "Unknown Source" : e.getFileName() + ":" + e.getLineNumber()) + ")");
+                }
             }
+            this.stack = frames.toArray(new String[0]);
         }
     }
 }
