@@ -161,7 +161,7 @@ public final class Forensics {
                 for (Holder h : s.holders) {
                     b.append("\n    held ").append(Report.seconds(h.ageMillis)).append(" by thread ").append(h.thread);
                     if (h.state == null) {
-                        b.append(" (ended)");
+                        b.append(" (ended, or a virtual thread, which the JVM does not describe)");
                         continue;
                     }
                     b.append(" (").append(h.state).append(h.lock == null ? "" : " on " + h.lock).append("), now at:");
@@ -222,7 +222,7 @@ public final class Forensics {
     static final class Holder {
         final String thread;
         final long ageMillis;
-        /** Null when the thread has ended. */
+        /** Null when the thread has ended or is virtual (ThreadMXBean describes platform threads only). */
         final String state;
         final String lock;
         final String[] stack;

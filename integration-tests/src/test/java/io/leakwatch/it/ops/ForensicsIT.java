@@ -2,6 +2,8 @@ package io.leakwatch.it.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leakwatch.agent.LeakWatchMXBean;
 import io.leakwatch.it.Forked;
 import java.util.regex.Matcher;
@@ -29,9 +31,20 @@ class ForensicsIT {
     @Test
     void theJmxDumpKeepsTheLatestExhaustion() throws Exception {
         try (LiveJvm app = LiveJvm.start(ExhaustApp.class, "threshold=30s", "-Dexhaust.pool=hikari", "-Dexhaust.stay=true")) {
-            String dump = app.mxbean("io.leakwatch:type=LeakWatch", LeakWatchMXBean.class).dump();
+            LeakWatchMXBean agent = app.mxbean("io.leakwatch:type=LeakWatch", LeakWatchMXBean.class);
+            String dump = agent.dump();
             assertThat(dump).contains("2 open handles").contains("Latest pool exhaustion per target:");
             assertHoldersNamed(app.stdout(), dump, "jdbc:h2:mem:exhaust-hikari", "java.sql.SQLTransientConnectionException");
+
+            JsonNode exhaustion = new ObjectMapper().readTree(agent.dumpJson()).get("exhaustions").get(0);
+            assertThat(exhaustion.get("target").asText()).isEqualTo("jdbc:h2:mem:exhaust-hikari");
+            assertThat(exhaustion.get("pool").asText()).isEqualTo("com.zaxxer.hikari.HikariDataSource");
+            assertThat(exhaustion.get("open").asInt()).isEqualTo(2);
+            JsonNode site = exhaustion.get("sites").get(0);
+            assertThat(site.get("count").asInt()).isEqualTo(2);
+            assertThat(site.get("stack").get(0).asText()).startsWith("io.leakwatch.it.ops.ExhaustApp.lambda$taker$0(ExhaustApp.java:");
+            assertThat(site.get("holders").findValuesAsText("thread")).containsExactlyInAnyOrder("taker-1", "taker-2");
+            assertThat(site.get("holders").findValuesAsText("state")).containsOnly("WAITING");
         }
     }
 
