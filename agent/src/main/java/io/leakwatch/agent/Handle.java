@@ -32,6 +32,8 @@ public final class Handle extends WeakReference<Object> {
     final int hash;
     public final long acquiredNanos;
     public final String thread;
+    /** The acquiring thread's id (never reused by the JVM): pool-exhaustion forensics look up what it does now. */
+    public final long threadId;
     public final String target;
     final Handle parent;
     /** A raw {@link Throwable} until the stack is interned, then its {@link Stack}; null when not captured. */
@@ -46,7 +48,9 @@ public final class Handle extends WeakReference<Object> {
         this.kind = kind;
         this.hash = System.identityHashCode(resource);
         this.acquiredNanos = System.nanoTime();
-        this.thread = Thread.currentThread().getName();
+        Thread current = Thread.currentThread();
+        this.thread = current.getName();
+        this.threadId = current.getId();
         this.target = target;
         this.parent = parent;
         this.stack = stack;
