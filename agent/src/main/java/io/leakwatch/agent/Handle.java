@@ -32,6 +32,8 @@ public final class Handle extends WeakReference<Object> {
     final int hash;
     public final long acquiredNanos;
     public final String thread;
+    /** The acquiring thread's id: the JUnit extension scopes a parallel test's handles by it. */
+    public final long threadId;
     public final String target;
     final Handle parent;
     /** A raw {@link Throwable} until the stack is interned, then its {@link Stack}; null when not captured. */
@@ -45,7 +47,9 @@ public final class Handle extends WeakReference<Object> {
         this.kind = kind;
         this.hash = System.identityHashCode(resource);
         this.acquiredNanos = System.nanoTime();
-        this.thread = Thread.currentThread().getName();
+        Thread current = Thread.currentThread();
+        this.thread = current.getName();
+        this.threadId = current.getId();
         this.target = target;
         this.parent = parent;
         this.stack = stack;
