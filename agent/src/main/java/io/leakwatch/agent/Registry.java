@@ -27,6 +27,8 @@ public final class Registry {
     final ConcurrentLinkedQueue<Group> lateToLog = new ConcurrentLinkedQueue<>();
     final Stats[] stats = new Stats[Kind.values().length];
     final LongAdder internalErrors = new LongAdder();
+    /** Open handles over time, for the HTML report; written by the sweeper only. */
+    final Samples samples = new Samples();
     private volatile long thresholdNanos;
     private final int stackSampling;
     private final List<String> exclude;
