@@ -132,7 +132,7 @@ public final class Html {
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
         b.append("<svg id=\"timeline\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT).append("\" width=\"").append(WIDTH)
-                .append("\" height=\"").append(HEIGHT).append("\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\">\n<title>Open handles per kind over ")
+                .append("\" height=\"").append(HEIGHT).append("\" role=\"img\">\n<title>Open handles per kind over ")
                 .append(escape(Text.duration(maxT))).append("</title>\n");
         for (int i = 0; i <= 4; i++) {
             double y = TOP + plotH - plotH * i / 4.0;
@@ -172,8 +172,8 @@ public final class Html {
             b.append("<li><span class=\"swatch\" style=\"background:").append(COLORS[k % COLORS.length]).append("\"></span>")
                     .append(escape(r.timelineKinds.get(k))).append(" <span class=\"peak\">(peak ").append(peak).append(")</span></li>");
         }
-        b.append("</ul>\n<p class=\"note\">").append(r.timeline.size())
-                .append(" samples taken by the agent's sweeper; older samples are merged keeping the larger count.</p>\n</section>\n");
+        b.append("</ul>\n<p class=\"note\">").append(Text.plural(r.timeline.size(), "sample"))
+                .append(" taken by the agent's sweeper; older samples are merged keeping the larger count.</p>\n</section>\n");
     }
 
     /** A multiple of 4 (at least 4), so the five axis labels are whole numbers at their exact heights. */
