@@ -274,7 +274,9 @@ public final class Registry {
             }
         }
         List<Group> list = new ArrayList<>(groups.values());
-        list.sort(java.util.Comparator.comparingLong(Group::count).reversed());
+        // Deterministic: most numerous first, then a connection before its statements, then by line.
+        list.sort(java.util.Comparator.comparingLong(Group::count).reversed().thenComparing(g -> g.kind)
+                .thenComparing(g -> g.stack.top()));
         return list;
     }
 

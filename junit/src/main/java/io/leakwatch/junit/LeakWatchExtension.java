@@ -60,7 +60,14 @@ public final class LeakWatchExtension implements BeforeEachCallback, AfterEachCa
             open = bridge.openSince(window[0], window[1]);
         }
         if (!open.isEmpty()) {
-            throw new AssertionError(message(open, graceMillis, window[1] >= 0));
+            AssertionError error = new AssertionError(message(open, graceMillis, window[1] >= 0));
+            // The failure points at the allocation, so an IDE's "jump to failure" lands on the leaking line.
+            @SuppressWarnings("unchecked")
+            StackTraceElement[] allocation = frames((List<String>) open.get(0).get("stack"));
+            if (allocation.length > 0) {
+                error.setStackTrace(allocation);
+            }
+            throw error;
         }
     }
 
@@ -98,6 +105,34 @@ public final class LeakWatchExtension implements BeforeEachCallback, AfterEachCa
             }
         }
         return b.toString();
+    }
+
+    /** Parses {@link StackTraceElement#toString()} lines back, up to the test framework's frames. */
+    static StackTraceElement[] frames(List<String> lines) {
+        List<StackTraceElement> frames = new java.util.ArrayList<>();
+        for (String line : lines) {
+            int paren = line.indexOf('(');
+            int dot = paren < 0 ? -1 : line.lastIndexOf('.', paren);
+            if (dot < 0 || !line.endsWith(")") || isTestFramework(line)) {
+                break;
+            }
+            String className = line.substring(line.lastIndexOf('/', dot) + 1, dot);
+            String location = line.substring(paren + 1, line.length() - 1);
+            int colon = location.lastIndexOf(':');
+            String file = colon < 0 ? null : location.substring(0, colon);
+            int lineNumber = -1;
+            if (colon >= 0) {
+                try {
+                    lineNumber = Integer.parseInt(location.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    file = location;
+                }
+            } else if (location.endsWith(".java")) {
+                file = location;
+            }
+            frames.add(new StackTraceElement(className, line.substring(dot + 1, paren), file, lineNumber));
+        }
+        return frames.toArray(new StackTraceElement[0]);
     }
 
     private static boolean isTestFramework(String frame) {

@@ -261,7 +261,8 @@ public final class JsonParser {
                 column++;
             }
         }
-        return new JsonException("invalid JSON at line " + line + ", column " + column + ": " + what);
+        return new JsonException("invalid JSON at line " + line + ", column " + column + ": "
+                + (pos >= text.length() && !what.startsWith("unexpected end") ? "unexpected end of input (" + what + ")" : what));
     }
 
     /** Malformed input; the message names the line and column. */
