@@ -16,6 +16,7 @@ class JUnitExtensionIT {
     private static final String SAMPLES = "io.leakwatch.it.junit.JUnitSamples";
     private static final String AUTODETECTED = "io.leakwatch.it.junit.AutodetectedSamples";
     private static final String PARALLEL = "io.leakwatch.it.junit.ParallelSamples";
+    private static final String ISOLATED = "io.leakwatch.it.junit.IsolatedSamples";
 
     @Test
     void failsLeakingTestsWithTheAllocationLineAndPassesCleanOnes() throws Exception {
@@ -49,7 +50,7 @@ class JUnitExtensionIT {
 
     @Test
     void parallelTestsAreScopedToTheirOwnThread() throws Exception {
-        Forked.Result r = Forked.main(JUnitRunner.class).args(PARALLEL, "junit.jupiter.execution.parallel.enabled=true",
+        Forked.Result r = Forked.main(JUnitRunner.class).args(PARALLEL, ISOLATED, "junit.jupiter.execution.parallel.enabled=true",
                 "junit.jupiter.execution.parallel.config.strategy=fixed", "junit.jupiter.execution.parallel.config.fixed.parallelism=2").run();
         JsonNode results = results(r);
         assertThat(results.get("leaksWhileAnotherTestRuns").get("status").asText()).as(r.toString()).isEqualTo("FAILED");
@@ -57,6 +58,8 @@ class JUnitExtensionIT {
                 .contains("1 handle acquired during this test on its thread was not closed")
                 .contains("at io.leakwatch.it.junit.ParallelSamples.leaksWhileAnotherTestRuns(ParallelSamples.java:");
         assertThat(results.get("cleanWhileAnotherTestLeaks").get("status").asText()).as(results.toString()).isEqualTo("SUCCESSFUL");
+        assertThat(results.get("leaksOnAWorkerThreadWhileIsolated").get("message").asText()).as(results.toString())
+                .contains("1 handle acquired during this test was not closed").contains("thread isolated-worker");
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Fails a test that leaves open a connection, statement, result set or HTTP response it acquired, with what leaked,
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code afterEach} (so what {@code @BeforeAll}, static initialisers of earlier classes and pools opened before
  * acquire is not the test's) by any thread; when JUnit runs tests in parallel
  * ({@code junit.jupiter.execution.parallel.enabled=true}) only by the test's own thread, since other tests'
- * handles appear in the same window. Closes still in flight when the test ends get a grace period
+ * handles appear in the same window — except in an {@code @Isolated} class, which runs alone. Closes still in flight when the test ends get a grace period
  * ({@code leakwatch.junit.grace}, default 1s) re-checked with backoff.
  *
  * <p>Register with {@code @ExtendWith(LeakWatchExtension.class)}, or for every test with
@@ -141,8 +142,15 @@ public final class LeakWatchExtension implements BeforeEachCallback, AfterEachCa
                 || className.startsWith("java.lang.reflect.Method.invoke");
     }
 
+    /** Whether other tests may run during this one: parallel execution is on and the class is not {@code @Isolated}. */
     private static boolean parallel(ExtensionContext context) {
-        return context.getConfigurationParameter("junit.jupiter.execution.parallel.enabled").map(Boolean::parseBoolean).orElse(false);
+        boolean enabled = context.getConfigurationParameter("junit.jupiter.execution.parallel.enabled").map(Boolean::parseBoolean).orElse(false);
+        for (Class<?> c = context.getTestClass().orElse(null); enabled && c != null; c = c.getEnclosingClass()) {
+            if (c.isAnnotationPresent(Isolated.class)) {
+                return false;
+            }
+        }
+        return enabled;
     }
 
     static long grace(ExtensionContext context) {
