@@ -178,7 +178,8 @@ public final class Report {
         }
     }
 
-    private static void writeAtomically(Path file, String text) throws IOException {
+    /** Writes a file whole or not at all: to a sibling .tmp, then renamed over it. */
+    public static void writeAtomically(Path file, String text) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.leakwatch.agent.cli;
 
+import io.leakwatch.agent.Report;
 import io.leakwatch.agent.report.JUnitXml;
 import io.leakwatch.agent.report.ReportModel;
 import io.leakwatch.agent.report.ReportModel.GroupModel;
@@ -9,9 +10,7 @@ import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 
 /**
  * {@code leakwatch check <report.json> [--max-leaks N] [--junit out.xml]}: the exit status a CI step needs from a
@@ -78,11 +77,7 @@ public final class Check {
         }
         if (junit != null) {
             try {
-                Path file = Paths.get(junit).toAbsolutePath();
-                Files.createDirectories(file.getParent());
-                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-                Files.writeString(tmp, JUnitXml.render(model, maxLeaks), StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                Report.writeAtomically(Paths.get(junit).toAbsolutePath(), JUnitXml.render(model, maxLeaks));
             } catch (IOException | RuntimeException e) {
                 err.println("leakwatch check: cannot write --junit " + junit + ": " + e);
                 return 2;
