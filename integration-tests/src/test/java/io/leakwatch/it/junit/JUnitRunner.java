@@ -18,7 +18,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * A nested JUnit Platform run, as a build tool would start it in its test JVM: args are key=value configuration
- * parameters and test class names; writes {method: {status, message, thread}} to junit-results.json.
+ * parameters and test class names; writes {method: {status, message}} to junit-results.json.
  */
 public final class JUnitRunner {
     public static void main(String[] args) throws Exception {
@@ -45,7 +45,6 @@ public final class JUnitRunner {
                     Map<String, String> r = new LinkedHashMap<>();
                     r.put("status", result.getStatus().name());
                     r.put("message", result.getThrowable().map(String::valueOf).orElse(""));
-                    r.put("thread", Thread.currentThread().getName());
                     results.put(((MethodSource) id.getSource().get()).getMethodName(), r);
                 }
             }
