@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import io.leakwatch.agent.jdbc.JdbcInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -94,9 +95,14 @@ public final class LeakWatch {
         instance = agent;
         List<String> installed;
         try {
+            long t0 = System.nanoTime();
             agent.sweeper.start();
             agent.registerExitHook(inst);
+            long t1 = System.nanoTime();
             installed = agent.instrument(inst);
+            if (System.getenv("LEAKWATCH_DEBUG_STARTUP") != null) {
+                System.err.printf("leakwatch start-up: hooks %d ms, instrumentation %d ms%n", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+            }
         } catch (Throwable t) {
             Registry.install(null);
             agent.sweeper.stop();
@@ -115,28 +121,59 @@ public final class LeakWatch {
             }
         }
         List<String> jdkPrefixes = new ArrayList<>();
+        List<String> markers = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (Family family : families) {
+            names.add(family.name());
             jdkPrefixes.addAll(family.jdkClassPrefixes());
+            markers.addAll(family.markers());
             for (String name : family.jdkModules()) {
                 // Advice inlined into a named JDK module calls the agent, in the bootstrap loader's unnamed module.
                 ModuleLayer.boot().findModule(name).ifPresent(m -> inst.redefineModule(m,
                         Set.of(LeakWatch.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of()));
             }
         }
-        AgentBuilder builder = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(attached || !jdkPrefixes.isEmpty() ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
-                        : AgentBuilder.RedefinitionStrategy.DISABLED)
-                .with(System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null ? AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly() : AgentBuilder.Listener.NoOp.INSTANCE)
-                .ignore(new Ignored(jdkPrefixes));
-        List<String> names = new ArrayList<>();
-        for (Family family : families) {
-            builder = family.extend(builder);
-            names.add(family.name());
+        if (families.isEmpty()) {
+            return names;
         }
-        builder.installOn(inst);
+        if (attached) {
+            // Everything may be loaded already: Byte Buddy finds and retransforms what matches, start-up is long past.
+            builder(families, jdkPrefixes).with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION).installOn(inst);
+            return names;
+        }
+        inst.addTransformer(new LazyTransformer(markers, jdkPrefixes, () -> builder(families, jdkPrefixes).makeRaw()), true);
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : inst.getAllLoadedClasses()) {
+            if (Stack.startsWithAny(type.getName(), jdkPrefixes.toArray(new String[0])) && inst.isModifiableClass(type)) {
+                loaded.add(type);
+            }
+        }
+        if (!loaded.isEmpty()) {
+            try {
+                inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+            } catch (Exception e) {
+                registry.internalError(e);
+            }
+        }
         return names;
     }
+
+    private AgentBuilder builder(List<Family> families, List<String> jdkPrefixes) {
+        AgentBuilder builder = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(TYPE_POOL_CACHE))
+                .with(System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null
+                        ? AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly() : AgentBuilder.Listener.NoOp.INSTANCE)
+                .ignore(new Ignored(jdkPrefixes));
+        for (Family family : families) {
+            builder = family.extend(builder);
+        }
+        return builder;
+    }
+
+    /** Type descriptions Byte Buddy resolved, per class loader; the sweeper empties it now and then so loaders can go. */
+    static final ConcurrentHashMap<ClassLoader, TypePool.CacheProvider> TYPE_POOL_CACHE = new ConcurrentHashMap<>();
 
     /**
      * Runs the exit report after every application shutdown hook has finished (so connections those hooks use are

@@ -11,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.CallDepth;
+import java.util.List;
 import io.leakwatch.agent.Family;
 import io.leakwatch.agent.LeakWatch;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -31,6 +32,12 @@ public final class JdbcInstrumentation implements Family {
     @Override
     public String name() {
         return "jdbc";
+    }
+
+    /** Every class that implements or wraps a JDBC type names one in its constant pool. */
+    @Override
+    public List<String> markers() {
+        return List.of("java/sql/", "javax/sql/");
     }
 
     @Override
