@@ -77,6 +77,10 @@ public final class LeakWatch {
             String message = "leakwatch: already running in this JVM (" + instance.options + "); the new options '"
                     + args + "' were not applied";
             System.err.println(message);
+            System.setProperty(Management.ERROR_PROPERTY, message);
+            if (attached) {
+                return; // the CLI reads the property; a throw would only add a stack trace to the application's stderr
+            }
             throw new IllegalStateException(message);
         }
         Options options;
@@ -85,10 +89,11 @@ public final class LeakWatch {
         } catch (Options.OptionException e) {
             System.err.println(e.getMessage());
             System.err.flush();
+            System.setProperty(Management.ERROR_PROPERTY, e.getMessage());
             if (!attached) {
                 Runtime.getRuntime().halt(1);
             }
-            throw e;
+            return; // attached: the application runs on; the CLI reports the property
         }
         LeakWatch agent = new LeakWatch(options, attached, jar);
         Registry.install(agent.registry);
@@ -107,8 +112,16 @@ public final class LeakWatch {
             Registry.install(null);
             agent.sweeper.stop();
             Log.warn("leakwatch could not start and is off; the application runs unaffected: " + t, t);
+            System.setProperty(Management.ERROR_PROPERTY, "leakwatch could not start: " + t);
             return;
         }
+        try {
+            Management.start(agent);
+        } catch (Throwable t) {
+            Log.warn("JMX and metrics are off: " + t);
+        }
+        System.clearProperty(Management.ERROR_PROPERTY);
+        System.setProperty(Management.VERSION_PROPERTY, version());
         Log.info("leakwatch " + version() + " watching " + String.join(",", installed) + ": " + options
                 + (attached ? " (attached to a running JVM: handles opened before now are unknown)" : ""));
     }
@@ -159,6 +172,9 @@ public final class LeakWatch {
     }
 
     private AgentBuilder builder(List<Family> families, List<String> jdkPrefixes) {
+        // Advice is inlined and nothing is injected, so Byte Buddy needs no sun.misc.Unsafe, which JDK 24+ warns
+        // about on the application's stderr. (The property name is relocated with Byte Buddy: it is ours alone.)
+        System.setProperty("net.bytebuddy.safe", "true");
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)

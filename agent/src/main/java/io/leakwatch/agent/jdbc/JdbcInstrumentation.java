@@ -62,7 +62,9 @@ public final class JdbcInstrumentation implements Family {
                 .type(implementing(RESULT_SET))
                 .transform(advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
                 .type(PoolScopes.TYPES)
-                .transform(advice(PoolScopeAdvice.class, PoolScopes.METHODS));
+                .transform(advice(PoolScopeAdvice.class, PoolScopes.METHODS))
+                .type(PoolExhaustion.TYPES)
+                .transform(advice(PoolExhaustion.FailedGetConnectionAdvice.class, PoolExhaustion.METHODS));
     }
 
     private static ElementMatcher.Junction<TypeDescription> implementing(String interfaceName) {
