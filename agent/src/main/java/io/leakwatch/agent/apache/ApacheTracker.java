@@ -1,0 +1,118 @@
+package io.leakwatch.agent.apache;
+
+import io.leakwatch.agent.CallDepth;
+import io.leakwatch.agent.Kind;
+import io.leakwatch.agent.Reflective;
+import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.Targets;
+import java.net.URI;
+import java.util.Collection;
+
+/**
+ * What the Apache HttpClient advice calls. The library's classes are invisible from here: leases, requests and
+ * clients arrive as Object, and the target is read reflectively.
+ */
+public final class ApacheTracker {
+    /**
+     * The lease taken by the current thread's {@code doExecute} and not given back yet. Redirects and retries take
+     * and give back several on the way; the one left when {@code doExecute} returns belongs to the response.
+     */
+    private static final ThreadLocal<Object> LEASE = new ThreadLocal<>();
+
+    private ApacheTracker() {
+    }
+
+    public static void leased(Object lease) {
+        if (CallDepth.get().depth(CallDepth.APACHE) > 0) {
+            LEASE.set(lease);
+        }
+    }
+
+    public static void released(Object lease) {
+        if (LEASE.get() == lease) {
+            LEASE.remove();
+        }
+        Registry registry = Registry.current();
+        if (registry != null) {
+            registry.release(lease);
+        }
+    }
+
+    public static void executed(CallDepth depth, Object host, Object request, Object response) {
+        if (depth == null || !depth.exit(CallDepth.APACHE)) {
+            return;
+        }
+        Object lease = LEASE.get();
+        if (lease == null) {
+            return;
+        }
+        LEASE.remove();
+        Registry registry = Registry.current();
+        if (response == null || registry == null) {
+            return;
+        }
+        try {
+            registry.acquire(lease, Kind.HTTP_RESPONSE, target(host, request), null, false);
+        } catch (Throwable t) {
+            registry.internalError(t);
+        }
+    }
+
+    /** A handler variant returned: its response was consumed and released inside it. */
+    public static void handled(CallDepth depth) {
+        if (depth != null && depth.exit(CallDepth.APACHE)) {
+            LEASE.remove();
+        }
+    }
+
+    public static void clientCreated(Object client) {
+        Registry registry = Registry.current();
+        if (registry == null) {
+            return;
+        }
+        try {
+            // ClientChurn (shared helper, not on this branch yet): call it here, e.g.
+            // ClientChurn.created(client, Kind.HTTP_CLIENT);
+            if (ownsNothing(client)) {
+                return;
+            }
+            registry.acquire(client, Kind.HTTP_CLIENT, client.getClass().getName(), null, false);
+        } catch (Throwable t) {
+            registry.internalError(t);
+        }
+    }
+
+    public static void clientClosed(Object client) {
+        Registry registry = Registry.current();
+        if (registry != null) {
+            registry.release(client);
+        }
+    }
+
+    /**
+     * A client built over a shared connection manager, with nothing else to close, has an empty close(): dropping it
+     * is harmless. The builders pass the client what its close() releases as the field {@code closeables}.
+     */
+    private static boolean ownsNothing(Object client) {
+        Object closeables = Reflective.field(client, "closeables", Boolean.TRUE);
+        return closeables == null || (closeables instanceof Collection && ((Collection<?>) closeables).isEmpty());
+    }
+
+    /** scheme://host:port/path of the request: 4.5's getURI(), 5.x's getUri(), completed by the target host. */
+    static String target(Object host, Object request) {
+        Object uri = Reflective.call(request, "getURI");
+        if (uri == null) {
+            uri = Reflective.call(request, "getUri");
+        }
+        if (uri instanceof URI) {
+            URI u = (URI) uri;
+            if (u.getHost() != null) {
+                return Targets.http(u);
+            }
+            if (host != null) {
+                return Targets.http(host + (u.getRawPath() == null ? "" : u.getRawPath()));
+            }
+        }
+        return host == null ? null : Targets.http(host.toString());
+    }
+}
