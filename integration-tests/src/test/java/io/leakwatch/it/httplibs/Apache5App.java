@@ -77,19 +77,11 @@ public final class Apache5App {
         aborted.cancel();
         CLIENT.execute(new HttpGet(server.url("/ok")), r -> EntityUtils.toString(r.getEntity()));
         CLIENT.execute(new HttpGet(server.url("/fail")), r -> {
-            pause(1500); // a slow handler holds the connection past the threshold: still not a leak
+            LoopbackServer.pause(1500); // a slow handler holds the connection past the threshold: still not a leak
             return r.getCode();
         });
         try (CloseableHttpClient client = HttpClients.createDefault()) {
             client.execute(new HttpGet(server.url("/ok")), r -> EntityUtils.toString(r.getEntity()));
-        }
-    }
-
-    static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -73,6 +73,14 @@ final class LoopbackServer {
         }
     }
 
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Leaked handles pass the 1 s threshold, dropped ones get collected; then the JVM exits and reports. */
     static void holdAndCollect() throws InterruptedException {
         for (int i = 0; i < 5; i++) {
