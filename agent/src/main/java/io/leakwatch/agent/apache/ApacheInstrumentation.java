@@ -67,9 +67,7 @@ public final class ApacheInstrumentation implements Family {
     public static final class ExecuteAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            CallDepth depth = CallDepth.get();
-            depth.enter(CallDepth.APACHE);
-            return depth;
+            return ApacheTracker.entering();
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -83,9 +81,7 @@ public final class ApacheInstrumentation implements Family {
     public static final class HandlerScopeAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            CallDepth depth = CallDepth.get();
-            depth.enter(CallDepth.APACHE);
-            return depth;
+            return ApacheTracker.entering();
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -22,6 +22,13 @@ public final class ApacheTracker {
     private ApacheTracker() {
     }
 
+    /** Entering an execute: only the outermost one of a thread's nest hands out a response. */
+    public static CallDepth entering() {
+        CallDepth depth = CallDepth.get();
+        depth.enter(CallDepth.APACHE);
+        return depth;
+    }
+
     public static void leased(Object lease) {
         if (CallDepth.get().depth(CallDepth.APACHE) > 0) {
             LEASE.set(lease);
