@@ -28,6 +28,6 @@ class HttpLibsDemoIT {
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.leaks()).as(r.toString()).isEmpty();
         assertThat(r.summary("released")).as(r.toString()).isPositive();
-        assertThat(r.stderr).as(r.toString()).doesNotContain("WARN");
+        assertThat(r.stderr).as(r.toString()).doesNotContain("[leakwatch] WARN");
     }
 }
