@@ -100,7 +100,7 @@ public final class ApacheTracker {
      * A client built over a shared connection manager, with nothing else to close, has an empty close(): dropping it
      * is harmless. The builders pass the client what its close() releases as the field {@code closeables}.
      */
-    private static boolean ownsNothing(Object client) {
+    static boolean ownsNothing(Object client) {
         Object closeables = Reflective.field(client, "closeables", Boolean.TRUE);
         return closeables == null || (closeables instanceof Collection && ((Collection<?>) closeables).isEmpty());
     }
