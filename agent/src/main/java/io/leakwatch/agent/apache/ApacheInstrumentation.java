@@ -116,6 +116,7 @@ public final class ApacheInstrumentation implements Family {
         }
     }
 
+    /** Constructors cannot catch, hence no onThrowable. */
     public static final class ClientAdvice {
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object client) {
