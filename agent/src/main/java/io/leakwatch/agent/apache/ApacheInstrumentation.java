@@ -80,13 +80,13 @@ public final class ApacheInstrumentation implements Family {
     /** The {@code execute} variants taking a response handler consume and release the response themselves. */
     public static final class HandlerScopeAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static CallDepth enter() {
-            return ApacheTracker.entering();
+        public static void enter() {
+            ApacheTracker.handling();
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth) {
-            ApacheTracker.handled(depth);
+        public static void exit() {
+            ApacheTracker.handled();
         }
     }
 

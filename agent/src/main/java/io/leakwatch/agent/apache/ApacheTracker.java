@@ -13,16 +13,23 @@ import java.util.Collection;
  * clients arrive as Object, and the target is read reflectively.
  */
 public final class ApacheTracker {
-    /**
-     * The lease taken by the current thread's {@code doExecute} and not given back yet. Redirects and retries take
-     * and give back several on the way; the one left when {@code doExecute} returns belongs to the response.
-     */
-    private static final ThreadLocal<Object> LEASE = new ThreadLocal<>();
+    private static final ThreadLocal<Exchange> EXCHANGE = ThreadLocal.withInitial(Exchange::new);
+
+    /** What the current thread's execute is doing. */
+    private static final class Exchange {
+        /**
+         * The lease taken inside {@code doExecute} and not given back yet. Redirects and retries take and give back
+         * several on the way; the one left when {@code doExecute} returns belongs to the response.
+         */
+        Object lease;
+        /** The next {@code doExecute} serves a response-handler execute, which releases the response itself. */
+        boolean forHandler;
+    }
 
     private ApacheTracker() {
     }
 
-    /** Entering an execute: only the outermost one of a thread's nest hands out a response. */
+    /** Entering {@code doExecute}: only the outermost one of a thread's nest hands out a response. */
     public static CallDepth entering() {
         CallDepth depth = CallDepth.get();
         depth.enter(CallDepth.APACHE);
@@ -31,13 +38,14 @@ public final class ApacheTracker {
 
     public static void leased(Object lease) {
         if (CallDepth.get().depth(CallDepth.APACHE) > 0) {
-            LEASE.set(lease);
+            EXCHANGE.get().lease = lease;
         }
     }
 
     public static void released(Object lease) {
-        if (LEASE.get() == lease) {
-            LEASE.remove();
+        Exchange exchange = EXCHANGE.get();
+        if (exchange.lease == lease) {
+            exchange.lease = null;
         }
         Registry registry = Registry.current();
         if (registry != null) {
@@ -49,13 +57,16 @@ public final class ApacheTracker {
         if (depth == null || !depth.exit(CallDepth.APACHE)) {
             return;
         }
-        Object lease = LEASE.get();
-        if (lease == null) {
+        Exchange exchange = EXCHANGE.get();
+        Object lease = exchange.lease;
+        exchange.lease = null;
+        if (exchange.forHandler) {
+            // Requests the handler itself makes run after this one returned, and are the application's again.
+            exchange.forHandler = false;
             return;
         }
-        LEASE.remove();
         Registry registry = Registry.current();
-        if (response == null || registry == null) {
+        if (lease == null || response == null || registry == null) {
             return;
         }
         try {
@@ -65,11 +76,14 @@ public final class ApacheTracker {
         }
     }
 
-    /** A handler variant returned: its response was consumed and released inside it. */
-    public static void handled(CallDepth depth) {
-        if (depth != null && depth.exit(CallDepth.APACHE)) {
-            LEASE.remove();
-        }
+    /** Entering an {@code execute} that takes a response handler. */
+    public static void handling() {
+        EXCHANGE.get().forHandler = true;
+    }
+
+    /** Leaving it: its response was consumed and released inside it (and a failed one never reached doExecute). */
+    public static void handled() {
+        EXCHANGE.get().forHandler = false;
     }
 
     public static void clientCreated(Object client) {

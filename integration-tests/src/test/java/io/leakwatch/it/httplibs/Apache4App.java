@@ -27,6 +27,7 @@ public final class Apache4App {
         } else {
             leakOnNon200();
             leakDropped();
+            leakInsideHandler();
             clientPerRequest();
             clean();
         }
@@ -46,6 +47,18 @@ public final class Apache4App {
 
     static void leakDropped() throws IOException {
         CLIENT.execute(new HttpGet(server.url("/ok"))).getStatusLine(); // LEAK dropped
+    }
+
+    /** A handler's own response is released by execute; a request the handler makes is the application's. */
+    static String leakInsideHandler() throws IOException {
+        return CLIENT.execute(new HttpGet(server.url("/ok")), r -> {
+            nestedLeak();
+            return EntityUtils.toString(r.getEntity());
+        });
+    }
+
+    static void nestedLeak() throws IOException {
+        LoopbackServer.KEPT.add(CLIENT.execute(new HttpGet(server.url("/fail")))); // LEAK nested
     }
 
     static void clientPerRequest() throws IOException {

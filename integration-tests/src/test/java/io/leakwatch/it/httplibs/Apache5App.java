@@ -34,6 +34,7 @@ public final class Apache5App {
     static void leaks() throws IOException {
         leakOnNon200();
         leakDropped();
+        leakInsideHandler();
         clientPerRequest();
         try {
             CLIENT.execute(new HttpGet("http://leak-user:" + LoopbackServer.PASSWORD + "@" + server.url("/ok").substring(7)))
@@ -55,6 +56,18 @@ public final class Apache5App {
 
     static void leakDropped() throws IOException {
         CLIENT.execute(new HttpGet(server.url("/ok"))).getCode(); // LEAK dropped
+    }
+
+    /** A handler's own response is released by execute; a request the handler makes is the application's. */
+    static String leakInsideHandler() throws IOException {
+        return CLIENT.execute(new HttpGet(server.url("/ok")), r -> {
+            nestedLeak();
+            return EntityUtils.toString(r.getEntity());
+        });
+    }
+
+    static void nestedLeak() throws IOException {
+        LoopbackServer.KEPT.add(CLIENT.execute(new HttpGet(server.url("/fail")))); // LEAK nested
     }
 
     static void clientPerRequest() throws IOException {

@@ -17,11 +17,12 @@ class ApacheIT {
                 .get("target").asText();
         assertThat(target).matches("http://127\\.0\\.0\\.1:\\d+/fail");
         Expect.leakAt(r, Expect.frame(app, "leakDropped", "dropped"), "http.response", "collected");
+        Expect.leakAt(r, Expect.frame(app, "nestedLeak", "nested"), "http.response", "threshold");
         Expect.leakAt(r, Expect.frame(app, "clientPerRequest", "client"), "http.client", "collected");
-        assertThat(r.leaks()).as("only the three leaks, none from the clean twins\n%s", r).hasSize(3);
+        assertThat(r.leaks()).as("only the four leaks, none from the clean twins\n%s", r).hasSize(4);
         assertThat(r.lateReleases()).as("a slow response handler is not a late release either\n%s", r).isEmpty();
-        assertThat(r.summary("open")).as("the leaked response and the static client, never closed but no leak\n%s", r)
-                .isEqualTo(2);
+        assertThat(r.summary("open")).as("the two leaked responses, and the static client: never closed, no leak\n%s", r)
+                .isEqualTo(3);
         Expect.noSecrets(r);
     }
 
