@@ -14,6 +14,14 @@ public interface Family {
         return List.of();
     }
 
+    /**
+     * Byte sequences of which a class must contain one to be worth handing to Byte Buddy (package prefixes in
+     * internal form, such as {@code java/sql/}); by default the JDK class prefixes.
+     */
+    default List<String> markers() {
+        return jdkClassPrefixes().stream().map(p -> p.replace('.', '/')).collect(java.util.stream.Collectors.toList());
+    }
+
     /** The named JDK modules it instruments, made to read the agent's classes (e.g. java.base, java.net.http). */
     default List<String> jdkModules() {
         return List.of();

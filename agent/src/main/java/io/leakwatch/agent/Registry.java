@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Registry {
     public static final int MAX_OPEN = 100_000;
     private static final int MAX_GROUPS = 10_000;
+    private static final long INTERN_AFTER_NANOS = 1_000_000_000L;
     private static volatile Registry current;
 
     final ConcurrentHashMap<Object, Handle> open = new ConcurrentHashMap<>();
@@ -216,14 +217,20 @@ public final class Registry {
         return touched;
     }
 
-    /** Flags the handles that just passed the threshold; returns them grouped. */
+    /**
+     * Flags the handles that just passed the threshold; returns them grouped. Handles that live past
+     * {@link #INTERN_AFTER_NANOS} have their stack interned, so long-lived handles from one site share one copy.
+     */
     List<Group> flagAged(long nowNanos) {
         long threshold = thresholdNanos;
         ConcurrentHashMap<Group, Group> fresh = new ConcurrentHashMap<>();
         for (Handle handle : open.values()) {
-            if (handle.kind.ages && handle.state() == Handle.OPEN && nowNanos - handle.acquiredNanos >= threshold
+            long age = nowNanos - handle.acquiredNanos;
+            if (handle.kind.ages && handle.state() == Handle.OPEN && age >= threshold
                     && !ignoreIfPoolInternal(handle) && handle.transition(Handle.OPEN, Handle.FLAGGED)) {
                 record(fresh, Group.of(handle, "threshold"), handle.ageMillis(nowNanos), 0);
+            } else if (age >= INTERN_AFTER_NANOS && handle.stackIsRaw()) {
+                handle.stack();
             }
         }
         return new ArrayList<>(fresh.values());

@@ -8,6 +8,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
 import io.leakwatch.agent.LeakWatch;
+import java.util.ArrayList;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -38,6 +40,18 @@ public final class ApacheInstrumentation implements Family {
     @Override
     public String name() {
         return "apache";
+    }
+
+    /** Each instrumented class names itself; nothing else needs to reach Byte Buddy. */
+    @Override
+    public List<String> markers() {
+        List<String> markers = new ArrayList<>();
+        for (String[] names : List.of(CLIENTS, BASE_CLIENTS, new String[] {RUNTIME_5, HOLDER_4})) {
+            for (String name : names) {
+                markers.add(name.replace('.', '/'));
+            }
+        }
+        return markers;
     }
 
     @Override

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.Family;
 import io.leakwatch.agent.LeakWatch;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -20,10 +21,17 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class OkHttpInstrumentation implements Family {
     private static final String CALL = "okhttp3.internal.connection.RealCall";
+    private static final String CLIENT = "okhttp3.OkHttpClient";
 
     @Override
     public String name() {
         return "okhttp";
+    }
+
+    /** Each instrumented class names itself; nothing else needs to reach Byte Buddy. */
+    @Override
+    public List<String> markers() {
+        return List.of(CALL.replace('.', '/'), CLIENT.replace('.', '/'));
     }
 
     @Override
@@ -33,7 +41,7 @@ public final class OkHttpInstrumentation implements Family {
                 .transform(advice(ExecuteAdvice.class, named("execute").and(takesArguments(0))))
                 // Kotlin internal: compiled as releaseConnectionNoEvents$okhttp
                 .transform(advice(ReleaseAdvice.class, nameStartsWith("releaseConnectionNoEvents")))
-                .type(named("okhttp3.OkHttpClient"))
+                .type(named(CLIENT))
                 .transform(advice(ClientAdvice.class, isConstructor().and(takesArguments(1))));
     }
 
