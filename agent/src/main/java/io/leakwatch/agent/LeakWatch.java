@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.leakwatch.agent.apache.ApacheInstrumentation;
 import io.leakwatch.agent.jdbc.JdbcInstrumentation;
+import io.leakwatch.agent.okhttp.OkHttpInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -123,7 +125,7 @@ public final class LeakWatch {
 
     private List<String> instrument(Instrumentation inst) {
         List<Family> families = new ArrayList<>();
-        for (Family family : List.<Family>of(new JdbcInstrumentation())) {
+        for (Family family : List.<Family>of(new JdbcInstrumentation(), new ApacheInstrumentation(), new OkHttpInstrumentation())) {
             if (options.enabled(family.name())) {
                 families.add(family);
             }

@@ -31,7 +31,15 @@ public final class DemoHttpServer {
             t.setDaemon(true);
             return t;
         }));
-        server.start();
+        // Its dispatcher thread inherits daemon status from the thread that starts it; a daemon lets the demo exit.
+        Thread starter = new Thread(server::start, "demo-http-start");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
     }
 
     public static synchronized DemoHttpServer get() throws IOException {
