@@ -86,8 +86,8 @@ public final class ApacheInstrumentation implements Family {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.Enter CallDepth depth, @Advice.Argument(0) Object host,
-                @Advice.Argument(1) Object request, @Advice.Return Object response) {
-            ApacheTracker.executed(depth, host, request, response);
+                @Advice.Argument(1) Object request, @Advice.Return Object response, @Advice.Thrown Throwable thrown) {
+            ApacheTracker.executed(depth, host, request, response, thrown);
         }
     }
 

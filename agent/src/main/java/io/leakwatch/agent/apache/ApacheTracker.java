@@ -1,6 +1,7 @@
 package io.leakwatch.agent.apache;
 
 import io.leakwatch.agent.CallDepth;
+import io.leakwatch.agent.Forensics;
 import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.Reflective;
 import io.leakwatch.agent.Registry;
@@ -53,9 +54,13 @@ public final class ApacheTracker {
         }
     }
 
-    public static void executed(CallDepth depth, Object host, Object request, Object response) {
+    public static void executed(CallDepth depth, Object host, Object request, Object response, Throwable thrown) {
         if (depth == null || !depth.exit(CallDepth.APACHE)) {
             return;
+        }
+        if (thrown != null && POOL_TIMEOUTS.contains(thrown.getClass().getName())) {
+            // Nothing left in the route's pool: who holds its connections?
+            Forensics.exhausted(route(target(host, request)), null, thrown);
         }
         Exchange exchange = EXCHANGE.get();
         Object lease = exchange.lease;
@@ -120,6 +125,19 @@ public final class ApacheTracker {
     }
 
     /** scheme://host:port/path of the request: 4.5's getURI(), 5.x's getUri(), completed by the target host. */
+    /** The exceptions of a lease request that timed out because the route's pool was empty (5.x and 4.5). */
+    private static final java.util.Set<String> POOL_TIMEOUTS = java.util.Set.of(
+            "org.apache.hc.core5.http.ConnectionRequestTimeoutException", "org.apache.http.conn.ConnectionPoolTimeoutException");
+
+    /** {@code scheme://host:port/}: the pool's route, which covers every handle target under it. */
+    static String route(String target) {
+        if (target == null) {
+            return null;
+        }
+        int slash = target.indexOf('/', target.indexOf("//") + 2);
+        return slash < 0 ? target + "/" : target.substring(0, slash + 1);
+    }
+
     static String target(Object host, Object request) {
         Object uri = Reflective.call(request, "getURI");
         if (uri == null) {

@@ -70,4 +70,15 @@ class ApacheTrackerTest {
         assertThat(ApacheTracker.ownsNothing(new Client(List.of(() -> { })))).isFalse();
         assertThat(ApacheTracker.ownsNothing(new Object())).as("no closeables field: assume it owns its pool").isFalse();
     }
+
+    @Test
+    void theRouteOfATargetCoversEveryPathUnderIt() {
+        assertThat(ApacheTracker.route("http://127.0.0.1:8080/fail")).isEqualTo("http://127.0.0.1:8080/");
+        assertThat(ApacheTracker.route("https://example.com:443/")).isEqualTo("https://example.com:443/");
+        assertThat(ApacheTracker.route("http://host:81")).isEqualTo("http://host:81/");
+        assertThat(io.leakwatch.agent.ForensicsAccess.covers("http://host:81/", "http://host:81/a/b")).isTrue();
+        assertThat(io.leakwatch.agent.ForensicsAccess.covers("http://host:81/", "http://other:81/a")).isFalse();
+        assertThat(io.leakwatch.agent.ForensicsAccess.covers("jdbc:h2:mem:a", "jdbc:h2:mem:ab")).isFalse();
+        assertThat(io.leakwatch.agent.ForensicsAccess.covers("jdbc:h2:mem:a", "jdbc:h2:mem:a")).isTrue();
+    }
 }

@@ -36,5 +36,9 @@ class ApacheIT {
         Expect.leakAt(r, Expect.frame(app, "firstLeak", "first"), "http.response", "threshold");
         Expect.leakAt(r, Expect.frame(app, "secondLeak", "second"), "http.response", "threshold");
         assertThat(r.leaks()).as(r.toString()).hasSize(2);
+        // the agent says who holds the route's connections when the third request times out
+        assertThat(r.stderr).as(r.toString()).containsPattern("POOL EXHAUSTED http://127\\.0\\.0\\.1:\\d+/: acquisition failed")
+                .contains("2 handles open against it").contains(Expect.frame(app, "firstLeak", "first"))
+                .contains(Expect.frame(app, "secondLeak", "second"));
     }
 }
