@@ -2,6 +2,7 @@ package io.leakwatch.it.loaders;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import java.lang.invoke.MethodHandles;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.ClassFileVersion;
+import net.bytebuddy.dynamic.loading.ClassInjector;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import net.bytebuddy.implementation.FixedValue;
 import org.slf4j.Logger;
@@ -18,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An application with its own Byte Buddy (an older one than the agent's) and its own SLF4J binding with its own
- * settings. It generates classes (one injected into its own loader, the way that needs Unsafe unless Byte Buddy is
- * told to be safe), logs through org.slf4j, prints what it sees of both libraries, and leaks a connection.
+ * settings. It generates classes (one in a loader of its own, one defined in its own package), logs through
+ * org.slf4j, prints what it sees of both libraries, and leaks a connection.
  */
 public final class ForeignLibsApp {
     private static final Logger LOG = LoggerFactory.getLogger("shop");
@@ -41,7 +43,10 @@ public final class ForeignLibsApp {
                 .make().load(ForeignLibsApp.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER).getLoaded();
         Class<?> injected = byteBuddy.subclass(Object.class).name("io.leakwatch.it.loaders.Injected")
                 .implement(Supplier.class).method(named("get")).intercept(FixedValue.value("injected into the application loader"))
-                .make().load(ForeignLibsApp.class.getClassLoader(), ClassLoadingStrategy.Default.INJECTION).getLoaded();
+                .make().load(ForeignLibsApp.class.getClassLoader(), ClassLoadingStrategy.UsingLookup.of(MethodHandles.lookup()))
+                .getLoaded();
+        // true on JDK 17 unless Byte Buddy is told net.bytebuddy.safe=true, which the agent sets for its own (relocated) copy only
+        LOG.info("reflective injection available: {}", ClassInjector.UsingReflection.isAvailable());
         LOG.info("{}: {}", wrapped.getName(), wrapped.getDeclaredConstructor().newInstance());
         LOG.info("{}: {} (same loader: {})", injected.getName(), ((Supplier<?>) injected.getDeclaredConstructor().newInstance()).get(),
                 injected.getClassLoader() == ForeignLibsApp.class.getClassLoader());
