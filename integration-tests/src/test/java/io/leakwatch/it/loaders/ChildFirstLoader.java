@@ -10,15 +10,19 @@ import java.util.Set;
 
 /**
  * A web application's class loader as servlet containers make it: its own classes and jars first, the parent only
- * for the JDK ({@code java.*}) and the agent, or for what the application does not have.
+ * for the JDK ({@code java.*}) and the agent, or for what the application does not have. A sealed one (as an OSGi
+ * bundle without boot delegation) refuses the agent's classes outright.
  */
 final class ChildFirstLoader extends URLClassLoader {
     static {
         registerAsParallelCapable();
     }
 
-    ChildFirstLoader(String name, URL[] urls, ClassLoader parent) {
+    private final boolean sealed;
+
+    ChildFirstLoader(String name, URL[] urls, ClassLoader parent, boolean sealed) {
         super(name, urls, parent);
+        this.sealed = sealed;
     }
 
     @Override
@@ -26,6 +30,9 @@ final class ChildFirstLoader extends URLClassLoader {
         synchronized (getClassLoadingLock(name)) {
             Class<?> c = findLoadedClass(name);
             if (c == null) {
+                if (sealed && name.startsWith("io.leakwatch.agent.")) {
+                    throw new ClassNotFoundException(name + " is not visible from " + getName());
+                }
                 if (name.startsWith("java.") || name.startsWith("io.leakwatch.agent.")) {
                     c = getParent().loadClass(name);
                 } else {

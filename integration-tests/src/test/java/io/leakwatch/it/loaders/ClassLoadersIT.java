@@ -50,6 +50,22 @@ class ClassLoadersIT {
     }
 
     @Test
+    void aLoaderSealedAgainstTheAgentIsLeftAloneAndNamed() throws Exception {
+        Forked.Result with = Forked.main(Container.class).agent("threshold=1s").args("sealed").run();
+        Forked.Result without = Forked.main(Container.class).withoutAgent().args("sealed").run();
+        assertThat(with.exitCode).as(with.toString()).isZero();
+        assertThat(with.stdout).as(with.toString()).isEqualTo(without.stdout).contains("done");
+        noLinkageTrouble(with);
+        // nothing in the web application can be watched; rather than advice that cannot link, the user gets one line
+        assertThat(with.stderr.lines().filter(l -> l.contains("are not watched"))).as(with.toString()).singleElement()
+                .satisfies(l -> assertThat(l).startsWith("[leakwatch] WARN classes of class loader 'webapp' io.leakwatch.it.loaders.ChildFirstLoader@")
+                        .contains("it does not load io.leakwatch.agent.* from the bootstrap class path (java.lang.ClassNotFoundException: "
+                                + "io.leakwatch.agent.CallDepth is not visible from webapp)"));
+        assertThat(with.leaks()).isEmpty();
+        assertThat(with.summary("acquired")).isZero();
+    }
+
+    @Test
     void twoCopiesOfTheDriverInIsolatedLoadersAtOnceAreBothWatched() throws Exception {
         String[] args = {Forked.testClasses(), Forked.dependency("h2")};
         Forked.Result with = Forked.main(TwoDrivers.class).agent("threshold=1s").args(args).run();
