@@ -15,12 +15,11 @@ public interface Family {
     }
 
     /**
-     * Byte sequences of which a class must contain one to be worth handing to Byte Buddy (package prefixes in
-     * internal form, such as {@code java/sql/}); by default the JDK class prefixes.
+     * Byte sequences of which a class must contain one to be worth handing to Byte Buddy: package prefixes in internal
+     * form, such as {@code java/sql/} or {@code okhttp3/}. A class that names none of them is never matched, so they
+     * must cover every class the family instruments.
      */
-    default List<String> markers() {
-        return jdkClassPrefixes().stream().map(p -> p.replace('.', '/')).collect(java.util.stream.Collectors.toList());
-    }
+    List<String> markers();
 
     /** The named JDK modules it instruments, made to read the agent's classes (e.g. java.base, java.net.http). */
     default List<String> jdkModules() {

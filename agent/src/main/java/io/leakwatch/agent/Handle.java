@@ -32,7 +32,10 @@ public final class Handle extends WeakReference<Object> {
     final int hash;
     public final long acquiredNanos;
     public final String thread;
-    /** The acquiring thread's id (never reused by the JVM): pool-exhaustion forensics look up what it does now. */
+    /**
+     * The acquiring thread's id (never reused by the JVM): pool-exhaustion forensics look up what it does now, and
+     * the JUnit extension scopes a parallel test's handles by it.
+     */
     public final long threadId;
     public final String target;
     final Handle parent;

@@ -100,14 +100,9 @@ public final class LeakWatch {
         instance = agent;
         List<String> installed;
         try {
-            long t0 = System.nanoTime();
             agent.sweeper.start();
             agent.registerExitHook(inst);
-            long t1 = System.nanoTime();
             installed = agent.instrument(inst);
-            if (System.getenv("LEAKWATCH_DEBUG_STARTUP") != null) {
-                System.err.printf("leakwatch start-up: hooks %d ms, instrumentation %d ms%n", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
-            }
         } catch (Throwable t) {
             Registry.install(null);
             agent.sweeper.stop();

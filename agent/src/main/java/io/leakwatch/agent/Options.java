@@ -37,7 +37,7 @@ public final class Options {
 
     static {
         KEYS.put("threshold", "a duration such as 500ms, 30s, 5m or 1h");
-        KEYS.put("report", "a file path (.json), or a directory ending in /");
+        KEYS.put("report", "a file path ending in .json, .html or .xml, or a directory ending in / (for all three)");
         KEYS.put("failOnLeak", "true or false");
         KEYS.put("stacks", "all, off, or sample:N with N >= 1");
         KEYS.put("kinds", "a comma-separated subset of " + String.join(",", FAMILIES));
@@ -246,6 +246,10 @@ public final class Options {
             throw bad("report", value);
         }
         boolean directory = value.endsWith("/") || Files.isDirectory(path);
+        if (!directory && !Report.FORMATS.contains(Report.extension(path))) {
+            throw new OptionException("leakwatch: invalid value for option report: '" + value + "': unsupported file extension; expected "
+                    + KEYS.get("report"));
+        }
         Path dir = directory ? path : path.getParent();
         try {
             Files.createDirectories(dir);

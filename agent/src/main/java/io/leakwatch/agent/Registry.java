@@ -28,6 +28,8 @@ public final class Registry {
     final ConcurrentLinkedQueue<Group> lateToLog = new ConcurrentLinkedQueue<>();
     final Stats[] stats = new Stats[Kind.values().length];
     final LongAdder internalErrors = new LongAdder();
+    /** Open handles over time, for the HTML report; written by the sweeper only. */
+    final Samples samples = new Samples();
     private volatile long thresholdNanos;
     private final int stackSampling;
     private final List<String> exclude;
@@ -259,6 +261,30 @@ public final class Registry {
             }
         }
         return handles;
+    }
+
+    /**
+     * The handles acquired at or after {@code sinceNanos} (a {@link System#nanoTime()} value), by the thread with id
+     * {@code threadId} unless it is negative, that are still open (kinds that age) or were collected unclosed, grouped
+     * with reason "open" or "collected". For the JUnit extension; walks the open table, so not for hot paths.
+     */
+    public List<Group> openGroupsSince(long sinceNanos, long threadId) {
+        long now = System.nanoTime();
+        ConcurrentHashMap<Group, Group> groups = new ConcurrentHashMap<>();
+        for (Handle handle : open.values()) {
+            if (handle.acquiredNanos - sinceNanos < 0 || (threadId >= 0 && handle.threadId != threadId) || !handle.isOpen()) {
+                continue;
+            }
+            boolean collected = handle.get() == null;
+            if ((collected || handle.kind.ages) && !ignoreIfPoolInternal(handle)) {
+                record(groups, Group.of(handle, collected ? "collected" : "open"), handle.ageMillis(now), 0);
+            }
+        }
+        List<Group> list = new ArrayList<>(groups.values());
+        // Deterministic: most numerous first, then a connection before its statements, then by line.
+        list.sort(java.util.Comparator.comparingLong(Group::count).reversed().thenComparing(g -> g.kind)
+                .thenComparing(g -> g.stack.top()));
+        return list;
     }
 
     public static List<Group> copies(Collection<Group> groups) {

@@ -79,6 +79,7 @@ final class Sweeper implements Runnable {
                         + " (not a leak), at " + late.stack.top());
             }
         }
+        registry.samples.record(registry);
     }
 
     /** Logs each group in full once, then as a one-line summary at most every {@link #REPEAT_MILLIS}. */
