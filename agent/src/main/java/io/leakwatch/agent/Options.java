@@ -247,7 +247,7 @@ public final class Options {
         }
         boolean directory = value.endsWith("/") || Files.isDirectory(path);
         if (!directory && !Report.FORMATS.contains(Report.extension(path))) {
-            throw new OptionException("leakwatch: invalid value for option report: '" + value + "': unsupported file extension; expected "
+            throw new OptionException("leakwatch: invalid value for option report: '" + printable(value) + "': unsupported file extension; expected "
                     + KEYS.get("report"));
         }
         Path dir = directory ? path : path.getParent();

@@ -33,6 +33,8 @@ class OptionsFuzzTest {
             "com.acme", "com.acme.a,com.acme.b", "9464", "0", "65535", "65536", "99999", "127.0.0.1:9464", "[::1]:9464",
             "[::1]", "host:", ":80", "-host:1", "a..b:1", "localhost:007", "", " ", "=", "==", ",", "\u00e9t\u00e9", "\u0661\u0662s",
             "\uff11s", "\ud83d\udca5", "\u0000", "\n", "1s\n", "\r\nleakwatch: forged line", "\u2028", "\t", "\\", "'", "\"");
+    private static final List<String> REPORT_ENDINGS = List.of(File.separator, ".json", ".html", ".xml", ".XML", ".txt", "", ".",
+            ".json\n", ".h\u0000tml");
     private static final List<String> SEPARATORS = List.of("=", "=", "=", " = ", "==", ":", "", "\t=");
     private static final String JUNK = "=,: \t\n\r;'\"\\/[]{}()%$#!-_.0123456789abcdefmsh\u00e9\u00df\u4e2d\u0301\ufeff\u200b\u2028\u0000\ud83d";
 
@@ -132,7 +134,7 @@ class OptionsFuzzTest {
         }
     }
 
-    /** A path inside the temporary directory, sometimes a directory (trailing /), with unusual characters. */
+    /** A path inside the temporary directory, a directory (trailing /) or a file of any extension, with unusual characters. */
     private String reportPath(Random random) {
         StringBuilder name = new StringBuilder();
         String chars = "abcXYZ019-_. \u00e9\u4e2d";
@@ -140,7 +142,7 @@ class OptionsFuzzTest {
             name.append(chars.charAt(random.nextInt(chars.length())));
         }
         String leaf = name.toString().replace(".", "x");
-        return tmp.resolve(leaf.trim().isEmpty() ? "r" : leaf) + (random.nextBoolean() ? File.separator : ".json");
+        return tmp.resolve(leaf.trim().isEmpty() ? "r" : leaf) + pick(random, REPORT_ENDINGS);
     }
 
     private static String junk(Random random, int max) {
