@@ -32,9 +32,10 @@ final class AgentVisibility {
             KNOWN.put(loader, sees);
         }
         if (!sees) {
-            Log.warn("classes of class loader " + (loader.getName() == null ? "" : "'" + loader.getName() + "' ") + loader + " are not watched: it does not load io.leakwatch.agent.* from the bootstrap"
-                    + " class path (" + why + "); let it delegate io.leakwatch.agent.* to its parent (OSGi:"
-                    + " org.osgi.framework.bootdelegation=io.leakwatch.agent.*)");
+            String name = loader.getName() == null ? "" : "'" + loader.getName() + "' ";
+            Log.warn("classes of class loader " + name + loader + " are not watched: it does not load io.leakwatch.agent.*"
+                    + " from the bootstrap class path (" + why + "); let it delegate io.leakwatch.agent.* to its parent"
+                    + " (OSGi: org.osgi.framework.bootdelegation=io.leakwatch.agent.*)");
         }
         return sees;
     }
