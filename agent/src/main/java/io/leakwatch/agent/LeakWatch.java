@@ -273,7 +273,10 @@ public final class LeakWatch {
         return version;
     }
 
-    /** Skips the agent itself, generated classes, and every JDK class but those a family asks for. */
+    /**
+     * Skips the agent itself, generated classes, every JDK class but those a family asks for, and the classes of
+     * loaders that cannot link the advice to the agent.
+     */
     private static final class Ignored implements AgentBuilder.RawMatcher {
         private final String[] jdkPrefixes;
         private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
@@ -292,7 +295,7 @@ public final class LeakWatch {
             if (loader == null || loader == platform) {
                 return !Stack.startsWithAny(name, jdkPrefixes);
             }
-            return false;
+            return !AgentVisibility.sees(loader);
         }
     }
 }
