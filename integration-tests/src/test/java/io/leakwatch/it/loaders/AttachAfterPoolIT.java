@@ -22,7 +22,7 @@ class AttachAfterPoolIT {
             LiveJvm.Cli attach = LiveJvm.cli("attach", String.valueOf(app.pid()), "threshold=1s,report=" + report);
             assertThat(attach.exitCode).as(attach.toString()).isZero();
             // What leakwatch says about the handles opened before it came: it does not know them, and says so.
-            app.awaitStderr(s -> s.contains("watching jdbc: threshold=1s")
+            app.awaitStderr(s -> s.matches("(?s).* watching [a-z,]+: threshold=1s.*")
                     && s.contains("(attached to a running JVM: handles opened before now are unknown)"));
 
             // The early pooled connection, opened before the attach, used afterwards: its statement and result set are

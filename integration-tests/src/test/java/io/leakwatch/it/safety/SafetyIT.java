@@ -54,7 +54,7 @@ class SafetyIT {
     }
 
     @Test
-    void sixtyFourThreadsUnderLoadNoErrorNoFalseReportExactCountsFlatMemory() throws Exception {
+    void sixtyFourThreadsOnPooledJdbcAndHttpNoErrorNoFalseReportExactCountsFlatMemory() throws Exception {
         Forked.Result r = Forked.main(LoadApp.class).agent("threshold=30s").jvmArg("-Xmx512m").timeout(180).run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.leaks()).as(r.toString()).isEmpty();
@@ -64,7 +64,9 @@ class SafetyIT {
         assertThat(ops).isGreaterThan(1000);
         assertThat(r.summary("acquired")).as(r.toString()).isEqualTo(r.summary("released") + r.summary("open"));
         assertThat(r.summary("open")).isZero();
-        assertThat(r.summary("acquired")).isEqualTo(3 * ops);
+        // 3 JDBC handles and (when the response still holds its connection) 1 HTTP response per operation, 1 client
+        assertThat(r.summary("acquired")).isBetween(3 * ops, 4 * ops + 1);
+        assertThat(r.summary("released")).isEqualTo(r.summary("acquired"));
         long early = value(r, "heapEarly=");
         long late = value(r, "heapLate=");
         assertThat(late - early).as("heap growth between a third of the run and its end").isLessThan(16L * 1024 * 1024);
