@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import io.leakwatch.agent.jdbc.JdbcInstrumentation;
+import io.leakwatch.agent.jdkhttp.JdkHttpInstrumentation;
+import io.leakwatch.agent.urlconnection.UrlConnectionInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -109,7 +111,7 @@ public final class LeakWatch {
 
     private List<String> instrument(Instrumentation inst) {
         List<Family> families = new ArrayList<>();
-        for (Family family : List.<Family>of(new JdbcInstrumentation())) {
+        for (Family family : List.<Family>of(new JdbcInstrumentation(), new UrlConnectionInstrumentation(), new JdkHttpInstrumentation())) {
             if (options.enabled(family.name())) {
                 families.add(family);
             }
