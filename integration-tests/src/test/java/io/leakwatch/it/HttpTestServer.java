@@ -103,6 +103,9 @@ public final class HttpTestServer {
             in.readAllBytes();
         }
         ex.getResponseHeaders().set("Content-Type", "text/plain");
+        if (ex.getRequestMethod().equals("HEAD")) {
+            body = null;
+        }
         ex.sendResponseHeaders(status, body == null ? -1 : body.length);
         try (OutputStream out = ex.getResponseBody()) {
             if (body != null) {

@@ -39,6 +39,8 @@ public final class UrlConnectionApp {
             Thread.sleep(Long.getLong("hold", 2500) / 5);
         }
         System.out.println("done");
+        // the test server's dispatcher thread is not a daemon
+        System.exit(0);
     }
 
     /** A 500 whose error stream is never read: the socket never returns to the keep-alive cache. */
