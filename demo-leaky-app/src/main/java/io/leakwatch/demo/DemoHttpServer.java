@@ -31,7 +31,15 @@ public final class DemoHttpServer {
             t.setDaemon(true);
             return t;
         }));
-        server.start();
+        // the dispatcher thread inherits its daemon status from the starting thread: it must not keep the demo alive
+        Thread starter = new Thread(server::start, "demo-http-server-start");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public static synchronized DemoHttpServer get() throws IOException {
