@@ -87,6 +87,19 @@ public final class HttpTestServer {
         return scheme + "://" + userInfo + "@127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
+    /**
+     * The end of a test app: leaked handles are held past the agent's threshold (-Dhold, ms) and dropped ones
+     * collected; then exit, since the server's dispatcher thread is not a daemon.
+     */
+    public static void holdAndExit() throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(Long.getLong("hold", 2500) / 5);
+        }
+        System.out.println("done");
+        System.exit(0);
+    }
+
     /** Trusts this server's certificate. */
     public SSLContext clientContext() {
         return clientContext;

@@ -33,13 +33,7 @@ public final class JdkHttpApp {
                 default: throw new IllegalArgumentException(mode);
             }
         }
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(Long.getLong("hold", 2500) / 5);
-        }
-        System.out.println("done");
-        // the test server's dispatcher thread is not a daemon
-        System.exit(0);
+        HttpTestServer.holdAndExit();
     }
 
     /** A streamed body peeked at and kept: its connection is not reusable, so the next request opens another. */

@@ -34,13 +34,7 @@ public final class UrlConnectionApp {
                 default: throw new IllegalArgumentException(mode);
             }
         }
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(Long.getLong("hold", 2500) / 5);
-        }
-        System.out.println("done");
-        // the test server's dispatcher thread is not a daemon
-        System.exit(0);
+        HttpTestServer.holdAndExit();
     }
 
     /** A 500 whose error stream is never read: the socket never returns to the keep-alive cache. */

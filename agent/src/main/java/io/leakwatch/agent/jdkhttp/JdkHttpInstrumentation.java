@@ -61,9 +61,7 @@ public final class JdkHttpInstrumentation implements Family {
     public static final class SendAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            CallDepth depth = CallDepth.get();
-            depth.enter(CallDepth.JDKHTTP);
-            return depth;
+            return JdkHttpTracker.entering();
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -80,9 +78,7 @@ public final class JdkHttpInstrumentation implements Family {
     public static final class SendAsyncAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            CallDepth depth = CallDepth.get();
-            depth.enter(CallDepth.JDKHTTP);
-            return depth;
+            return JdkHttpTracker.entering();
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -35,6 +35,13 @@ public final class JdkHttpTracker {
     private JdkHttpTracker() {
     }
 
+    public static CallDepth entering() {
+        CallDepth depth = CallDepth.get();
+        depth.enter(CallDepth.JDKHTTP);
+        return depth;
+    }
+
+    /** Leaving send or sendAsync: whether it was the outermost call (sendAsync calls its overloads). */
     public static boolean outermost(CallDepth depth) {
         return depth != null && depth.exit(CallDepth.JDKHTTP);
     }
