@@ -28,6 +28,16 @@ class UrlConnectionIT {
     }
 
     @Test
+    void aBufferedErrorStreamHoldsNoSocketAndIsNoLeak() throws Exception {
+        // the JDK reads a small error body into memory and gives the socket back itself
+        Forked.Result r = Forked.main(UrlConnectionApp.class).agent("threshold=1s").jvmArg("-Dhold=1500",
+                "-Dsun.net.http.errorstream.enableBuffering=true").args("leak-error-stream").run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.stdout).as(r.toString()).contains("status=500 connections=1");
+        assertThat(r.leaks()).as(r.toString()).isEmpty();
+    }
+
+    @Test
     void httpsLeakIsTheConnectionTheApplicationHolds() throws Exception {
         Forked.Result r = Forked.main(UrlConnectionApp.class).agent("threshold=1s").jvmArg("-Dhold=2500")
                 .args("leak-https", "leak-https-collected").run();
