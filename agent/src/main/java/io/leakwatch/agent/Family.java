@@ -14,6 +14,13 @@ public interface Family {
         return List.of();
     }
 
+    /**
+     * Byte sequences of which a class must contain one to be worth handing to Byte Buddy: package prefixes in internal
+     * form, such as {@code java/sql/} or {@code okhttp3/}. A class that names none of them is never matched, so they
+     * must cover every class the family instruments.
+     */
+    List<String> markers();
+
     /** The named JDK modules it instruments, made to read the agent's classes (e.g. java.base, java.net.http). */
     default List<String> jdkModules() {
         return List.of();

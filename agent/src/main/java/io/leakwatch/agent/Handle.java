@@ -32,12 +32,18 @@ public final class Handle extends WeakReference<Object> {
     final int hash;
     public final long acquiredNanos;
     public final String thread;
+    /**
+     * The acquiring thread's id (never reused by the JVM): pool-exhaustion forensics look up what it does now, and
+     * the JUnit extension scopes a parallel test's handles by it.
+     */
+    public final long threadId;
     public final String target;
     final Handle parent;
     /** A raw {@link Throwable} until the stack is interned, then its {@link Stack}; null when not captured. */
     private volatile Object stack;
     private volatile int state;
-    private Handle[] children;
+    /** Written under this handle's lock; read without it to skip the lock when there are none. */
+    private volatile Handle[] children;
     private int childCount;
 
     Handle(Object resource, ReferenceQueue<Object> queue, Kind kind, String target, Handle parent, Throwable stack) {
@@ -45,7 +51,9 @@ public final class Handle extends WeakReference<Object> {
         this.kind = kind;
         this.hash = System.identityHashCode(resource);
         this.acquiredNanos = System.nanoTime();
-        this.thread = Thread.currentThread().getName();
+        Thread current = Thread.currentThread();
+        this.thread = current.getName();
+        this.threadId = current.getId();
         this.target = target;
         this.parent = parent;
         this.stack = stack;
@@ -75,6 +83,11 @@ public final class Handle extends WeakReference<Object> {
         return (Stack) s;
     }
 
+    /** Whether the stack is still the raw capture, not yet interned. */
+    boolean stackIsRaw() {
+        return stack instanceof Throwable;
+    }
+
     public long ageMillis(long nowNanos) {
         return (nowNanos - acquiredNanos) / 1_000_000;
     }
@@ -101,7 +114,11 @@ public final class Handle extends WeakReference<Object> {
         children[childCount++] = child;
     }
 
-    synchronized Handle[] takeChildren() {
+    Handle[] takeChildren() {
+        return children == null ? null : takeChildrenLocked();
+    }
+
+    private synchronized Handle[] takeChildrenLocked() {
         if (childCount == 0) {
             return null;
         }

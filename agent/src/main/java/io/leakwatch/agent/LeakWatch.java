@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import io.leakwatch.agent.jdbc.JdbcInstrumentation;
 import io.leakwatch.agent.jdkhttp.JdkHttpInstrumentation;
 import io.leakwatch.agent.urlconnection.UrlConnectionInstrumentation;
@@ -78,6 +79,10 @@ public final class LeakWatch {
             String message = "leakwatch: already running in this JVM (" + instance.options + "); the new options '"
                     + args + "' were not applied";
             System.err.println(message);
+            System.setProperty(Management.ERROR_PROPERTY, message);
+            if (attached) {
+                return; // the CLI reads the property; a throw would only add a stack trace to the application's stderr
+            }
             throw new IllegalStateException(message);
         }
         Options options;
@@ -86,10 +91,11 @@ public final class LeakWatch {
         } catch (Options.OptionException e) {
             System.err.println(e.getMessage());
             System.err.flush();
+            System.setProperty(Management.ERROR_PROPERTY, e.getMessage());
             if (!attached) {
                 Runtime.getRuntime().halt(1);
             }
-            throw e;
+            return; // attached: the application runs on; the CLI reports the property
         }
         LeakWatch agent = new LeakWatch(options, attached, jar);
         Registry.install(agent.registry);
@@ -103,8 +109,16 @@ public final class LeakWatch {
             Registry.install(null);
             agent.sweeper.stop();
             Log.warn("leakwatch could not start and is off; the application runs unaffected: " + t, t);
+            System.setProperty(Management.ERROR_PROPERTY, "leakwatch could not start: " + t);
             return;
         }
+        try {
+            Management.start(agent);
+        } catch (Throwable t) {
+            Log.warn("JMX and metrics are off: " + t);
+        }
+        System.clearProperty(Management.ERROR_PROPERTY);
+        System.setProperty(Management.VERSION_PROPERTY, version());
         Log.info("leakwatch " + version() + " watching " + String.join(",", installed) + ": " + options
                 + (attached ? " (attached to a running JVM: handles opened before now are unknown)" : ""));
     }
@@ -117,28 +131,62 @@ public final class LeakWatch {
             }
         }
         List<String> jdkPrefixes = new ArrayList<>();
+        List<String> markers = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (Family family : families) {
+            names.add(family.name());
             jdkPrefixes.addAll(family.jdkClassPrefixes());
+            markers.addAll(family.markers());
             for (String name : family.jdkModules()) {
                 // Advice inlined into a named JDK module calls the agent, in the bootstrap loader's unnamed module.
                 ModuleLayer.boot().findModule(name).ifPresent(m -> inst.redefineModule(m,
                         Set.of(LeakWatch.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of()));
             }
         }
-        AgentBuilder builder = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(attached || !jdkPrefixes.isEmpty() ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
-                        : AgentBuilder.RedefinitionStrategy.DISABLED)
-                .with(System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null ? AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly() : AgentBuilder.Listener.NoOp.INSTANCE)
-                .ignore(new Ignored(jdkPrefixes));
-        List<String> names = new ArrayList<>();
-        for (Family family : families) {
-            builder = family.extend(builder);
-            names.add(family.name());
+        if (families.isEmpty()) {
+            return names;
         }
-        builder.installOn(inst);
+        if (attached) {
+            // Everything may be loaded already: Byte Buddy finds and retransforms what matches, start-up is long past.
+            builder(families, jdkPrefixes).with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION).installOn(inst);
+            return names;
+        }
+        inst.addTransformer(new LazyTransformer(markers, jdkPrefixes, () -> builder(families, jdkPrefixes).makeRaw()), true);
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : inst.getAllLoadedClasses()) {
+            if (Stack.startsWithAny(type.getName(), jdkPrefixes.toArray(new String[0])) && inst.isModifiableClass(type)) {
+                loaded.add(type);
+            }
+        }
+        if (!loaded.isEmpty()) {
+            try {
+                inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+            } catch (Exception e) {
+                registry.internalError(e);
+            }
+        }
         return names;
     }
+
+    private AgentBuilder builder(List<Family> families, List<String> jdkPrefixes) {
+        // Advice is inlined and nothing is injected, so Byte Buddy needs no sun.misc.Unsafe, which JDK 24+ warns
+        // about on the application's stderr. (The property name is relocated with Byte Buddy: it is ours alone.)
+        System.setProperty("net.bytebuddy.safe", "true");
+        AgentBuilder builder = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(TYPE_POOL_CACHE))
+                .with(System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null
+                        ? AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly() : AgentBuilder.Listener.NoOp.INSTANCE)
+                .ignore(new Ignored(jdkPrefixes));
+        for (Family family : families) {
+            builder = family.extend(builder);
+        }
+        return builder;
+    }
+
+    /** Type descriptions Byte Buddy resolved, per class loader; the sweeper empties it now and then so loaders can go. */
+    static final ConcurrentHashMap<ClassLoader, TypePool.CacheProvider> TYPE_POOL_CACHE = new ConcurrentHashMap<>();
 
     /**
      * Runs the exit report after every application shutdown hook has finished (so connections those hooks use are

@@ -30,15 +30,18 @@ public final class Options {
     private static final Set<String> LIST_KEYS = Set.of("kinds", "exclude");
     private static final Map<String, String> KEYS = new LinkedHashMap<>();
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+    private static final Pattern METRICS = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):\\d{1,5}");
+    private static final Pattern METRICS_PORT = Pattern.compile("\\d{1,5}");
     private static final Pattern SAMPLE = Pattern.compile("sample:(\\d{1,9})");
 
     static {
         KEYS.put("threshold", "a duration such as 500ms, 30s, 5m or 1h");
-        KEYS.put("report", "a file path (.json), or a directory ending in /");
+        KEYS.put("report", "a file path ending in .json, .html or .xml, or a directory ending in / (for all three)");
         KEYS.put("failOnLeak", "true or false");
         KEYS.put("stacks", "all, off, or sample:N with N >= 1");
         KEYS.put("kinds", "a comma-separated subset of " + String.join(",", FAMILIES));
         KEYS.put("exclude", "comma-separated class or package name prefixes, such as com.acme.migrations");
+        KEYS.put("metrics", "host:port or port (0-65535) for the Prometheus endpoint, such as 127.0.0.1:9464 or 9464 (loopback)");
     }
 
     public final long thresholdMillis;
@@ -48,6 +51,10 @@ public final class Options {
     public final int stackSampling;
     public final Set<String> families;
     public final List<String> exclude;
+    /** Where the Prometheus endpoint listens; null when {@code metrics=} is not given. */
+    public final String metricsHost;
+    /** -1 when there is no Prometheus endpoint; 0 picks a free port. */
+    public final int metricsPort;
     private final String text;
 
     private Options(Map<String, String> values) {
@@ -57,9 +64,13 @@ public final class Options {
         stackSampling = parseStacks(values.getOrDefault("stacks", "all"));
         families = values.containsKey("kinds") ? parseKinds(values.get("kinds")) : new LinkedHashSet<>(FAMILIES);
         exclude = values.containsKey("exclude") ? parseList("exclude", values.get("exclude")) : List.of();
+        String metrics = values.get("metrics");
+        metricsHost = metrics == null ? null : parseMetricsHost(metrics);
+        metricsPort = metrics == null ? -1 : parseMetricsPort(metrics);
         text = "threshold=" + formatDuration(thresholdMillis) + ", stacks=" + stacksText() + ", kinds="
                 + String.join(",", families) + (report == null ? "" : ", report=" + report)
-                + (failOnLeak ? ", failOnLeak=true" : "") + (exclude.isEmpty() ? "" : ", exclude=" + String.join(",", exclude));
+                + (failOnLeak ? ", failOnLeak=true" : "") + (exclude.isEmpty() ? "" : ", exclude=" + String.join(",", exclude))
+                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort);
     }
 
     public static Options defaults() {
@@ -201,6 +212,10 @@ public final class Options {
             throw bad("report", value);
         }
         boolean directory = value.endsWith("/") || Files.isDirectory(path);
+        if (!directory && !Report.FORMATS.contains(Report.extension(path))) {
+            throw new OptionException("leakwatch: invalid value for option report: '" + value + "': unsupported file extension; expected "
+                    + KEYS.get("report"));
+        }
         Path dir = directory ? path : path.getParent();
         try {
             Files.createDirectories(dir);
@@ -213,6 +228,26 @@ public final class Options {
                     + (Files.exists(path) && !directory ? path : dir) + " is not writable; give a path in a writable directory");
         }
         return directory ? path.resolve("") : path;
+    }
+
+    /** {@code host:port}, {@code [v6]:port} or a bare port, which means loopback. */
+    private static String parseMetricsHost(String value) {
+        if (METRICS_PORT.matcher(value).matches()) {
+            return "127.0.0.1";
+        }
+        Matcher m = METRICS.matcher(value);
+        if (!m.matches()) {
+            throw bad("metrics", value);
+        }
+        return m.group(1);
+    }
+
+    private static int parseMetricsPort(String value) {
+        String port = value.substring(value.lastIndexOf(':') + 1);
+        if (!METRICS_PORT.matcher(port).matches() || Integer.parseInt(port) > 65535) {
+            throw bad("metrics", value);
+        }
+        return Integer.parseInt(port);
     }
 
     private String stacksText() {

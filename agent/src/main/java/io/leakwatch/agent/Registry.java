@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Registry {
     public static final int MAX_OPEN = 100_000;
     private static final int MAX_GROUPS = 10_000;
+    private static final long INTERN_AFTER_NANOS = 1_000_000_000L;
     private static volatile Registry current;
 
     final ConcurrentHashMap<Object, Handle> open = new ConcurrentHashMap<>();
@@ -27,6 +28,8 @@ public final class Registry {
     final ConcurrentLinkedQueue<Group> lateToLog = new ConcurrentLinkedQueue<>();
     final Stats[] stats = new Stats[Kind.values().length];
     final LongAdder internalErrors = new LongAdder();
+    /** Open handles over time, for the HTML report; written by the sweeper only. */
+    final Samples samples = new Samples();
     private volatile long thresholdNanos;
     private final int stackSampling;
     private final List<String> exclude;
@@ -224,14 +227,20 @@ public final class Registry {
         return touched;
     }
 
-    /** Flags the handles that just passed the threshold; returns them grouped. */
+    /**
+     * Flags the handles that just passed the threshold; returns them grouped. Handles that live past
+     * {@link #INTERN_AFTER_NANOS} have their stack interned, so long-lived handles from one site share one copy.
+     */
     List<Group> flagAged(long nowNanos) {
         long threshold = thresholdNanos;
         ConcurrentHashMap<Group, Group> fresh = new ConcurrentHashMap<>();
         for (Handle handle : open.values()) {
-            if (handle.kind.ages && handle.state() == Handle.OPEN && nowNanos - handle.acquiredNanos >= threshold
+            long age = nowNanos - handle.acquiredNanos;
+            if (handle.kind.ages && handle.state() == Handle.OPEN && age >= threshold
                     && !ignoreIfPoolInternal(handle) && handle.transition(Handle.OPEN, Handle.FLAGGED)) {
                 record(fresh, Group.of(handle, "threshold"), handle.ageMillis(nowNanos), 0);
+            } else if (age >= INTERN_AFTER_NANOS && handle.stackIsRaw()) {
+                handle.stack();
             }
         }
         return new ArrayList<>(fresh.values());
@@ -260,6 +269,30 @@ public final class Registry {
             }
         }
         return handles;
+    }
+
+    /**
+     * The handles acquired at or after {@code sinceNanos} (a {@link System#nanoTime()} value), by the thread with id
+     * {@code threadId} unless it is negative, that are still open (kinds that age) or were collected unclosed, grouped
+     * with reason "open" or "collected". For the JUnit extension; walks the open table, so not for hot paths.
+     */
+    public List<Group> openGroupsSince(long sinceNanos, long threadId) {
+        long now = System.nanoTime();
+        ConcurrentHashMap<Group, Group> groups = new ConcurrentHashMap<>();
+        for (Handle handle : open.values()) {
+            if (handle.acquiredNanos - sinceNanos < 0 || (threadId >= 0 && handle.threadId != threadId) || !handle.isOpen()) {
+                continue;
+            }
+            boolean collected = handle.get() == null;
+            if ((collected || handle.kind.ages) && !ignoreIfPoolInternal(handle)) {
+                record(groups, Group.of(handle, collected ? "collected" : "open"), handle.ageMillis(now), 0);
+            }
+        }
+        List<Group> list = new ArrayList<>(groups.values());
+        // Deterministic: most numerous first, then a connection before its statements, then by line.
+        list.sort(java.util.Comparator.comparingLong(Group::count).reversed().thenComparing(g -> g.kind)
+                .thenComparing(g -> g.stack.top()));
+        return list;
     }
 
     public static List<Group> copies(Collection<Group> groups) {

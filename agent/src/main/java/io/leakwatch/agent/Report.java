@@ -9,6 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import io.leakwatch.agent.report.Html;
+import io.leakwatch.agent.report.JUnitXml;
+import io.leakwatch.agent.report.ReportModel;
 
 /** What the agent found, at one moment: the summary, the leak groups and the late releases. */
 public final class Report {
@@ -25,6 +28,10 @@ public final class Report {
     public final long internalErrors;
     public final List<Group> leakGroups;
     public final List<Group> lateReleases;
+    public final long generatedAtMillis = System.currentTimeMillis();
+    final List<String> timelineKinds = new ArrayList<>();
+    final long[][] timeline;
+    final long startedAtMillis;
 
     private Report(Registry r, List<Group> leakGroups) {
         Comparator<Group> byCount = Comparator.comparingLong(Group::count).reversed()
@@ -45,6 +52,8 @@ public final class Report {
             sum += g.count();
         }
         this.leaks = sum;
+        this.timeline = r.samples.rows(r, timelineKinds);
+        this.startedAtMillis = r.startedMillis;
     }
 
     /** The leaks as of now: handles collected while open, and open handles older than the threshold. */
@@ -66,6 +75,8 @@ public final class Report {
         b.append(", \"vendor\": ");
         Json.string(b, System.getProperty("java.vendor"));
         b.append(", \"uptimeMillis\": ").append(uptime()).append('}');
+        b.append(",\n  \"generatedAt\": ");
+        Json.string(b, java.time.Instant.ofEpochMilli(generatedAtMillis).toString());
         b.append(",\n  \"thresholdMillis\": ").append(thresholdMillis);
         b.append(",\n  \"summary\": {\"acquired\": ").append(acquired).append(", \"released\": ").append(released)
                 .append(", \"open\": ").append(open).append(", \"leaks\": ").append(leaks)
@@ -75,7 +86,20 @@ public final class Report {
         groups(b, leakGroups, false);
         b.append("],\n  \"lateReleases\": [");
         groups(b, lateReleases, true);
-        b.append("]\n}\n");
+        b.append("],\n  \"timeline\": {\"startedAtMillis\": ").append(startedAtMillis).append(", \"kinds\": [");
+        for (int i = 0; i < timelineKinds.size(); i++) {
+            b.append(i == 0 ? "" : ", ");
+            Json.string(b, timelineKinds.get(i));
+        }
+        b.append("], \"points\": [");
+        for (int i = 0; i < timeline.length; i++) {
+            b.append(i == 0 ? "" : ", ").append('[');
+            for (int j = 0; j < timeline[i].length; j++) {
+                b.append(j == 0 ? "" : ", ").append(timeline[i][j]);
+            }
+            b.append(']');
+        }
+        b.append("]}\n}\n");
         return b.toString();
     }
 
@@ -119,12 +143,46 @@ public final class Report {
         }
     }
 
-    /** Writes the report where {@code report=} says; the file appears whole or not at all. */
+    /**
+     * Writes the report where {@code report=} says, in the format its extension names (.json, .html, .xml); a
+     * directory gets all three as leakwatch-report.*. Each file appears whole or not at all.
+     */
     public void write(Path path) throws IOException {
-        Path file = Files.isDirectory(path) ? path.resolve("leakwatch-report.json") : path;
+        String json = toJson();
+        if (Files.isDirectory(path)) {
+            ReportModel model = ReportModel.parse(json);
+            for (String extension : FORMATS) {
+                writeAtomically(path.resolve("leakwatch-report." + extension), render(extension, json, model));
+            }
+        } else {
+            String extension = extension(path);
+            writeAtomically(path, render(extension, json, extension.equals("json") ? null : ReportModel.parse(json)));
+        }
+    }
+
+    /** The report file formats, by file extension. */
+    public static final List<String> FORMATS = List.of("json", "html", "xml");
+
+    /** The lower-case extension of a report file name, or "" if it has none. */
+    public static String extension(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String render(String extension, String json, ReportModel model) {
+        switch (extension) {
+            case "html": return Html.render(model);
+            case "xml": return JUnitXml.render(model, 0);
+            default: return json;
+        }
+    }
+
+    /** Writes a file whole or not at all: to a sibling .tmp, then renamed over it. */
+    public static void writeAtomically(Path file, String text) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, toJson().getBytes(StandardCharsets.UTF_8));
+        Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -43,7 +43,15 @@ public final class Stack {
         while (i < raw.length && raw[i].getClassName().startsWith(AGENT)) {
             i++;
         }
-        i++; // the instrumented method, into which the advice is inlined
+        // The instrumented method, into which the advice is inlined, and its uninstrumented twins above it
+        // (a covariant bridge, an overload delegating to it).
+        if (i < raw.length) {
+            StackTraceElement instrumented = raw[i++];
+            while (i < raw.length && raw[i].getMethodName().equals(instrumented.getMethodName())
+                    && raw[i].getClassName().equals(instrumented.getClassName())) {
+                i++;
+            }
+        }
         while (i < raw.length && isPlumbing(raw[i].getClassName())) {
             i++;
         }

@@ -13,7 +13,10 @@ final class Sweeper implements Runnable {
 
     private final Registry registry;
     private final ConcurrentHashMap<Group, Group> logged = new ConcurrentHashMap<>();
+    /** How long Byte Buddy's type descriptions are kept: long enough for start-up, short enough to let loaders go. */
+    private static final long TYPE_CACHE_MILLIS = 60_000;
     private volatile boolean running = true;
+    private long cacheClearedAt = System.currentTimeMillis();
     private Thread thread;
 
     Sweeper(Registry registry) {
@@ -58,6 +61,10 @@ final class Sweeper implements Runnable {
 
     void sweep() {
         long now = System.currentTimeMillis();
+        if (now - cacheClearedAt >= TYPE_CACHE_MILLIS) {
+            cacheClearedAt = now;
+            LeakWatch.TYPE_POOL_CACHE.clear();
+        }
         log(registry.drainCollected(), "LEAK (collected while open, never closed)", now, true);
         log(registry.flagAged(System.nanoTime()), "HELD PAST THRESHOLD " + Options.formatDuration(registry.thresholdMillis()), now, false);
         Group late;
@@ -72,6 +79,7 @@ final class Sweeper implements Runnable {
                         + " (not a leak), at " + late.stack.top());
             }
         }
+        registry.samples.record(registry);
     }
 
     /** Logs each group in full once, then as a one-line summary at most every {@link #REPEAT_MILLIS}. */

@@ -11,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.CallDepth;
+import java.util.List;
 import io.leakwatch.agent.Family;
 import io.leakwatch.agent.LeakWatch;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -31,6 +32,12 @@ public final class JdbcInstrumentation implements Family {
     @Override
     public String name() {
         return "jdbc";
+    }
+
+    /** Every class that implements or wraps a JDBC type names one in its constant pool. */
+    @Override
+    public List<String> markers() {
+        return List.of("java/sql/", "javax/sql/");
     }
 
     @Override
@@ -55,7 +62,9 @@ public final class JdbcInstrumentation implements Family {
                 .type(implementing(RESULT_SET))
                 .transform(advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
                 .type(PoolScopes.TYPES)
-                .transform(advice(PoolScopeAdvice.class, PoolScopes.METHODS));
+                .transform(advice(PoolScopeAdvice.class, PoolScopes.METHODS))
+                .type(PoolExhaustion.TYPES)
+                .transform(advice(PoolExhaustion.FailedGetConnectionAdvice.class, PoolExhaustion.METHODS));
     }
 
     private static ElementMatcher.Junction<TypeDescription> implementing(String interfaceName) {

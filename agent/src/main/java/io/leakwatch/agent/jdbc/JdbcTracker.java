@@ -88,6 +88,16 @@ public final class JdbcTracker {
         }
     }
 
+    /** The target of a DataSource's connections, without opening one (for a failed getConnection). */
+    static String knownTarget(Object source) {
+        String target = SOURCE_TARGETS.get(source);
+        if (target != null) {
+            return target;
+        }
+        String url = invokeGetter(source, URL_GETTERS);
+        return url == null ? UNKNOWN : Targets.jdbc(url);
+    }
+
     /** The URL of a DataSource, found once per DataSource: its URL getter, else the first connection's metadata. */
     private static String sourceTarget(Object source, Object connection) {
         String target = SOURCE_TARGETS.get(source);

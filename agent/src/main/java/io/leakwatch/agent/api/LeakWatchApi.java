@@ -1,0 +1,61 @@
+package io.leakwatch.agent.api;
+
+import io.leakwatch.agent.Group;
+import io.leakwatch.agent.Registry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What test frameworks call, by reflection through the bootstrap loader ({@code Class.forName(name, true, null)}),
+ * so that their artifact needs no dependency on the agent. Only java.base types cross this boundary.
+ */
+public final class LeakWatchApi {
+    private LeakWatchApi() {
+    }
+
+    /** Whether the agent is running in this JVM (loaded and started). */
+    public static boolean attached() {
+        return Registry.current() != null;
+    }
+
+    /**
+     * A point in time: every handle acquired after this call returns has {@code acquiredNanos >= mark}, every handle
+     * acquired before it has a smaller one. Spins until the clock ticks (nanoseconds), so equal readings cannot blur it.
+     */
+    public static long mark() {
+        long before = System.nanoTime();
+        while (System.nanoTime() == before) {
+            Thread.onSpinWait();
+        }
+        return before + 1;
+    }
+
+    /**
+     * The handles acquired since {@code mark} (by the thread of id {@code threadId}, or any thread if it is negative)
+     * and not released, grouped by kind, reason, target and stack, most numerous first. Each group is a map with
+     * kind, reason ("open" or "collected"), target, thread, count (Long), oldestAgeMillis (Long), stack (List of
+     * String, the application's frame first; empty when not captured).
+     */
+    public static List<Map<String, Object>> openSince(long mark, long threadId) {
+        Registry registry = Registry.current();
+        List<Map<String, Object>> result = new ArrayList<>();
+        if (registry == null) {
+            return result;
+        }
+        for (Group g : registry.openGroupsSince(mark, threadId)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", g.kind.label);
+            m.put("reason", g.reason);
+            m.put("target", g.target);
+            m.put("thread", g.thread);
+            m.put("count", g.count());
+            m.put("oldestAgeMillis", g.oldestAgeMillis());
+            m.put("stack", List.copyOf(Arrays.asList(g.stack.lines())));
+            result.add(m);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,247 @@
+package io.leakwatch.agent.report;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A JSON report (schema 1) read back, typed: what the HTML and JUnit XML renderings and {@code leakwatch check}
+ * work from, so every format shows the numbers of the JSON file, whether written at exit or read from disk.
+ */
+public final class ReportModel {
+    public static final int SCHEMA = 1;
+
+    public final String agentVersion;
+    public final String javaVersion;
+    public final String javaVendor;
+    public final long pid;
+    public final long uptimeMillis;
+    public final String generatedAt;
+    public final long thresholdMillis;
+    public final long acquired;
+    public final long released;
+    public final long open;
+    public final long leaks;
+    public final long lateReleases;
+    public final long dropped;
+    public final long internalErrors;
+    public final List<GroupModel> leakGroups;
+    public final List<GroupModel> lateReleaseGroups;
+    /** Kinds charted in {@link #timeline}, in its column order (after the time column). */
+    public final List<String> timelineKinds;
+    /** Rows of {millis since the agent started, open handles of each timeline kind}. */
+    public final List<long[]> timeline;
+
+    private ReportModel(Map<String, Object> root) {
+        Object schema = root.get("schema");
+        if (!(schema instanceof Long)) {
+            throw new ReportException("no \"schema\" number: not a leakwatch report");
+        }
+        if ((Long) schema != SCHEMA) {
+            throw new ReportException("unsupported schema " + schema + "; this leakwatch reads schema " + SCHEMA);
+        }
+        agentVersion = optString(root, "agentVersion", "unknown");
+        Map<String, Object> jvm = optObject(root, "jvm");
+        javaVersion = optString(jvm, "javaVersion", "unknown");
+        javaVendor = optString(jvm, "vendor", "unknown");
+        pid = optLong(jvm, "pid", -1);
+        uptimeMillis = optLong(jvm, "uptimeMillis", -1);
+        generatedAt = optString(root, "generatedAt", null);
+        thresholdMillis = requiredLong(root, "thresholdMillis", "");
+        Map<String, Object> summary = object(root.get("summary"), "summary");
+        acquired = requiredLong(summary, "acquired", "summary.");
+        released = requiredLong(summary, "released", "summary.");
+        open = requiredLong(summary, "open", "summary.");
+        leaks = requiredLong(summary, "leaks", "summary.");
+        lateReleases = optLong(summary, "lateReleases", 0);
+        dropped = optLong(summary, "dropped", 0);
+        internalErrors = optLong(summary, "internalErrors", 0);
+        leakGroups = groups(root.get("leaks"), "leaks");
+        lateReleaseGroups = root.containsKey("lateReleases") ? groups(root.get("lateReleases"), "lateReleases") : List.of();
+        List<String> kinds = new ArrayList<>();
+        List<long[]> rows = new ArrayList<>();
+        Map<String, Object> t = optObject(root, "timeline");
+        if (!t.isEmpty()) {
+            for (Object k : list(t.get("kinds"), "timeline.kinds")) {
+                kinds.add(string(k, "timeline.kinds[]"));
+            }
+            for (Object p : list(t.get("points"), "timeline.points")) {
+                List<Object> point = list(p, "timeline.points[]");
+                if (point.size() != kinds.size() + 1) {
+                    throw new ReportException("timeline.points: a row has " + point.size() + " numbers, expected " + (kinds.size() + 1));
+                }
+                long[] row = new long[point.size()];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = number(point.get(i), "timeline.points[][]");
+                }
+                rows.add(row);
+            }
+        }
+        timelineKinds = Collections.unmodifiableList(kinds);
+        timeline = Collections.unmodifiableList(rows);
+    }
+
+    /** Parses a report's text; throws {@link ReportException} (or its JSON subclass) naming what is wrong. */
+    public static ReportModel parse(String json) {
+        Object root;
+        try {
+            root = JsonParser.parse(json);
+        } catch (JsonParser.JsonException e) {
+            throw new ReportException(e.getMessage());
+        }
+        return new ReportModel(object(root, "the top level"));
+    }
+
+    public long leakGroupCount() {
+        return leakGroups.size();
+    }
+
+    private static List<GroupModel> groups(Object value, String field) {
+        List<GroupModel> groups = new ArrayList<>();
+        for (Object o : list(value, field)) {
+            Map<String, Object> g = object(o, field + "[]");
+            List<String> stack = new ArrayList<>();
+            for (Object line : list(g.get("stack"), field + "[].stack")) {
+                stack.add(string(line, field + "[].stack[]"));
+            }
+            groups.add(new GroupModel(string(g.get("kind"), field + "[].kind"), string(g.get("reason"), field + "[].reason"),
+                    requiredLong(g, "count", field + "[]."), optLong(g, "oldestAgeMillis", 0), optLong(g, "heldMillis", 0),
+                    optString(g, "thread", null), optString(g, "target", null), Collections.unmodifiableList(stack)));
+        }
+        return Collections.unmodifiableList(groups);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object value, String field) {
+        if (!(value instanceof Map)) {
+            throw new ReportException(field + " is " + describe(value) + ", expected an object");
+        }
+        return (Map<String, Object>) value;
+    }
+
+    private static Map<String, Object> optObject(Map<String, Object> map, String key) {
+        return map.containsKey(key) ? object(map.get(key), key) : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object value, String field) {
+        if (!(value instanceof List)) {
+            throw new ReportException(field + " is " + describe(value) + ", expected an array");
+        }
+        return (List<Object>) value;
+    }
+
+    private static String string(Object value, String field) {
+        if (!(value instanceof String)) {
+            throw new ReportException(field + " is " + describe(value) + ", expected a string");
+        }
+        return (String) value;
+    }
+
+    private static long number(Object value, String field) {
+        if (!(value instanceof Long) || (Long) value < 0) {
+            throw new ReportException(field + " is " + describe(value) + ", expected a whole number >= 0");
+        }
+        return (Long) value;
+    }
+
+    private static long requiredLong(Map<String, Object> map, String key, String prefix) {
+        if (!map.containsKey(key)) {
+            throw new ReportException("missing " + prefix + key);
+        }
+        return number(map.get(key), prefix + key);
+    }
+
+    private static long optLong(Map<String, Object> map, String key, long otherwise) {
+        Object v = map.get(key);
+        return v instanceof Long ? (Long) v : otherwise;
+    }
+
+    private static String optString(Map<String, Object> map, String key, String otherwise) {
+        Object v = map.get(key);
+        return v instanceof String ? (String) v : otherwise;
+    }
+
+    private static String describe(Object value) {
+        if (value == null) {
+            return "missing or null";
+        }
+        if (value instanceof String) {
+            return "a string";
+        }
+        if (value instanceof List) {
+            return "an array";
+        }
+        if (value instanceof Map) {
+            return "an object";
+        }
+        return value instanceof Boolean ? "a boolean" : "the number " + value;
+    }
+
+    /** One leak group or late-release group. */
+    public static final class GroupModel {
+        public final String kind;
+        public final String reason;
+        public final long count;
+        public final long oldestAgeMillis;
+        public final long heldMillis;
+        public final String thread;
+        public final String target;
+        public final List<String> stack;
+
+        GroupModel(String kind, String reason, long count, long oldestAgeMillis, long heldMillis, String thread, String target,
+                List<String> stack) {
+            this.kind = kind;
+            this.reason = reason;
+            this.count = count;
+            this.oldestAgeMillis = oldestAgeMillis;
+            this.heldMillis = heldMillis;
+            this.thread = thread;
+            this.target = target;
+            this.stack = stack;
+        }
+
+        /** Index in {@link #stack} of the first frame that is not the JDK's (the application's line), or -1. */
+        public int appFrame() {
+            for (int i = 0; i < stack.size(); i++) {
+                if (!isJdk(stack.get(i))) {
+                    return i;
+                }
+            }
+            return stack.isEmpty() ? -1 : 0;
+        }
+
+        public String topFrame() {
+            int i = appFrame();
+            return i < 0 ? "(allocation stack not captured)" : stack.get(i);
+        }
+
+        private static boolean isJdk(String frame) {
+            int paren = frame.indexOf('(');
+            String name = frame.substring(frame.lastIndexOf('/', paren < 0 ? frame.length() - 1 : paren) + 1);
+            return name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.") || name.startsWith("javax.")
+                    || name.startsWith("com.sun.");
+        }
+
+        /** What the reason means, for people. */
+        public String reasonText(long thresholdMillis) {
+            switch (reason) {
+                case "threshold": return "held past " + Text.duration(thresholdMillis);
+                case "collected": return "garbage-collected without close";
+                case "open-at-exit": return "open at exit";
+                case "late-release": return "released late";
+                default: return reason;
+            }
+        }
+    }
+
+    /** A report that cannot be read: the message says what is wrong. */
+    public static class ReportException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public ReportException(String message) {
+            super(message);
+        }
+    }
+}

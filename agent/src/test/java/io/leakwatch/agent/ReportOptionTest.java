@@ -1,0 +1,28 @@
+package io.leakwatch.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportOptionTest {
+    @Test
+    void acceptsTheThreeFormatsAndDirectories(@TempDir Path dir) {
+        for (String name : new String[] {"leaks.json", "leaks.html", "leaks.xml", "LEAKS.HTML"}) {
+            assertThat(Options.parse("report=" + dir.resolve(name)).report).isEqualTo(dir.resolve(name));
+        }
+        assertThat(Options.parse("report=" + dir + "/out/").report).isDirectory();
+        assertThat(Options.parse("report=" + dir).report).isEqualTo(dir);
+    }
+
+    @Test
+    void rejectsOtherExtensionsNamingTheOptionAndTheAcceptedForms(@TempDir Path dir) {
+        assertThatThrownBy(() -> Options.parse("report=" + dir.resolve("leaks.txt")))
+                .isInstanceOf(Options.OptionException.class)
+                .hasMessage("leakwatch: invalid value for option report: '" + dir.resolve("leaks.txt")
+                        + "': unsupported file extension; expected a file path ending in .json, .html or .xml, or a directory ending in / (for all three)");
+        assertThatThrownBy(() -> Options.parse("report=" + dir.resolve("leaks"))).hasMessageContaining("unsupported file extension");
+    }
+}

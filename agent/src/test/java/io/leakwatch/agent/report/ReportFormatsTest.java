@@ -1,0 +1,119 @@
+package io.leakwatch.agent.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leakwatch.agent.Kind;
+import io.leakwatch.agent.Options;
+import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.Report;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** The three renderings of one report agree with its JSON, and hostile text stays text. */
+class ReportFormatsTest {
+    private static final String HOSTILE = "jdbc:h2:mem:<script>alert('x')</script>&\"\u0001";
+    private final List<Object> keep = new ArrayList<>();
+
+    private Report report() {
+        Registry r = new Registry(Options.parse("threshold=0ms"));
+        for (int i = 0; i < 3; i++) {
+            acquire(r, Kind.JDBC_CONNECTION, HOSTILE);
+        }
+        acquire(r, Kind.HTTP_RESPONSE, "http://example.test:80/a");
+        Object closed = acquire(r, Kind.JDBC_CONNECTION, "jdbc:h2:mem:ok");
+        r.release(closed);
+        return Report.of(r);
+    }
+
+    private Object acquire(Registry r, Kind kind, String target) {
+        Object resource = new Object();
+        keep.add(resource);
+        r.acquire(resource, kind, target, null, true);
+        return resource;
+    }
+
+    @Test
+    void jsonReadsBackToTheSameNumbers() {
+        ReportModel m = ReportModel.parse(report().toJson());
+        assertThat(m.leaks).isEqualTo(4);
+        assertThat(m.acquired).isEqualTo(5);
+        assertThat(m.released).isEqualTo(1);
+        assertThat(m.leakGroups).extracting(g -> g.count).containsExactly(3L, 1L);
+        assertThat(m.leakGroups.get(0).target).isEqualTo(HOSTILE);
+        assertThat(m.timeline).isNotEmpty();
+        assertThat(m.timelineKinds).containsExactly("jdbc.connection", "http.response");
+        assertThat(m.timeline.get(m.timeline.size() - 1)).containsExactly(m.timeline.get(m.timeline.size() - 1)[0], 3L, 1L);
+    }
+
+    @Test
+    void htmlEscapesEverythingAndShowsTheNumbers() {
+        String html = Html.render(ReportModel.parse(report().toJson()));
+        assertThat(html).doesNotContain("<script").doesNotContain("alert('x')").doesNotContain("\u0001")
+                .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;")
+                .contains("<span class=\"n\" id=\"summary-leaks\">4</span>")
+                .contains("<tr class=\"group\" data-count=\"3\" data-kind=\"jdbc.connection\">")
+                .contains("<li class=\"app\"><mark>")
+                .contains("<polyline class=\"series\" data-kind=\"jdbc.connection\"")
+                .doesNotContain("<link").doesNotContain("src=").doesNotContain("href=").doesNotContain("url(").doesNotContain("@import");
+    }
+
+    @Test
+    void junitXmlIsWellFormedWithOneFailedTestcasePerLeakGroup() throws Exception {
+        ReportModel m = ReportModel.parse(report().toJson());
+        Document doc = parseXml(JUnitXml.render(m, 0));
+        Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
+        assertThat(suite.getAttribute("tests")).isEqualTo("2");
+        assertThat(suite.getAttribute("failures")).isEqualTo("2");
+        NodeList failures = doc.getElementsByTagName("failure");
+        assertThat(failures.getLength()).isEqualTo(2);
+        Element first = (Element) failures.item(0);
+        assertThat(first.getAttribute("message")).startsWith("3 x jdbc.connection open at exit (oldest ").contains("<script>");
+        assertThat(first.getTextContent()).contains("\n\tat ");
+
+        Document allowed = parseXml(JUnitXml.render(m, 4));
+        assertThat(allowed.getElementsByTagName("failure").getLength()).isZero();
+        assertThat(allowed.getElementsByTagName("skipped").getLength()).isEqualTo(2);
+    }
+
+    @Test
+    void aCleanReportIsOnePassingTestcase() throws Exception {
+        Registry r = new Registry(Options.parse("threshold=1h"));
+        Document doc = parseXml(JUnitXml.render(ReportModel.parse(Report.of(r).toJson()), 0));
+        assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(1);
+        assertThat(doc.getElementsByTagName("failure").getLength()).isZero();
+        assertThat(Html.render(ReportModel.parse(Report.of(r).toJson()))).contains("No leaks");
+    }
+
+    @Test
+    void writeChoosesTheFormatByExtensionAndADirectoryGetsAll(@TempDir Path dir) throws Exception {
+        Report report = report();
+        report.write(dir.resolve("leaks.html"));
+        report.write(dir.resolve("leaks.xml"));
+        report.write(dir.resolve("leaks.json"));
+        assertThat(Files.readString(dir.resolve("leaks.html"))).startsWith("<!DOCTYPE html>");
+        assertThat(Files.readString(dir.resolve("leaks.xml"))).startsWith("<?xml");
+        assertThat(Files.readString(dir.resolve("leaks.json"))).startsWith("{\n  \"schema\": 1");
+        Path all = Files.createDirectory(dir.resolve("all"));
+        report.write(all);
+        try (var files = Files.list(all)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    "leakwatch-report.json", "leakwatch-report.html", "leakwatch-report.xml");
+        }
+    }
+
+    static Document parseXml(String xml) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,246 @@
+package io.leakwatch.bench;
+
+import io.leakwatch.agent.Kind;
+import io.leakwatch.agent.Options;
+import io.leakwatch.agent.Registry;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.DriverManager;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark in forked JVMs without the agent, with it at default settings, with stacks=sample:64 and
+ * stacks=off (and, for JDBC, with HikariCP's own leak detection), then prints each result as a ratio to the
+ * baseline of the same run, with start-up and memory figures. {@code --quick} shortens the iterations.
+ */
+public final class BenchRunner {
+    private static final String[][] AGENT_CONFIGS = {
+        {"no agent", null},
+        {"agent (stacks=all)", ""},
+        {"agent stacks=sample:64", "stacks=sample:64"},
+        {"agent stacks=off", "stacks=off"},
+    };
+
+    private final String agentJar;
+    private final boolean quick;
+    private final StringBuilder out = new StringBuilder();
+
+    private BenchRunner(String agentJar, boolean quick) {
+        this.agentJar = agentJar;
+        this.quick = quick;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = Arrays.asList(args);
+        String agentJar = Paths.get(System.getProperty("bench.agentJar", "agent/target/leakwatch-agent.jar")).toAbsolutePath().toString();
+        if (!new File(agentJar).isFile()) {
+            System.err.println("bench: agent jar not found at " + agentJar + " (build it, or set -Dbench.agentJar)");
+            System.exit(2);
+        }
+        BenchRunner runner = new BenchRunner(agentJar, a.contains("--quick"));
+        runner.header();
+        if (!a.contains("--no-jmh")) {
+            runner.jdbc("h2");
+            if (postgresReachable()) {
+                runner.jdbc("postgres");
+            } else {
+                runner.line("\n(PostgreSQL at 127.0.0.1:5432 not reachable: the SELECT 1 round trip was not measured)");
+            }
+            runner.http();
+            runner.registry();
+        }
+        runner.startup();
+        runner.memory();
+        Path results = Paths.get(System.getProperty("bench.out", "benchmarks/target/results.md"));
+        Files.createDirectories(results.toAbsolutePath().getParent());
+        Files.writeString(results, runner.out.toString());
+        System.out.println("\nresults written to " + results);
+    }
+
+    private void header() {
+        line("# leakwatch overhead, " + LocalDate.now() + "\n");
+        line("machine: " + Runtime.getRuntime().availableProcessors() + " cores, JDK " + System.getProperty("java.version")
+                + " (" + System.getProperty("java.vendor") + "), " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        line("JMH: AverageTime, 1 fork, " + (quick ? "2x1s warm-up, 3x1s measurement" : "3x1s warm-up, 5x2s measurement")
+                + "; ratio = configuration / no agent, from the same run.");
+    }
+
+    private void line(String s) {
+        System.out.println(s);
+        out.append(s).append('\n');
+    }
+
+    private ChainedOptionsBuilder jmh(String include) {
+        return new OptionsBuilder().include(include).forks(1).shouldFailOnError(true)
+                .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(quick ? 3 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .jvmArgsAppend("-Xms512m", "-Xmx512m");
+    }
+
+    private double[] run(ChainedOptionsBuilder options) throws Exception {
+        Collection<RunResult> results = new Runner(options.build()).run();
+        RunResult r = results.iterator().next();
+        return new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()};
+    }
+
+    private String agentArg(String options) {
+        return "-javaagent:" + agentJar + (options.isEmpty() ? "" : "=" + options);
+    }
+
+    private void table(String title, String unit, Map<String, double[]> scores) {
+        line("\n### " + title + "\n");
+        line("| configuration | " + unit + "/op | ± | ratio | added " + unit + "/op |");
+        line("|---|---:|---:|---:|---:|");
+        double base = scores.values().iterator().next()[0];
+        scores.forEach((name, s) -> line(String.format("| %s | %.1f | %.1f | %.3f | %+.1f |", name, s[0], s[1], s[0] / base, s[0] - base)));
+    }
+
+    private void jdbc(String database) throws Exception {
+        for (String bench : List.of("getConnectionClose", "prepareExecuteClose")) {
+            if (database.equals("postgres") && bench.equals("getConnectionClose")) {
+                continue;
+            }
+            Map<String, double[]> scores = new LinkedHashMap<>();
+            String include = JdbcBenchmarks.class.getName() + "." + bench + "$";
+            for (String[] config : AGENT_CONFIGS) {
+                ChainedOptionsBuilder o = jmh(include).param("database", database).param("hikariLeakDetection", "false");
+                if (config[1] != null) {
+                    o.jvmArgsAppend(agentArg(config[1]));
+                }
+                scores.put(config[0], run(o));
+            }
+            scores.put("HikariCP leakDetectionThreshold=60000, no agent",
+                    run(jmh(include).param("database", database).param("hikariLeakDetection", "true")));
+            table("HikariCP + " + (database.equals("h2") ? "H2 (in-process)" : "PostgreSQL (loopback)") + ": " + bench, "ns", scores);
+        }
+    }
+
+    private void http() throws Exception {
+        for (String bench : List.of("urlConnectionGet", "apacheGet")) {
+            Map<String, double[]> scores = new LinkedHashMap<>();
+            for (String[] config : AGENT_CONFIGS) {
+                ChainedOptionsBuilder o = jmh(HttpBenchmarks.class.getName() + "." + bench + "$");
+                if (config[1] != null) {
+                    o.jvmArgsAppend(agentArg(config[1]));
+                }
+                scores.put(config[0], run(o));
+            }
+            table("HTTP GET of a small body on loopback: " + bench, "us", scores);
+        }
+    }
+
+    private void registry() throws Exception {
+        for (int threads : new int[] {1, 2}) {
+            Map<String, double[]> scores = new LinkedHashMap<>();
+            for (String stacks : List.of("off", "sample:64", "all")) {
+                scores.put("stacks=" + stacks, run(jmh(RegistryBenchmarks.class.getName() + ".acquireRelease$")
+                        .param("stacks", stacks).threads(threads)));
+            }
+            line("\n### Registry alone: acquire + release, " + threads + " thread" + (threads > 1 ? "s" : "") + "\n");
+            line("| stacks | ns/op | ± |");
+            line("|---|---:|---:|");
+            scores.forEach((name, s) -> line(String.format("| %s | %.1f | %.1f |", name, s[0], s[1])));
+        }
+    }
+
+    /** Milliseconds from process start to the first line of main, median of several runs. */
+    private void startup() throws Exception {
+        int runs = quick ? 5 : 11;
+        line("\n### Start-up: process start to the first line of main, median of " + runs + " runs\n");
+        line("| program | no agent ms | agent ms | added ms |");
+        line("|---|---:|---:|---:|");
+        for (String program : List.of("hello", "libs")) {
+            double without = startupMedian(program, null, runs);
+            double with = startupMedian(program, agentArg(""), runs);
+            line(String.format("| %s | %.0f | %.0f | %+.0f |", program.equals("hello") ? "hello world"
+                    : "hello + HikariCP/H2 connection, OkHttp and Apache clients", without, with, with - without));
+        }
+    }
+
+    private double startupMedian(String program, String agent, int runs) throws Exception {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        double[] times = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            List<String> cmd = new ArrayList<>(List.of(java));
+            if (agent != null) {
+                cmd.add(agent);
+            }
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Hello.class.getName(), program));
+            long start = System.nanoTime();
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String first = r.readLine();
+                times[i] = (System.nanoTime() - start) / 1e6;
+                if (!"hello".equals(first)) {
+                    throw new IllegalStateException("start-up probe printed " + first);
+                }
+            }
+            p.waitFor();
+        }
+        Arrays.sort(times);
+        return times[runs / 2];
+    }
+
+    /** Retained heap per open handle, measured on the registry with 100 000 open handles. */
+    private void memory() {
+        line("\n### Memory: retained heap per open handle, 100 000 open handles\n");
+        line("| stacks | bytes/handle |");
+        line("|---|---:|");
+        line("(stacks=all: as captured, and after the sweeper interned the stacks of handles older than 1 s)");
+        for (String stacks : List.of("off", "all")) {
+            int n = 100_000;
+            Object[] resources = new Object[n];
+            for (int i = 0; i < n; i++) {
+                resources[i] = new Object();
+            }
+            Registry registry = new Registry(Options.parse("stacks=" + stacks));
+            long before = usedHeap();
+            for (Object resource : resources) {
+                registry.acquire(resource, Kind.JDBC_CONNECTION, "jdbc:h2:mem:bench", null, false);
+            }
+            long after = usedHeap();
+            line(String.format("| %s | %d |", stacks, (after - before) / n));
+            if (stacks.equals("all")) {
+                registry.openHandles().forEach(h -> h.stack());
+                line(String.format("| all, interned | %d |", (usedHeap() - before) / n));
+            }
+            if (registry.stats(Kind.JDBC_CONNECTION).open() != n || resources.length != n) {
+                throw new IllegalStateException("not all handles were tracked");
+            }
+        }
+    }
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
+        }
+        return used;
+    }
+
+    private static boolean postgresReachable() {
+        try (java.sql.Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
+            return c.isValid(2);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.leakwatch.bench;
+
+import io.leakwatch.agent.Kind;
+import io.leakwatch.agent.Options;
+import io.leakwatch.agent.Registry;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/** The registry alone: one acquire and its release, as the advice does them, without any instrumentation. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class RegistryBenchmarks {
+    @Param({"off", "sample:64", "all"})
+    public String stacks;
+
+    private Registry registry;
+
+    @Setup
+    public void start() {
+        registry = new Registry(Options.parse("stacks=" + stacks));
+    }
+
+    @Benchmark
+    public Object acquireRelease() {
+        Object resource = new Object();
+        registry.acquire(resource, Kind.JDBC_CONNECTION, "jdbc:h2:mem:bench", null, false);
+        registry.release(resource);
+        return resource;
+    }
+}

@@ -1,0 +1,47 @@
+package io.leakwatch.it.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leakwatch.it.Forked;
+import org.junit.jupiter.api.Test;
+
+/** In-process H2: every JDBC pattern, through DriverManager, HikariCP and DBCP2. */
+class H2JdbcIT extends JdbcLeakContract {
+    @Override
+    String url() {
+        return "jdbc:h2:mem:it;DB_CLOSE_DELAY=-1;USER=sa;PASSWORD=h2-secret-pw";
+    }
+
+    @Override
+    String secret() {
+        return "h2-secret-pw";
+    }
+
+
+
+
+    @Test
+    void reexecutingAStatementReleasesItsPreviousResultSet() throws Exception {
+        Forked.Result r = run("reexecute");
+        assertThat(r.leaks()).as(r.toString()).isEmpty();
+        assertThat(r.lateReleases()).as(r.toString()).extracting(l -> l.get("kind").asText())
+                .containsExactlyInAnyOrder("jdbc.connection", "jdbc.statement");
+    }
+
+
+
+    @Test
+    void stacksOffStillFindsTheLeakButWithoutALine() throws Exception {
+        Forked.Result r = run("hikari-leak", "threshold=1s,stacks=off");
+        assertThat(r.leaks()).as(r.toString()).hasSize(1);
+        assertThat(r.leaks().get(0).get("stack")).isEmpty();
+        assertThat(r.leaks().get(0).get("stackCaptured").asBoolean()).isFalse();
+    }
+
+    @Test
+    void excludedPackagesAreNotTracked() throws Exception {
+        Forked.Result r = run("statement-leak", "threshold=1s,exclude=io.leakwatch.it.jdbc.JdbcApp");
+        assertThat(r.leaks()).as(r.toString()).isEmpty();
+        assertThat(r.summary("acquired")).isZero();
+    }
+}
