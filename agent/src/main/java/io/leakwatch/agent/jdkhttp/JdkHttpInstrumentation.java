@@ -12,6 +12,7 @@ import io.leakwatch.agent.LeakWatch;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.stream.Collectors;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -34,6 +35,12 @@ public final class JdkHttpInstrumentation implements Family {
     @Override
     public List<String> jdkClassPrefixes() {
         return List.of(CLIENT, FACADE, BODY_STREAM);
+    }
+
+    /** Only JDK classes, matched by name: each names itself in its constant pool. */
+    @Override
+    public List<String> markers() {
+        return jdkClassPrefixes().stream().map(c -> c.replace('.', '/')).collect(Collectors.toList());
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
 import io.leakwatch.agent.LeakWatch;
 import java.util.List;
+import java.util.stream.Collectors;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -33,6 +34,12 @@ public final class UrlConnectionInstrumentation implements Family {
     public List<String> jdkClassPrefixes() {
         // HttpsClient extends HttpClient without overriding finished(); its closeServer() calls super's.
         return List.of(HTTP_URL_CONNECTION, HTTPS_URL_CONNECTION, SOCKET_CLIENT);
+    }
+
+    /** Only JDK classes, matched by name: each names itself in its constant pool. */
+    @Override
+    public List<String> markers() {
+        return jdkClassPrefixes().stream().map(c -> c.replace('.', '/')).collect(Collectors.toList());
     }
 
     @Override
