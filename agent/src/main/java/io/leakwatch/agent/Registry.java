@@ -93,7 +93,7 @@ public final class Registry {
             return null;
         }
         Handle handle = new Handle(resource, collectedQueue, kind, target, parent, capture);
-        if (!exclude.isEmpty() && handle.stack().mentions(exclude)) {
+        if (!exclude.isEmpty() && capture != null && handle.stack().mentions(exclude)) {
             return null;
         }
         Handle known = open.putIfAbsent(handle, handle);

@@ -67,7 +67,9 @@ public final class JdkHttpTracker {
         }
         try {
             LeakWatch agent = LeakWatch.instance();
-            Throwable stack = agent == null || agent.options.stackSampling == 0 ? null : new Throwable();
+            // exclude= needs the stack, as for a synchronous acquisition; stacks=sample:N takes every one here
+            Throwable stack = agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
+                    ? new Throwable() : null;
             ((CompletableFuture<?>) future).whenComplete(new Arrival(stack));
         } catch (Throwable t) {
             registry.internalError(t);
