@@ -72,7 +72,7 @@ public final class Forensics {
         Map<Stack, Site> sites = new LinkedHashMap<>();
         List<Handle> handles = new ArrayList<>();
         for (Handle h : registry.openHandles()) {
-            if (h.parent == null && target.equals(h.target)) {
+            if (h.parent == null && covers(target, h.target)) {
                 handles.add(h);
             }
         }
@@ -90,6 +90,12 @@ public final class Forensics {
         String failed = failure == null ? null : failure.getClass().getName() + ": " + clip(String.valueOf(failure.getMessage()));
         return new Exhaustion(target, pool == null ? null : pool.getClass().getName(), Thread.currentThread().getName(), failed,
                 now, handles.size(), ordered);
+    }
+
+    /** A JDBC URL covers its own handles; an HTTP route {@code scheme://host:port/} every path under it. */
+    static boolean covers(String target, String handleTarget) {
+        return handleTarget != null && (target.equals(handleTarget)
+                || target.endsWith("/") && target.contains("://") && handleTarget.startsWith(target));
     }
 
     /** What each holder thread does now, read in one call; empty if the JVM cannot tell. */

@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.leakwatch.agent.apache.ApacheInstrumentation;
 import io.leakwatch.agent.jdbc.JdbcInstrumentation;
 import io.leakwatch.agent.jdkhttp.JdkHttpInstrumentation;
+import io.leakwatch.agent.okhttp.OkHttpInstrumentation;
 import io.leakwatch.agent.urlconnection.UrlConnectionInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -125,7 +127,8 @@ public final class LeakWatch {
 
     private List<String> instrument(Instrumentation inst) {
         List<Family> families = new ArrayList<>();
-        for (Family family : List.<Family>of(new JdbcInstrumentation(), new UrlConnectionInstrumentation(), new JdkHttpInstrumentation())) {
+        for (Family family : List.<Family>of(new JdbcInstrumentation(), new UrlConnectionInstrumentation(), new JdkHttpInstrumentation(),
+                new ApacheInstrumentation(), new OkHttpInstrumentation())) {
             if (options.enabled(family.name())) {
                 families.add(family);
             }
@@ -273,7 +276,10 @@ public final class LeakWatch {
         return version;
     }
 
-    /** Skips the agent itself, generated classes, and every JDK class but those a family asks for. */
+    /**
+     * Skips the agent itself, generated classes, every JDK class but those a family asks for, and the classes of
+     * loaders that cannot link the advice to the agent.
+     */
     private static final class Ignored implements AgentBuilder.RawMatcher {
         private final String[] jdkPrefixes;
         private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
@@ -292,7 +298,7 @@ public final class LeakWatch {
             if (loader == null || loader == platform) {
                 return !Stack.startsWithAny(name, jdkPrefixes);
             }
-            return false;
+            return !AgentVisibility.sees(loader);
         }
     }
 }

@@ -1,11 +1,14 @@
 package io.leakwatch.agent;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.slf4j.simple.SimpleLoggerFactory;
 
 /**
  * The agent's own output: the relocated SLF4J with slf4j-simple, to stderr, every line prefixed {@code [leakwatch]}.
  * The property names below are relocated with SLF4J, so the application's own simple-logger settings never apply here.
+ * The simple logger is made directly, not found through {@code LoggerFactory}: its provider discovery reads the
+ * application's {@code -Dslf4j.provider} (a name shading cannot relocate) and, loaded from the bootstrap path, failed
+ * on it with a NullPointerException that aborted the JVM in premain.
  */
 final class Log {
     private static volatile Logger logger;
@@ -24,7 +27,7 @@ final class Log {
                     defaultProperty("org.slf4j.simpleLogger.showLogName", "false");
                     defaultProperty("org.slf4j.simpleLogger.logFile", "System.err");
                     defaultProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-                    logger = LoggerFactory.getLogger("leakwatch");
+                    logger = new SimpleLoggerFactory().getLogger("leakwatch");
                 }
                 l = logger;
             }

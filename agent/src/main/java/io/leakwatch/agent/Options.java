@@ -29,6 +29,7 @@ public final class Options {
     /** Keys whose value is a comma-separated list: a segment without '=' continues the previous list. */
     private static final Set<String> LIST_KEYS = Set.of("kinds", "exclude");
     private static final Map<String, String> KEYS = new LinkedHashMap<>();
+    private static final long MAX_DURATION_MILLIS = Long.MAX_VALUE / 1_000_000;
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
     private static final Pattern METRICS = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):\\d{1,5}");
     private static final Pattern METRICS_PORT = Pattern.compile("\\d{1,5}");
@@ -67,10 +68,10 @@ public final class Options {
         String metrics = values.get("metrics");
         metricsHost = metrics == null ? null : parseMetricsHost(metrics);
         metricsPort = metrics == null ? -1 : parseMetricsPort(metrics);
-        text = "threshold=" + formatDuration(thresholdMillis) + ", stacks=" + stacksText() + ", kinds="
+        text = printable("threshold=" + formatDuration(thresholdMillis) + ", stacks=" + stacksText() + ", kinds="
                 + String.join(",", families) + (report == null ? "" : ", report=" + report)
                 + (failOnLeak ? ", failOnLeak=true" : "") + (exclude.isEmpty() ? "" : ", exclude=" + String.join(",", exclude))
-                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort);
+                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort));
     }
 
     public static Options defaults() {
@@ -109,7 +110,7 @@ public final class Options {
                     values.put(listKey, values.get(listKey) + "," + part);
                     continue;
                 }
-                throw new OptionException("leakwatch: option '" + part + "' has no value: write key=value, with key one of "
+                throw new OptionException("leakwatch: option '" + printable(part) + "' has no value: write key=value, with key one of "
                         + String.join(", ", KEYS.keySet()));
             }
             String key = part.substring(0, eq).trim();
@@ -127,14 +128,41 @@ public final class Options {
         if (!KEYS.containsKey(key)) {
             String suggestion = KEYS.keySet().stream().filter(k -> k.equalsIgnoreCase(key) || distance(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)) <= 2)
                     .findFirst().map(k -> " (did you mean " + k + "?)").orElse("");
-            throw new OptionException("leakwatch: unknown option '" + as + "'" + suggestion + "; valid options are "
+            throw new OptionException("leakwatch: unknown option '" + printable(as) + "'" + suggestion + "; valid options are "
                     + String.join(", ", KEYS.keySet()));
         }
     }
 
     private static OptionException bad(String key, String value) {
-        return new OptionException("leakwatch: invalid value for option " + key + ": '" + value + "'; expected "
+        return new OptionException("leakwatch: invalid value for option " + key + ": '" + printable(value) + "'; expected "
                 + KEYS.get(key));
+    }
+
+    /** The text with line breaks and other control characters escaped, so that a message stays one line. */
+    private static String printable(Object text) {
+        String s = String.valueOf(text);
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+            if (control && sb == null) {
+                sb = new StringBuilder(s.length() + 8).append(s, 0, i);
+            }
+            if (sb != null) {
+                if (!control) {
+                    sb.append(c);
+                } else if (c == '\n') {
+                    sb.append("\\n");
+                } else if (c == '\r') {
+                    sb.append("\\r");
+                } else if (c == '\t') {
+                    sb.append("\\t");
+                } else {
+                    sb.append(String.format("\\u%04x", (int) c));
+                }
+            }
+        }
+        return sb == null ? s : sb.toString();
     }
 
     public static long parseDuration(String key, String value) {
@@ -143,12 +171,18 @@ public final class Options {
             throw bad(key, value);
         }
         long n = Long.parseLong(m.group(1));
+        long unit;
         switch (m.group(2)) {
-            case "ms": return n;
-            case "s": return n * 1000;
-            case "m": return n * 60_000;
-            default: return n * 3_600_000;
+            case "ms": unit = 1; break;
+            case "s": unit = 1000; break;
+            case "m": unit = 60_000; break;
+            default: unit = 3_600_000;
         }
+        // the registry counts in nanoseconds: a longer duration would overflow to a negative threshold
+        if (n > MAX_DURATION_MILLIS / unit) {
+            throw bad(key, value);
+        }
+        return n * unit;
     }
 
     public static String formatDuration(long millis) {
@@ -178,7 +212,7 @@ public final class Options {
         Set<String> kinds = new LinkedHashSet<>();
         for (String kind : parseList("kinds", value)) {
             if (!FAMILIES.contains(kind)) {
-                throw new OptionException("leakwatch: invalid value for option kinds: unknown family '" + kind
+                throw new OptionException("leakwatch: invalid value for option kinds: unknown family '" + printable(kind)
                         + "'; expected " + KEYS.get("kinds"));
             }
             kinds.add(kind);
@@ -213,19 +247,19 @@ public final class Options {
         }
         boolean directory = value.endsWith("/") || Files.isDirectory(path);
         if (!directory && !Report.FORMATS.contains(Report.extension(path))) {
-            throw new OptionException("leakwatch: invalid value for option report: '" + value + "': unsupported file extension; expected "
+            throw new OptionException("leakwatch: invalid value for option report: '" + printable(value) + "': unsupported file extension; expected "
                     + KEYS.get("report"));
         }
         Path dir = directory ? path : path.getParent();
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
-            throw new OptionException("leakwatch: invalid value for option report: '" + value + "': cannot create directory "
-                    + dir + " (" + e.getClass().getSimpleName() + "); give a path in a writable directory");
+            throw new OptionException("leakwatch: invalid value for option report: '" + printable(value) + "': cannot create directory "
+                    + printable(dir) + " (" + e.getClass().getSimpleName() + "); give a path in a writable directory");
         }
         if (!Files.isWritable(dir) || (!directory && Files.exists(path) && !Files.isWritable(path))) {
-            throw new OptionException("leakwatch: invalid value for option report: '" + value + "': "
-                    + (Files.exists(path) && !directory ? path : dir) + " is not writable; give a path in a writable directory");
+            throw new OptionException("leakwatch: invalid value for option report: '" + printable(value) + "': "
+                    + printable(Files.exists(path) && !directory ? path : dir) + " is not writable; give a path in a writable directory");
         }
         return directory ? path.resolve("") : path;
     }

@@ -31,14 +31,14 @@ public final class DemoHttpServer {
             t.setDaemon(true);
             return t;
         }));
-        // the dispatcher thread inherits its daemon status from the starting thread: it must not keep the demo alive
-        Thread starter = new Thread(server::start, "demo-http-server-start");
+        // Its dispatcher thread inherits daemon status from the thread that starts it; a daemon lets the demo exit.
+        Thread starter = new Thread(server::start, "demo-http-start");
         starter.setDaemon(true);
         starter.start();
         try {
             starter.join();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            throw new IOException(e);
         }
     }
 

@@ -22,6 +22,7 @@ public final class LeakyApp {
             all.put(s.name(), s);
         }
         JdkHttpScenarios.all().forEach(s -> all.put(s.name(), s));
+        HttpLibScenarios.all().forEach(s -> all.put(s.name(), s));
         return all;
     }
 

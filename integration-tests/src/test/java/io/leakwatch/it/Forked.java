@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -35,6 +36,7 @@ public final class Forked {
     private final Map<String, String> env = new LinkedHashMap<>();
     private String mainClass;
     private Path jar;
+    private String classpath;
     private long timeoutSeconds = 120;
     private boolean report = true;
 
@@ -87,6 +89,12 @@ public final class Forked {
         return this;
     }
 
+    /** The class path instead of this module's test classes and dependencies. */
+    public Forked classpath(String classpath) {
+        this.classpath = classpath;
+        return this;
+    }
+
     public Forked java(String javaBinary) {
         this.java = javaBinary;
         return this;
@@ -117,7 +125,7 @@ public final class Forked {
             cmd.add(jar.toString());
         } else {
             cmd.add("-cp");
-            cmd.add(appClasspath());
+            cmd.add(classpath != null ? classpath : appClasspath());
             cmd.add(mainClass);
         }
         cmd.addAll(programArgs);
@@ -148,8 +156,26 @@ public final class Forked {
     }
 
     public static String appClasspath() throws IOException {
-        String deps = Files.readString(Paths.get(required("leakwatch.it.classpath"))).trim();
-        return required("leakwatch.it.testClasses") + File.pathSeparator + deps;
+        return testClasses() + File.pathSeparator + String.join(File.pathSeparator, dependencies());
+    }
+
+    public static String testClasses() {
+        return required("leakwatch.it.testClasses");
+    }
+
+    /** The jars of this module's test dependencies, as the forked applications see them. */
+    public static List<String> dependencies() throws IOException {
+        return List.of(Files.readString(Paths.get(required("leakwatch.it.classpath"))).trim().split(File.pathSeparator));
+    }
+
+    /** The one dependency jar whose file name starts with {@code artifact-} and a digit, e.g. "h2" or "HikariCP". */
+    public static String dependency(String artifact) throws IOException {
+        List<String> found = dependencies().stream().filter(p -> Paths.get(p).getFileName().toString().matches(
+                Pattern.quote(artifact) + "-\\d.*\\.jar")).collect(Collectors.toList());
+        if (found.size() != 1) {
+            throw new IllegalStateException("expected one " + artifact + " jar among the test dependencies, found " + found);
+        }
+        return found.get(0);
     }
 
     private static String read(Path file) throws IOException {

@@ -38,6 +38,19 @@ class OptionErrorsIT {
     }
 
     @org.junit.jupiter.api.Test
+    void anEmptyAgentArgumentStartsWithTheDefaults() throws Exception {
+        Forked.Result r = Forked.main(JdbcApp.class).withoutAgent().jvmArg("-javaagent:" + Forked.AGENT_JAR + "=")
+                .args("drivermanager-leak", "jdbc:h2:mem:x").run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.stdout).isEqualTo("done drivermanager-leak\n");
+        assertThat(r.stderr).as(r.toString())
+                .contains(" watching jdbc: threshold=30s, stacks=all, kinds=jdbc,urlconnection,jdkhttp,apache,okhttp\n")
+                // the 30 s default: a connection held 2.5 s to the end is open, not yet a leak
+                .contains("leakwatch: 0 leaks in 0 groups (acquired 1, released 0, open 1,");
+        assertThat(r.stderr.lines()).as("no option error").noneMatch(l -> l.startsWith("leakwatch:"));
+    }
+
+    @org.junit.jupiter.api.Test
     void reportPathThatCannotBeWritten() throws Exception {
         Path file = Files.createTempFile("leakwatch-not-a-dir", ".txt");
         Forked.Result r = Forked.main(JdbcApp.class).agent("report=" + file.resolve("leaks.json")).noReport()

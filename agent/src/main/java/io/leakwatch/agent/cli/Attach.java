@@ -257,11 +257,18 @@ public final class Attach {
                         return true;
                     }
                 }
+                return false;
             }
         } catch (RuntimeException e) {
             // unknown
         }
-        return false;
+        // On Linux the JDK gives no arguments for a command line longer than a page (a long class path): read it.
+        try {
+            String cmdline = new String(Files.readAllBytes(Paths.get("/proc", pid, "cmdline")), StandardCharsets.UTF_8);
+            return List.of(cmdline.split("\0")).contains("-XX:+DisableAttachMechanism");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String shortReason(String message) {

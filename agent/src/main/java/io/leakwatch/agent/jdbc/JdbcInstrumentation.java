@@ -13,6 +13,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.leakwatch.agent.CallDepth;
 import java.util.List;
 import io.leakwatch.agent.Family;
+import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.LeakWatch;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -78,9 +79,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class DataSourceAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            CallDepth depth = CallDepth.get();
-            depth.enter(CallDepth.JDBC);
-            return depth;
+            return JdbcTracker.entering(CallDepth.JDBC);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -108,14 +107,12 @@ public final class JdbcInstrumentation implements Family {
     public static final class StatementAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            CallDepth depth = CallDepth.get();
-            depth.enter(CallDepth.JDBC);
-            return depth;
+            return JdbcTracker.entering(CallDepth.JDBC);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object connection, @Advice.Return Object statement) {
-            JdbcTracker.statementCreated(depth, connection, statement);
+            JdbcTracker.childAcquired(depth, connection, statement, Kind.JDBC_STATEMENT);
         }
     }
 
@@ -127,7 +124,7 @@ public final class JdbcInstrumentation implements Family {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object statement, @Advice.Return Object resultSet) {
-            JdbcTracker.resultSetOpened(depth, statement, resultSet);
+            JdbcTracker.childAcquired(depth, statement, resultSet, Kind.JDBC_RESULTSET);
         }
     }
 
@@ -155,9 +152,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class PoolScopeAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            CallDepth depth = CallDepth.get();
-            depth.enter(CallDepth.POOL);
-            return depth;
+            return JdbcTracker.entering(CallDepth.POOL);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -37,17 +37,25 @@ public final class JdbcTracker {
         }
     }
 
-    public static void statementCreated(CallDepth depth, Object connection, Object statement) {
+    /** Enters a call of the given depth slot; the advice keeps the returned object for the exit. */
+    public static CallDepth entering(int slot) {
+        CallDepth depth = CallDepth.get();
+        depth.enter(slot);
+        return depth;
+    }
+
+    /** A statement from a connection, or a result set from a statement: the parent's handle, if tracked, owns it. */
+    public static void childAcquired(CallDepth depth, Object parentResource, Object resource, Kind kind) {
         if (depth == null || !depth.exit(CallDepth.JDBC)) {
             return;
         }
         Registry registry = Registry.current();
-        if (statement == null || registry == null || depth.depth(CallDepth.POOL) > 0) {
+        if (resource == null || registry == null || depth.depth(CallDepth.POOL) > 0) {
             return;
         }
         try {
-            Handle parent = registry.find(connection);
-            registry.acquire(statement, Kind.JDBC_STATEMENT, parent == null ? null : parent.target, parent, false);
+            Handle parent = registry.find(parentResource);
+            registry.acquire(resource, kind, parent == null ? null : parent.target, parent, false);
         } catch (Throwable t) {
             registry.internalError(t);
         }
@@ -63,22 +71,6 @@ public final class JdbcTracker {
             }
         }
         return depth;
-    }
-
-    public static void resultSetOpened(CallDepth depth, Object statement, Object resultSet) {
-        if (depth == null || !depth.exit(CallDepth.JDBC)) {
-            return;
-        }
-        Registry registry = Registry.current();
-        if (resultSet == null || registry == null || depth.depth(CallDepth.POOL) > 0) {
-            return;
-        }
-        try {
-            Handle parent = registry.find(statement);
-            registry.acquire(resultSet, Kind.JDBC_RESULTSET, parent == null ? null : parent.target, parent, false);
-        } catch (Throwable t) {
-            registry.internalError(t);
-        }
     }
 
     public static void closed(Object resource) {

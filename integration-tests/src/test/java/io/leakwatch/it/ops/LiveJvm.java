@@ -26,12 +26,12 @@ import com.sun.tools.attach.VirtualMachine;
  * A forked {@link HoldApp} (or another main class) that keeps running while a test talks to it: through stdin, the
  * attach API, JMX and the CLI. Unlike {@link Forked}, which waits for the JVM to end.
  */
-final class LiveJvm implements AutoCloseable {
+public final class LiveJvm implements AutoCloseable {
     static final String JAVA = System.getProperty("leakwatch.it.java", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     static final long WAIT_MILLIS = 60_000;
 
-    final Process process;
-    final Path dir;
+    public final Process process;
+    public final Path dir;
     private final OutputStream stdin;
     private JMXConnector jmx;
 
@@ -42,7 +42,7 @@ final class LiveJvm implements AutoCloseable {
     }
 
     /** Starts the main class; {@code agentOptions} null means without the agent. */
-    static LiveJvm start(Class<?> main, String agentOptions, String... jvmArgs) throws IOException {
+    public static LiveJvm start(Class<?> main, String agentOptions, String... jvmArgs) throws IOException {
         Path dir = Forked.WORK.resolve("live-" + UUID.randomUUID());
         Files.createDirectories(dir);
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xshare:auto"));
@@ -59,25 +59,25 @@ final class LiveJvm implements AutoCloseable {
         return jvm;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String stdout() throws IOException {
+    public String stdout() throws IOException {
         return Files.readString(dir.resolve("stdout.txt"), StandardCharsets.UTF_8);
     }
 
-    String stderr() throws IOException {
+    public String stderr() throws IOException {
         return Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
     }
 
-    void send(String command) throws IOException {
+    public void send(String command) throws IOException {
         stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
         stdin.flush();
     }
 
     /** Sends a command that prints "... at line N" and returns N. */
-    int sendAndGetLine(String command) throws IOException, InterruptedException {
+    public int sendAndGetLine(String command) throws IOException, InterruptedException {
         int before = count(stdout(), " at line ");
         send(command);
         String out = awaitStdout(s -> count(s, " at line ") > before);
@@ -93,11 +93,11 @@ final class LiveJvm implements AutoCloseable {
         return s.split(Pattern.quote(part), -1).length - 1;
     }
 
-    String awaitStdout(Predicate<String> done) throws IOException {
+    public String awaitStdout(Predicate<String> done) throws IOException {
         return await("stdout", done);
     }
 
-    String awaitStderr(Predicate<String> done) throws IOException {
+    public String awaitStderr(Predicate<String> done) throws IOException {
         return await("stderr", done);
     }
 
@@ -147,7 +147,7 @@ final class LiveJvm implements AutoCloseable {
     }
 
     /** Runs the CLI ({@code java -jar leakwatch-agent.jar ...}) on the same JDK as the forked JVMs. */
-    static Cli cli(String... args) throws IOException, InterruptedException {
+    public static Cli cli(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", Forked.AGENT_JAR.toString()));
         cmd.addAll(List.of(args));
         return Cli.run(cmd, Forked.WORK);
@@ -175,11 +175,11 @@ final class LiveJvm implements AutoCloseable {
     }
 
     /** One run of a command line: exit status and both outputs. */
-    static final class Cli {
-        final int exitCode;
-        final String stdout;
-        final String stderr;
-        final List<String> command;
+    public static final class Cli {
+        public final int exitCode;
+        public final String stdout;
+        public final String stderr;
+        public final List<String> command;
 
         private Cli(List<String> command, int exitCode, String stdout, String stderr) {
             this.command = command;

@@ -1,0 +1,157 @@
+package io.leakwatch.agent.apache;
+
+import io.leakwatch.agent.CallDepth;
+import io.leakwatch.agent.Forensics;
+import io.leakwatch.agent.Kind;
+import io.leakwatch.agent.Reflective;
+import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.Targets;
+import java.net.URI;
+import java.util.Collection;
+
+/**
+ * What the Apache HttpClient advice calls. The library's classes are invisible from here: leases, requests and
+ * clients arrive as Object, and the target is read reflectively.
+ */
+public final class ApacheTracker {
+    private static final ThreadLocal<Exchange> EXCHANGE = ThreadLocal.withInitial(Exchange::new);
+
+    /** What the current thread's execute is doing. */
+    private static final class Exchange {
+        /**
+         * The lease taken inside {@code doExecute} and not given back yet. Redirects and retries take and give back
+         * several on the way; the one left when {@code doExecute} returns belongs to the response.
+         */
+        Object lease;
+        /** The next {@code doExecute} serves a response-handler execute, which releases the response itself. */
+        boolean forHandler;
+    }
+
+    private ApacheTracker() {
+    }
+
+    /** Entering {@code doExecute}: only the outermost one of a thread's nest hands out a response. */
+    public static CallDepth entering() {
+        CallDepth depth = CallDepth.get();
+        depth.enter(CallDepth.APACHE);
+        return depth;
+    }
+
+    public static void leased(Object lease) {
+        if (CallDepth.get().depth(CallDepth.APACHE) > 0) {
+            EXCHANGE.get().lease = lease;
+        }
+    }
+
+    public static void released(Object lease) {
+        Exchange exchange = EXCHANGE.get();
+        if (exchange.lease == lease) {
+            exchange.lease = null;
+        }
+        Registry registry = Registry.current();
+        if (registry != null) {
+            registry.release(lease);
+        }
+    }
+
+    public static void executed(CallDepth depth, Object host, Object request, Object response, Throwable thrown) {
+        if (depth == null || !depth.exit(CallDepth.APACHE)) {
+            return;
+        }
+        if (thrown != null && POOL_TIMEOUTS.contains(thrown.getClass().getName())) {
+            // Nothing left in the route's pool: who holds its connections?
+            Forensics.exhausted(route(target(host, request)), null, thrown);
+        }
+        Exchange exchange = EXCHANGE.get();
+        Object lease = exchange.lease;
+        exchange.lease = null;
+        if (exchange.forHandler) {
+            // Requests the handler itself makes run after this one returned, and are the application's again.
+            exchange.forHandler = false;
+            return;
+        }
+        Registry registry = Registry.current();
+        if (lease == null || response == null || registry == null) {
+            return;
+        }
+        try {
+            registry.acquire(lease, Kind.HTTP_RESPONSE, target(host, request), null, false);
+        } catch (Throwable t) {
+            registry.internalError(t);
+        }
+    }
+
+    /** Entering an {@code execute} that takes a response handler. */
+    public static void handling() {
+        EXCHANGE.get().forHandler = true;
+    }
+
+    /** Leaving it: its response was consumed and released inside it (and a failed one never reached doExecute). */
+    public static void handled() {
+        EXCHANGE.get().forHandler = false;
+    }
+
+    public static void clientCreated(Object client) {
+        Registry registry = Registry.current();
+        if (registry == null) {
+            return;
+        }
+        try {
+            // ClientChurn (shared helper, not on this branch yet): call it here, e.g.
+            // ClientChurn.created(client, Kind.HTTP_CLIENT);
+            if (ownsNothing(client)) {
+                return;
+            }
+            registry.acquire(client, Kind.HTTP_CLIENT, client.getClass().getName(), null, false);
+        } catch (Throwable t) {
+            registry.internalError(t);
+        }
+    }
+
+    public static void clientClosed(Object client) {
+        Registry registry = Registry.current();
+        if (registry != null) {
+            registry.release(client);
+        }
+    }
+
+    /**
+     * A client built over a shared connection manager, with nothing else to close, has an empty close(): dropping it
+     * is harmless. The builders pass the client what its close() releases as the field {@code closeables}.
+     */
+    static boolean ownsNothing(Object client) {
+        Object closeables = Reflective.field(client, "closeables", Boolean.TRUE);
+        return closeables == null || (closeables instanceof Collection && ((Collection<?>) closeables).isEmpty());
+    }
+
+    /** scheme://host:port/path of the request: 4.5's getURI(), 5.x's getUri(), completed by the target host. */
+    /** The exceptions of a lease request that timed out because the route's pool was empty (5.x and 4.5). */
+    private static final java.util.Set<String> POOL_TIMEOUTS = java.util.Set.of(
+            "org.apache.hc.core5.http.ConnectionRequestTimeoutException", "org.apache.http.conn.ConnectionPoolTimeoutException");
+
+    /** {@code scheme://host:port/}: the pool's route, which covers every handle target under it. */
+    static String route(String target) {
+        if (target == null) {
+            return null;
+        }
+        int slash = target.indexOf('/', target.indexOf("//") + 2);
+        return slash < 0 ? target + "/" : target.substring(0, slash + 1);
+    }
+
+    static String target(Object host, Object request) {
+        Object uri = Reflective.call(request, "getURI");
+        if (uri == null) {
+            uri = Reflective.call(request, "getUri");
+        }
+        if (uri instanceof URI) {
+            URI u = (URI) uri;
+            if (u.getHost() != null) {
+                return Targets.http(u);
+            }
+            if (host != null) {
+                return Targets.http(host + (u.getRawPath() == null ? "" : u.getRawPath()));
+            }
+        }
+        return host == null ? null : Targets.http(host.toString());
+    }
+}

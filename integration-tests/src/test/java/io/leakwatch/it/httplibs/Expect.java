@@ -1,0 +1,47 @@
+package io.leakwatch.it.httplibs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leakwatch.it.Forked;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/** Assertions shared by the HTTP library tests: where a leak must be reported, and what must never be. */
+final class Expect {
+    private Expect() {
+    }
+
+    /** {@code Class.method(Class.java:N)}, N being the line of the app's source marked {@code // LEAK <marker>}. */
+    static String frame(Class<?> app, String method, String marker) throws IOException {
+        Path source = Paths.get("src/test/java", app.getName().replace('.', '/') + ".java");
+        List<String> lines = Files.readAllLines(source);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).endsWith("// LEAK " + marker)) {
+                return app.getName() + "." + method + "(" + app.getSimpleName() + ".java:" + (i + 1) + ")";
+            }
+        }
+        throw new AssertionError("no line marked // LEAK " + marker + " in " + source);
+    }
+
+    /** The one leak group whose top frame is exactly {@code frame}, of the given kind and reason. */
+    static JsonNode leakAt(Forked.Result r, String frame, String kind, String reason) {
+        List<JsonNode> at = r.leaks().stream().filter(l -> Forked.Result.topFrame(l).equals(frame)).toList();
+        assertThat(at).as("leak at %s\n%s", frame, r).hasSize(1);
+        JsonNode leak = at.get(0);
+        assertThat(leak.get("kind").asText()).as(r.toString()).isEqualTo(kind);
+        assertThat(leak.get("reason").asText()).as(r.toString()).isEqualTo(reason);
+        assertThat(leak.get("count").asLong()).as(r.toString()).isEqualTo(1);
+        return leak;
+    }
+
+    /** Neither the stderr nor the report may carry the token or the password. */
+    static void noSecrets(Forked.Result r) {
+        assertThat(r.stderr).as(r.toString()).doesNotContain(LoopbackServer.TOKEN).doesNotContain(LoopbackServer.PASSWORD);
+        assertThat(r.report.toString()).as(r.toString()).doesNotContain(LoopbackServer.TOKEN)
+                .doesNotContain(LoopbackServer.PASSWORD).doesNotContain("token=");
+    }
+}
