@@ -68,7 +68,7 @@ public final class JdkHttpInstrumentation implements Family {
     public static final class SendAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return JdkHttpTracker.entering();
+            return CallDepth.entered(CallDepth.JDKHTTP);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -85,7 +85,7 @@ public final class JdkHttpInstrumentation implements Family {
     public static final class SendAsyncAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return JdkHttpTracker.entering();
+            return CallDepth.entered(CallDepth.JDKHTTP);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

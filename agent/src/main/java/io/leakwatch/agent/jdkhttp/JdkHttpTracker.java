@@ -28,17 +28,13 @@ public final class JdkHttpTracker {
      * checked after each acquisition, so neither order leaves a finished stream open.
      */
     private static final WeakIdentityMap<Boolean> DONE = new WeakIdentityMap<>();
+    /** The target of a client, which has none of its own (as the other families name their clients). */
+    private static final String CLIENT_TYPE = "java.net.http.HttpClient";
     private static volatile MethodHandle body;
     private static volatile MethodHandle uri;
     private static volatile Boolean closeableClients;
 
     private JdkHttpTracker() {
-    }
-
-    public static CallDepth entering() {
-        CallDepth depth = CallDepth.get();
-        depth.enter(CallDepth.JDKHTTP);
-        return depth;
     }
 
     /** Leaving send or sendAsync: whether it was the outermost call (sendAsync calls its overloads). */
@@ -98,9 +94,9 @@ public final class JdkHttpTracker {
         try {
             Handle handle = null;
             if (closeable(client)) {
-                handle = registry.acquire(client, Kind.HTTP_CLIENT, null, null, false);
+                handle = registry.acquire(client, Kind.HTTP_CLIENT, CLIENT_TYPE, null, false);
             }
-            ClientChurn.created("java.net.http.HttpClient", handle);
+            ClientChurn.created(CLIENT_TYPE, handle);
         } catch (Throwable t) {
             registry.internalError(t);
         }

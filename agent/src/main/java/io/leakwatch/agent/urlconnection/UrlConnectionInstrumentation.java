@@ -69,9 +69,7 @@ public final class UrlConnectionInstrumentation implements Family {
     public static final class CallAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            CallDepth depth = CallDepth.get();
-            depth.enter(CallDepth.URLCONNECTION);
-            return depth;
+            return CallDepth.entered(CallDepth.URLCONNECTION);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
