@@ -25,6 +25,13 @@ public final class CallDepth {
         return CURRENT.get();
     }
 
+    /** For advice on entering: enters a call of the slot on this thread's counters and returns them. */
+    public static CallDepth entered(int slot) {
+        CallDepth depth = CURRENT.get();
+        depth.enter(slot);
+        return depth;
+    }
+
     /** Enters a call; returns true if it is the outermost one of its slot. */
     public boolean enter(int slot) {
         return depth[slot]++ == 0;

@@ -14,7 +14,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import io.leakwatch.agent.apache.ApacheInstrumentation;
 import io.leakwatch.agent.jdbc.JdbcInstrumentation;
+import io.leakwatch.agent.jdkhttp.JdkHttpInstrumentation;
 import io.leakwatch.agent.okhttp.OkHttpInstrumentation;
+import io.leakwatch.agent.urlconnection.UrlConnectionInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -125,7 +127,8 @@ public final class LeakWatch {
 
     private List<String> instrument(Instrumentation inst) {
         List<Family> families = new ArrayList<>();
-        for (Family family : List.<Family>of(new JdbcInstrumentation(), new ApacheInstrumentation(), new OkHttpInstrumentation())) {
+        for (Family family : List.<Family>of(new JdbcInstrumentation(), new UrlConnectionInstrumentation(), new JdkHttpInstrumentation(),
+                new ApacheInstrumentation(), new OkHttpInstrumentation())) {
             if (options.enabled(family.name())) {
                 families.add(family);
             }

@@ -73,19 +73,27 @@ public final class Registry {
      * @param forceStack capture the stack whatever {@code stacks=} says (rare acquisitions that must be classified)
      */
     public Handle acquire(Object resource, Kind kind, String target, Handle parent, boolean forceStack) {
-        Stats s = stats[kind.ordinal()];
-        if (open.size() >= MAX_OPEN) {
-            s.dropped.increment();
-            return null;
-        }
         Throwable capture = null;
         if (forceStack || stackSampling == 1 || !exclude.isEmpty()) {
             capture = new Throwable();
         } else if (stackSampling > 1 && CallDepth.get().sampleCounter++ % stackSampling == 0) {
             capture = new Throwable();
         }
+        return acquire(resource, kind, target, parent, capture);
+    }
+
+    /**
+     * Tracks a resource with a stack captured earlier (or null), where the application asked for it: an asynchronous
+     * request's response arrives on another thread. Capture it in the helper the advice calls, as for the above.
+     */
+    public Handle acquire(Object resource, Kind kind, String target, Handle parent, Throwable capture) {
+        Stats s = stats[kind.ordinal()];
+        if (open.size() >= MAX_OPEN) {
+            s.dropped.increment();
+            return null;
+        }
         Handle handle = new Handle(resource, collectedQueue, kind, target, parent, capture);
-        if (!exclude.isEmpty() && handle.stack().mentions(exclude)) {
+        if (!exclude.isEmpty() && capture != null && handle.stack().mentions(exclude)) {
             return null;
         }
         Handle known = open.putIfAbsent(handle, handle);

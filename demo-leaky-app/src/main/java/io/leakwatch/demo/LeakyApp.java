@@ -21,6 +21,7 @@ public final class LeakyApp {
         for (Scenario s : JdbcScenarios.all()) {
             all.put(s.name(), s);
         }
+        JdkHttpScenarios.all().forEach(s -> all.put(s.name(), s));
         HttpLibScenarios.all().forEach(s -> all.put(s.name(), s));
         return all;
     }
