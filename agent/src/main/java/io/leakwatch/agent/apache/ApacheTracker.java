@@ -1,6 +1,8 @@
 package io.leakwatch.agent.apache;
 
 import io.leakwatch.agent.CallDepth;
+import io.leakwatch.agent.ClientChurn;
+import io.leakwatch.agent.Handle;
 import io.leakwatch.agent.Forensics;
 import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.Reflective;
@@ -97,12 +99,11 @@ public final class ApacheTracker {
             return;
         }
         try {
-            // ClientChurn (shared helper, not on this branch yet): call it here, e.g.
-            // ClientChurn.created(client, Kind.HTTP_CLIENT);
             if (ownsNothing(client)) {
-                return;
+                return; // over a shared connection manager: cheap, and not the client-per-request anti-pattern
             }
-            registry.acquire(client, Kind.HTTP_CLIENT, client.getClass().getName(), null, false);
+            Handle handle = registry.acquire(client, Kind.HTTP_CLIENT, client.getClass().getName(), null, false);
+            ClientChurn.created("Apache HttpClient", handle);
         } catch (Throwable t) {
             registry.internalError(t);
         }

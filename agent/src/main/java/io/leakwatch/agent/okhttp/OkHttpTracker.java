@@ -1,9 +1,11 @@
 package io.leakwatch.agent.okhttp;
 
+import io.leakwatch.agent.ClientChurn;
 import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.Reflective;
 import io.leakwatch.agent.Registry;
 import io.leakwatch.agent.Targets;
+import io.leakwatch.agent.WeakIdentityMap;
 
 /** What the OkHttp advice calls; OkHttp's types are invisible from here, so calls and requests arrive as Object. */
 public final class OkHttpTracker {
@@ -37,7 +39,18 @@ public final class OkHttpTracker {
      * nothing left open. Dropping clients is a leak only as churn.
      */
     public static void clientCreated(Object client) {
-        // ClientChurn (shared helper, not on this branch yet): call it here, e.g.
-        // ClientChurn.created(client, Kind.HTTP_CLIENT);
+        try {
+            Object pool = Reflective.call(client, "connectionPool");
+            if (pool == null || POOLS.get(pool) != null) {
+                return; // newBuilder() shares its parent's pool and dispatcher: the recommended way, not churn
+            }
+            POOLS.put(pool, Boolean.TRUE);
+            ClientChurn.created("OkHttpClient", null);
+        } catch (Throwable t) {
+            Registry.error(t);
+        }
     }
+
+    /** Connection pools already seen, so that clients sharing one are not counted as new ones. */
+    private static final WeakIdentityMap<Boolean> POOLS = new WeakIdentityMap<>();
 }
