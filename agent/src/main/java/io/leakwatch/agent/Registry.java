@@ -115,6 +115,14 @@ public final class Registry {
         return open.get(new Handle.Key(resource));
     }
 
+    /** What a release advice calls: releases the resource if the agent runs. */
+    public static void released(Object resource) {
+        Registry registry = current;
+        if (registry != null) {
+            registry.release(resource);
+        }
+    }
+
     /** The resource was closed: releases it and its children. Unknown resources cost one lookup. */
     public void release(Object resource) {
         Handle handle = open.remove(new Handle.Key(resource));

@@ -1,5 +1,6 @@
 package io.leakwatch.agent.apache;
 
+import io.leakwatch.agent.Registry;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -141,7 +142,7 @@ public final class ApacheInstrumentation implements Family {
     public static final class ClientCloseAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object client) {
-            ApacheTracker.clientClosed(client);
+            Registry.released(client);
         }
     }
 }

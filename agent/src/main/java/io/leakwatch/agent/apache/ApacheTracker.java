@@ -109,13 +109,6 @@ public final class ApacheTracker {
         }
     }
 
-    public static void clientClosed(Object client) {
-        Registry registry = Registry.current();
-        if (registry != null) {
-            registry.release(client);
-        }
-    }
-
     /**
      * A client built over a shared connection manager, with nothing else to close, has an empty close(): dropping it
      * is harmless. The builders pass the client what its close() releases as the field {@code closeables}.

@@ -1,5 +1,6 @@
 package io.leakwatch.agent.jdbc;
 
+import io.leakwatch.agent.Registry;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
@@ -145,7 +146,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class CloseAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object resource) {
-            JdbcTracker.closed(resource);
+            Registry.released(resource);
         }
     }
 

@@ -73,13 +73,6 @@ public final class JdbcTracker {
         return depth;
     }
 
-    public static void closed(Object resource) {
-        Registry registry = Registry.current();
-        if (registry != null) {
-            registry.release(resource);
-        }
-    }
-
     /** The target of a DataSource's connections, without opening one (for a failed getConnection). */
     static String knownTarget(Object source) {
         String target = SOURCE_TARGETS.get(source);

@@ -1,5 +1,6 @@
 package io.leakwatch.agent.jdkhttp;
 
+import io.leakwatch.agent.Registry;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -106,7 +107,7 @@ public final class JdkHttpInstrumentation implements Family {
     public static final class ClientCloseAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object client) {
-            JdkHttpTracker.clientClosed(client);
+            Registry.released(client);
         }
     }
 

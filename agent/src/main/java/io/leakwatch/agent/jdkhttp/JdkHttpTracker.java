@@ -102,13 +102,6 @@ public final class JdkHttpTracker {
         }
     }
 
-    public static void clientClosed(Object client) {
-        Registry registry = Registry.current();
-        if (registry != null) {
-            registry.release(client);
-        }
-    }
-
     /** Before JDK 21 a client cannot be closed, so dropping it is the only way to let it go, and never a leak. */
     private static boolean closeable(Object client) {
         Boolean c = closeableClients;

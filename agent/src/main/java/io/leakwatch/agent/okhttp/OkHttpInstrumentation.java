@@ -1,5 +1,6 @@
 package io.leakwatch.agent.okhttp;
 
+import io.leakwatch.agent.Registry;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -62,7 +63,7 @@ public final class OkHttpInstrumentation implements Family {
     public static final class ReleaseAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.This Object call) {
-            OkHttpTracker.released(call);
+            Registry.released(call);
         }
     }
 

@@ -26,13 +26,6 @@ public final class OkHttpTracker {
         }
     }
 
-    public static void released(Object call) {
-        Registry registry = Registry.current();
-        if (registry != null) {
-            registry.release(call);
-        }
-    }
-
     /**
      * Not a handle: OkHttpClient has no close(), clients made by newBuilder() share their pool and dispatcher, and a
      * pool with connections in it stays reachable from OkHttp's cleanup task, so a collected client or pool has
