@@ -12,7 +12,7 @@ public final class Metrics {
         Map<Kind, Management.Figures> figures = Management.figures(registry);
         StringBuilder b = new StringBuilder(2048);
         family(b, figures, "leakwatch_open_handles", "gauge", "Handles acquired and not released yet.", f -> f.open);
-        family(b, figures, "leakwatch_peak_open_handles", "gauge", "Most handles open at once since start or reset.", f -> f.peak);
+        family(b, figures, "leakwatch_peak_open_handles", "gauge", "Most handles open at once since start or reset, sampled at least every second.", f -> f.peak);
         family(b, figures, "leakwatch_held_past_threshold", "gauge", "Open handles held longer than the threshold now.",
                 f -> f.heldPastThreshold);
         family(b, figures, "leakwatch_acquired_total", "counter", "Handles acquired.", f -> f.acquired);

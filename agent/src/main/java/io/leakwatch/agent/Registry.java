@@ -345,27 +345,29 @@ public final class Registry {
         public final LongAdder leaks = new LongAdder();
         public final LongAdder late = new LongAdder();
         public final LongAdder dropped = new LongAdder();
-        private final AtomicLong open = new AtomicLong();
+        /** Open handles: an adder, not one contended counter, since every acquire and release moves it. */
+        private final LongAdder open = new LongAdder();
         private final AtomicLong peak = new AtomicLong();
 
         void opened() {
-            long now = open.incrementAndGet();
-            long p = peak.get();
-            while (now > p && !peak.compareAndSet(p, now)) {
-                p = peak.get();
-            }
+            open.increment();
         }
 
         void closed() {
-            open.decrementAndGet();
+            open.decrement();
         }
 
         public long open() {
-            return open.get();
+            return open.sum();
         }
 
+        /** The most handles seen open at once, sampled by the sweeper (at least every second) and when read. */
         public long peak() {
-            return peak.get();
+            return samplePeak();
+        }
+
+        long samplePeak() {
+            return peak.accumulateAndGet(open.sum(), Math::max);
         }
 
         void reset() {
@@ -374,7 +376,7 @@ public final class Registry {
             leaks.reset();
             late.reset();
             dropped.reset();
-            peak.set(open.get());
+            peak.set(open.sum());
         }
     }
 }

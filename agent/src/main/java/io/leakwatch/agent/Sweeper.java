@@ -65,6 +65,9 @@ final class Sweeper implements Runnable {
             cacheClearedAt = now;
             LeakWatch.TYPE_POOL_CACHE.clear();
         }
+        for (Registry.Stats stats : registry.stats) {
+            stats.samplePeak();
+        }
         log(registry.drainCollected(), "LEAK (collected while open, never closed)", now, true);
         log(registry.flagAged(System.nanoTime()), "HELD PAST THRESHOLD " + Options.formatDuration(registry.thresholdMillis()), now, false);
         Group late;

@@ -27,7 +27,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs every benchmark in forked JVMs without the agent, with it at default settings, with stacks=sample:64 and
  * stacks=off (and, for JDBC, with HikariCP's own leak detection), then prints each result as a ratio to the
- * baseline of the same run, with start-up and memory figures. {@code --quick} shortens the iterations.
+ * baseline of the same run, with start-up and memory figures. {@code --quick} shortens the iterations;
+ * {@code --only=jdbc,postgres,http,registry,startup,memory} runs a subset.
  */
 public final class BenchRunner {
     private static final String[][] AGENT_CONFIGS = {
@@ -55,18 +56,30 @@ public final class BenchRunner {
         }
         BenchRunner runner = new BenchRunner(agentJar, a.contains("--quick"));
         runner.header();
-        if (!a.contains("--no-jmh")) {
+        String only = a.stream().filter(s -> s.startsWith("--only=")).map(s -> s.substring(7)).findFirst()
+                .orElse("jdbc,postgres,http,registry,startup,memory");
+        if (only.contains("jdbc")) {
             runner.jdbc("h2");
+        }
+        if (only.contains("postgres")) {
             if (postgresReachable()) {
                 runner.jdbc("postgres");
             } else {
                 runner.line("\n(PostgreSQL at 127.0.0.1:5432 not reachable: the SELECT 1 round trip was not measured)");
             }
+        }
+        if (only.contains("http")) {
             runner.http();
+        }
+        if (only.contains("registry")) {
             runner.registry();
         }
-        runner.startup();
-        runner.memory();
+        if (only.contains("startup")) {
+            runner.startup();
+        }
+        if (only.contains("memory")) {
+            runner.memory();
+        }
         Path results = Paths.get(System.getProperty("bench.out", "benchmarks/target/results.md"));
         Files.createDirectories(results.toAbsolutePath().getParent());
         Files.writeString(results, runner.out.toString());
@@ -86,11 +99,21 @@ public final class BenchRunner {
         out.append(s).append('\n');
     }
 
-    private ChainedOptionsBuilder jmh(String include) {
+    /**
+     * One JMH run; {@code agent} is the agent's options, or null for none. JMH's jvmArgsAppend replaces rather than
+     * adds, so every forked JVM's arguments are given here at once: the same heap and server settings for all.
+     */
+    private ChainedOptionsBuilder jmh(String include, String agent) {
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xms512m", "-Xmx512m",
+                // the JDK's HTTP server without Nagle's algorithm, or every small GET waits for a delayed ACK (40 ms)
+                "-Dsun.net.httpserver.nodelay=true"));
+        if (agent != null) {
+            jvmArgs.add(agentArg(agent));
+        }
         return new OptionsBuilder().include(include).forks(1).shouldFailOnError(true)
                 .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 3 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2))
-                .jvmArgsAppend("-Xms512m", "-Xmx512m");
+                .jvmArgsAppend(jvmArgs.toArray(new String[0]));
     }
 
     private double[] run(ChainedOptionsBuilder options) throws Exception {
@@ -119,14 +142,10 @@ public final class BenchRunner {
             Map<String, double[]> scores = new LinkedHashMap<>();
             String include = JdbcBenchmarks.class.getName() + "." + bench + "$";
             for (String[] config : AGENT_CONFIGS) {
-                ChainedOptionsBuilder o = jmh(include).param("database", database).param("hikariLeakDetection", "false");
-                if (config[1] != null) {
-                    o.jvmArgsAppend(agentArg(config[1]));
-                }
-                scores.put(config[0], run(o));
+                scores.put(config[0], run(jmh(include, config[1]).param("database", database).param("hikariLeakDetection", "false")));
             }
             scores.put("HikariCP leakDetectionThreshold=60000, no agent",
-                    run(jmh(include).param("database", database).param("hikariLeakDetection", "true")));
+                    run(jmh(include, null).param("database", database).param("hikariLeakDetection", "true")));
             table("HikariCP + " + (database.equals("h2") ? "H2 (in-process)" : "PostgreSQL (loopback)") + ": " + bench, "ns", scores);
         }
     }
@@ -135,11 +154,7 @@ public final class BenchRunner {
         for (String bench : List.of("urlConnectionGet", "apacheGet")) {
             Map<String, double[]> scores = new LinkedHashMap<>();
             for (String[] config : AGENT_CONFIGS) {
-                ChainedOptionsBuilder o = jmh(HttpBenchmarks.class.getName() + "." + bench + "$");
-                if (config[1] != null) {
-                    o.jvmArgsAppend(agentArg(config[1]));
-                }
-                scores.put(config[0], run(o));
+                scores.put(config[0], run(jmh(HttpBenchmarks.class.getName() + "." + bench + "$", config[1])));
             }
             table("HTTP GET of a small body on loopback: " + bench, "us", scores);
         }
@@ -149,7 +164,7 @@ public final class BenchRunner {
         for (int threads : new int[] {1, 2}) {
             Map<String, double[]> scores = new LinkedHashMap<>();
             for (String stacks : List.of("off", "sample:64", "all")) {
-                scores.put("stacks=" + stacks, run(jmh(RegistryBenchmarks.class.getName() + ".acquireRelease$")
+                scores.put("stacks=" + stacks, run(jmh(RegistryBenchmarks.class.getName() + ".acquireRelease$", null)
                         .param("stacks", stacks).threads(threads)));
             }
             line("\n### Registry alone: acquire + release, " + threads + " thread" + (threads > 1 ? "s" : "") + "\n");
@@ -181,7 +196,8 @@ public final class BenchRunner {
             if (agent != null) {
                 cmd.add(agent);
             }
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Hello.class.getName(), program));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                    (program.equals("hello") ? Hello.class : HelloLibs.class).getName()));
             long start = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

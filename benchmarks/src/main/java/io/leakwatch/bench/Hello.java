@@ -1,25 +1,14 @@
 package io.leakwatch.bench;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Connection;
-
-/** The start-up probe: prints its first line as soon as main runs ({@code hello}), or after touching the libraries. */
+/**
+ * The start-up probe: prints its first line as soon as main runs. It names no instrumented library, so the agent's
+ * cost here is its own start-up alone ({@link HelloLibs} adds the libraries).
+ */
 public final class Hello {
     private Hello() {
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("libs")) {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl("jdbc:h2:mem:hello");
-            config.setMaximumPoolSize(1);
-            try (HikariDataSource ds = new HikariDataSource(config); Connection c = ds.getConnection()) {
-                c.isValid(1);
-            }
-            new okhttp3.OkHttpClient.Builder().build().dispatcher().executorService().shutdown();
-            org.apache.hc.client5.http.impl.classic.HttpClients.createDefault().close();
-        }
+    public static void main(String[] args) {
         System.out.println("hello");
     }
 }
