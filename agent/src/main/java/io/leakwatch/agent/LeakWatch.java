@@ -156,8 +156,9 @@ public final class LeakWatch {
         }
         inst.addTransformer(new LazyTransformer(markers, jdkPrefixes, () -> builder(families, jdkPrefixes).makeRaw()), true);
         List<Class<?>> loaded = new ArrayList<>();
+        String[] prefixes = jdkPrefixes.toArray(new String[0]);
         for (Class<?> type : inst.getAllLoadedClasses()) {
-            if (Stack.startsWithAny(type.getName(), jdkPrefixes.toArray(new String[0])) && inst.isModifiableClass(type)) {
+            if (Stack.startsWithAny(type.getName(), prefixes) && inst.isModifiableClass(type)) {
                 loaded.add(type);
             }
         }

@@ -82,7 +82,8 @@ public final class ApacheInstrumentation implements Family {
     public static final class ExecuteAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return ApacheTracker.entering();
+            // only the outermost doExecute of a thread's nest hands out a response
+            return CallDepth.entered(CallDepth.APACHE);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -32,13 +32,6 @@ public final class ApacheTracker {
     private ApacheTracker() {
     }
 
-    /** Entering {@code doExecute}: only the outermost one of a thread's nest hands out a response. */
-    public static CallDepth entering() {
-        CallDepth depth = CallDepth.get();
-        depth.enter(CallDepth.APACHE);
-        return depth;
-    }
-
     public static void leased(Object lease) {
         if (CallDepth.get().depth(CallDepth.APACHE) > 0) {
             EXCHANGE.get().lease = lease;

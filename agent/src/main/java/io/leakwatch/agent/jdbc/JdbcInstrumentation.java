@@ -80,7 +80,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class DataSourceAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return JdbcTracker.entering(CallDepth.JDBC);
+            return CallDepth.entered(CallDepth.JDBC);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -92,8 +92,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class DriverAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            CallDepth depth = CallDepth.get();
-            depth.enter(CallDepth.JDBC);
+            CallDepth depth = CallDepth.entered(CallDepth.JDBC);
             depth.markPhysical();
             return depth;
         }
@@ -108,7 +107,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class StatementAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return JdbcTracker.entering(CallDepth.JDBC);
+            return CallDepth.entered(CallDepth.JDBC);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -153,7 +152,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class PoolScopeAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return JdbcTracker.entering(CallDepth.POOL);
+            return CallDepth.entered(CallDepth.POOL);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

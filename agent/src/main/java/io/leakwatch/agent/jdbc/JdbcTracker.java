@@ -37,13 +37,6 @@ public final class JdbcTracker {
         }
     }
 
-    /** Enters a call of the given depth slot; the advice keeps the returned object for the exit. */
-    public static CallDepth entering(int slot) {
-        CallDepth depth = CallDepth.get();
-        depth.enter(slot);
-        return depth;
-    }
-
     /** A statement from a connection, or a result set from a statement: the parent's handle, if tracked, owns it. */
     public static void childAcquired(CallDepth depth, Object parentResource, Object resource, Kind kind) {
         if (depth == null || !depth.exit(CallDepth.JDBC)) {
