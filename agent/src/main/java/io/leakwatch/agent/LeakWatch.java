@@ -38,6 +38,8 @@ public final class LeakWatch {
     public final File jar;
     final Sweeper sweeper;
     private volatile boolean exited;
+    /** The JVM's own stderr, as it was when the agent started (before a test runner replaced System.err). */
+    private final java.io.PrintStream startErr = System.err;
 
     private LeakWatch(Options options, boolean attached, File jar) {
         this.options = options;
@@ -223,6 +225,24 @@ public final class LeakWatch {
             return;
         }
         exited = true;
+        // Surefire and Gradle replace System.err with a stream into their channel to the build, closed before the
+        // JVM exits: what the exit report printed there never reached the build log. The JVM's own stderr (fd 2)
+        // is still read by both and printed in the build log, so the exit report goes there.
+        java.io.PrintStream err = System.err;
+        boolean redirected = !attached && err != startErr;
+        if (redirected) {
+            System.setErr(startErr);
+        }
+        try {
+            exitReport();
+        } finally {
+            if (redirected) {
+                System.setErr(err);
+            }
+        }
+    }
+
+    private void exitReport() {
         sweeper.stop();
         Report report;
         try {

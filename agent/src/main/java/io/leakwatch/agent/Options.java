@@ -34,6 +34,8 @@ public final class Options {
     private static final Pattern METRICS = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):\\d{1,5}");
     private static final Pattern METRICS_PORT = Pattern.compile("\\d{1,5}");
     private static final Pattern SAMPLE = Pattern.compile("sample:(\\d{1,9})");
+    /** In {@code report=}, replaced by the process id. */
+    public static final String PID_PLACEHOLDER = "{pid}";
 
     static {
         KEYS.put("threshold", "a duration such as 500ms, 30s, 5m or 1h");
@@ -239,6 +241,8 @@ public final class Options {
         if (value.isEmpty()) {
             throw bad("report", value);
         }
+        // One argLine serves every forked test JVM (Surefire forkCount, reuseForks=false): {pid} gives each its own file.
+        value = value.replace(PID_PLACEHOLDER, Long.toString(ProcessHandle.current().pid()));
         Path path;
         try {
             path = Paths.get(value).toAbsolutePath();

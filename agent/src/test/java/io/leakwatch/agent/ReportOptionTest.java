@@ -25,4 +25,11 @@ class ReportOptionTest {
                         + "': unsupported file extension; expected a file path ending in .json, .html or .xml, or a directory ending in / (for all three)");
         assertThatThrownBy(() -> Options.parse("report=" + dir.resolve("leaks"))).hasMessageContaining("unsupported file extension");
     }
+
+    @Test
+    void pidPlaceholderGivesEachForkedJvmItsOwnFile(@TempDir Path dir) {
+        long pid = ProcessHandle.current().pid();
+        assertThat(Options.parse("report=" + dir.resolve("leakwatch-{pid}.json")).report).isEqualTo(dir.resolve("leakwatch-" + pid + ".json"));
+        assertThat(Options.parse("report=" + dir + "/fork-{pid}/").report).isEqualTo(dir.resolve("fork-" + pid)).isDirectory();
+    }
 }
