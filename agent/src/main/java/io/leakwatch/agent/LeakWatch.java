@@ -247,7 +247,7 @@ public final class LeakWatch {
         Report report;
         try {
             sweeper.sweep();
-            report = Report.of(registry);
+            report = Report.atExit(registry, options.everyOpenAtExit);
             for (Group g : report.leakGroups) {
                 if (!sweeper.wasLogged(g)) {
                     Log.warn(Report.describe(g, g.reason.equals("open-at-exit") ? "LEAK (open at exit)" : "LEAK (" + g.reason + ")"));
