@@ -102,15 +102,17 @@ public class CheckMojo extends AbstractMojo {
         StringBuilder b = new StringBuilder(head);
         for (GroupModel g : r.model.leakGroups) {
             b.append("\n  ").append(JUnitXml.headline(g, r.model.thresholdMillis));
-            int from = Math.max(0, g.appFrame());
             if (g.stack.isEmpty()) {
                 b.append("\n      (allocation stack not captured: stacks=off or not sampled)");
             }
-            for (int i = from; i < Math.min(g.stack.size(), from + FRAMES); i++) {
-                b.append("\n      at ").append(g.stack.get(i));
+            // the application's frames, from the line that acquired it to where the test runner (reflection) begins
+            int from = Math.max(0, g.appFrame());
+            int to = from;
+            while (to < g.stack.size() && to - from < FRAMES && (to == from || !isRunner(g.stack.get(to)))) {
+                b.append("\n      at ").append(g.stack.get(to++));
             }
-            if (g.stack.size() > from + FRAMES) {
-                b.append("\n      ... ").append(g.stack.size() - from - FRAMES).append(" more");
+            if (to < g.stack.size()) {
+                b.append("\n      ... ").append(g.stack.size() - to).append(" more");
             }
         }
         if (over) {
@@ -130,6 +132,14 @@ public class CheckMojo extends AbstractMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("leakwatch: cannot write " + file + ": " + e, e);
         }
+    }
+
+    /** A JDK or test-framework frame: where a test's own frames end. */
+    static boolean isRunner(String frame) {
+        int paren = frame.indexOf('(');
+        String name = frame.substring(frame.lastIndexOf('/', paren < 0 ? frame.length() - 1 : paren) + 1);
+        return name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.") || name.startsWith("org.junit.")
+                || name.startsWith("org.apache.maven.surefire.");
     }
 
     private static String plural(long n, String word) {

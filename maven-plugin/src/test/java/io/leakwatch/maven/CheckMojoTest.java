@@ -73,4 +73,12 @@ class CheckMojoTest {
         mojo.execute();
         assertThat(dir.resolve("surefire-reports")).doesNotExist();
     }
+
+    @Test
+    void theLogShowsTheTestsOwnFramesAndStopsAtTheRunner() {
+        assertThat(CheckMojo.isRunner("java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)")).isTrue();
+        assertThat(CheckMojo.isRunner("org.junit.platform.commons.util.ReflectionUtils.invokeMethod(ReflectionUtils.java:786)")).isTrue();
+        assertThat(CheckMojo.isRunner("app//demo.Orders.open(Orders.java:9)")).isFalse();
+        assertThat(CheckMojo.isRunner("demo.OrdersTest.leaks(OrdersTest.java:13)")).isFalse();
+    }
 }
