@@ -90,6 +90,7 @@ abstract class AbstractPrepareMojo extends AbstractMojo {
             throw new MojoExecutionException(e.getMessage() + " (in the leakwatch-maven-plugin configuration)");
         }
         deleteOldReports(destDir().toPath());
+        markPrepared(destDir().toPath());
         String path = agent.getFile().getAbsolutePath();
         String argument = quoted("-javaagent:" + path + "=" + agentOptions);
         String old = properties.getProperty(propertyName);
@@ -132,6 +133,18 @@ abstract class AbstractPrepareMojo extends AbstractMojo {
             }
         } catch (IOException e) {
             throw new MojoExecutionException("leakwatch: cannot delete the old reports in " + dir + ": " + e, e);
+        }
+    }
+
+    /** The mark check compares test reports with: tests that ran after it should have written a leakwatch report. */
+    static final String MARK = ".prepared";
+
+    private static void markPrepared(Path dir) throws MojoExecutionException {
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(MARK), new byte[0]);
+        } catch (IOException e) {
+            throw new MojoExecutionException("leakwatch: cannot write to " + dir + ": " + e, e);
         }
     }
 

@@ -61,6 +61,8 @@ public class CheckMojo extends AbstractMojo {
         }
         List<Reports.Entry> reports = new ArrayList<>(Reports.read(destDir, surefireReportsDirectory));
         reports.addAll(Reports.read(destDirIntegration, failsafeReportsDirectory));
+        requireReportsOfTestsThatRan(destDir, surefireReportsDirectory, "Surefire", reports);
+        requireReportsOfTestsThatRan(destDirIntegration, failsafeReportsDirectory, "Failsafe", reports);
         if (reports.isEmpty()) {
             getLog().info("leakwatch: no reports in " + destDir + " or " + destDirIntegration + " (no test ran with prepare-agent)");
             return;
@@ -91,6 +93,30 @@ public class CheckMojo extends AbstractMojo {
             throw new MojoFailureException(line);
         }
         getLog().warn(line + " (failOnLeak=false)");
+    }
+
+    /**
+     * Tests that ran after prepare-agent and left no leakwatch report ran without the agent: most often a Surefire
+     * {@code <argLine>} that replaced the property instead of starting with {@code @{argLine}}. Passing then would
+     * say "no leaks" about JVMs nobody watched.
+     */
+    private static void requireReportsOfTestsThatRan(File dir, File testReports, String runner, List<Reports.Entry> reports)
+            throws MojoExecutionException {
+        File mark = new File(dir, AbstractPrepareMojo.MARK);
+        if (!mark.isFile() || reports.stream().anyMatch(r -> r.file.getParent().toFile().equals(dir))) {
+            return;
+        }
+        File[] ran = testReports.listFiles((d, name) -> name.startsWith("TEST-") && name.endsWith(".xml") && !name.startsWith("TEST-leakwatch-"));
+        if (ran == null) {
+            return;
+        }
+        for (File f : ran) {
+            if (f.lastModified() >= mark.lastModified()) {
+                throw new MojoExecutionException("leakwatch: " + runner + " ran tests (" + f.getName() + ") but none of its test JVMs wrote a"
+                        + " leakwatch report to " + dir + ": the agent was not on their command line. If the " + runner
+                        + " configuration sets <argLine>, start it with @{argLine}; forkCount=0 cannot load an agent");
+            }
+        }
     }
 
     private void print(Reports.Entry r, boolean over) {

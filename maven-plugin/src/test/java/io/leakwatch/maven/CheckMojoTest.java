@@ -81,4 +81,21 @@ class CheckMojoTest {
         assertThat(CheckMojo.isRunner("app//demo.Orders.open(Orders.java:9)")).isFalse();
         assertThat(CheckMojo.isRunner("demo.OrdersTest.leaks(OrdersTest.java:13)")).isFalse();
     }
+
+    @Test
+    void testsThatRanAfterPrepareAgentWithoutWritingAReportAreABuildError() throws Exception {
+        Files.createDirectories(dir.resolve("leakwatch"));
+        Files.write(dir.resolve("leakwatch/.prepared"), new byte[0]);
+        Files.createDirectories(dir.resolve("surefire-reports"));
+        Path old = Files.writeString(dir.resolve("surefire-reports/TEST-demo.OldTest.xml"), "<testsuite/>");
+        old.toFile().setLastModified(System.currentTimeMillis() - 60_000);
+        mojo.execute(); // tests of an earlier build (now -DskipTests): nothing to say
+        Files.writeString(dir.resolve("surefire-reports/TEST-demo.OrdersTest.xml"), "<testsuite/>");
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessage("leakwatch: Surefire ran tests (TEST-demo.OrdersTest.xml) but none of its test JVMs wrote a leakwatch report to "
+                        + dir.resolve("leakwatch") + ": the agent was not on their command line. If the Surefire configuration sets"
+                        + " <argLine>, start it with @{argLine}; forkCount=0 cannot load an agent");
+        report("leakwatch", "leakwatch-11.json", CLEAN);
+        mojo.execute();
+    }
 }
