@@ -225,9 +225,9 @@ public final class LeakWatch {
             return;
         }
         exited = true;
-        // Surefire and Gradle replace System.err with a stream into their channel to the build, closed before the
-        // JVM exits: what the exit report printed there never reached the build log. The JVM's own stderr (fd 2)
-        // is still read by both and printed in the build log, so the exit report goes there.
+        // Surefire's forked booter (Gradle's test worker likewise) replaces System.err with a stream into its channel
+        // to the build and closes that channel before the JVM exits: what the exit report printed there never
+        // reached the build log. The JVM's own stderr (fd 2) is still read and copied into the log, so it goes there.
         java.io.PrintStream err = System.err;
         boolean redirected = !attached && err != startErr;
         if (redirected) {
