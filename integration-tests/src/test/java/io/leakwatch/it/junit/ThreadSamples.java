@@ -1,0 +1,92 @@
+package io.leakwatch.it.junit;
+
+import io.leakwatch.junit.LeakWatchExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Run only by {@link JUnitRunner} with {@code leakwatch.junit.threads=true}: what JUnitExtensionIT expects of the
+ * thread check. What the failing tests leave running is stopped in {@code @AfterAll}, so the forked JVM can end.
+ */
+@ExtendWith(LeakWatchExtension.class)
+class ThreadSamples {
+    static final List<ExecutorService> LEFT_RUNNING = new CopyOnWriteArrayList<>();
+    static final List<Connection> KEPT = new CopyOnWriteArrayList<>();
+    static final CountDownLatch STOP = new CountDownLatch(1);
+
+    @AfterAll
+    static void stopWhatTheTestsLeft() throws Exception {
+        STOP.countDown();
+        for (ExecutorService pool : LEFT_RUNNING) {
+            pool.shutdownNow();
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        for (Connection c : KEPT) {
+            c.close();
+        }
+    }
+
+    @Test
+    void leavesAnExecutorRunning() {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        LEFT_RUNNING.add(pool);
+        for (int i = 0; i < 2; i++) {
+            pool.submit(() -> { }); // EXECUTOR-LINE
+        }
+    }
+
+    @Test
+    void startsAThreadThatNeverEnds() {
+        Thread t = new Thread(ThreadSamples::awaitStop, "sample-waiter");
+        t.start(); // THREAD-LINE
+    }
+
+    @Test
+    void shutsItsExecutorDown() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        pool.submit(() -> { }).get();
+        pool.submit(() -> { }).get();
+        pool.shutdown(); // its threads end a moment after the test: within the grace period
+    }
+
+    @Test
+    void joinsItsThread() throws Exception {
+        Thread t = new Thread(() -> { }, "sample-short");
+        t.start();
+        t.join();
+    }
+
+    @Test
+    void usesTheCommonPool() {
+        // Its workers linger after the task, but the pool is the JDK's, shared by the whole JVM.
+        CompletableFuture.supplyAsync(() -> 1).join();
+        CompletableFuture.runAsync(() -> { }).join();
+    }
+
+    @Test
+    void leaksAConnectionWhoseDatabaseRunsAThread() throws Exception {
+        Path dir = Files.createTempDirectory("leakwatch-threads");
+        // Opening a file database starts H2's background writer thread, which runs until the database closes.
+        KEPT.add(DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("db"))); // DATABASE-LINE
+    }
+
+    private static void awaitStop() {
+        try {
+            STOP.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
