@@ -34,6 +34,9 @@ final class Events {
                     return;
                 }
                 Registry.Stats s = registry.stats(kind);
+                if (s.acquired.sum() == 0 && s.open() == 0) {
+                    continue; // a family the application never used: no series of zeros
+                }
                 e.kind = kind.label;
                 e.open = s.open();
                 e.peak = s.peak();

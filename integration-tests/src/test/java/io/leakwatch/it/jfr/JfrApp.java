@@ -1,5 +1,6 @@
 package io.leakwatch.it.jfr;
 
+import java.lang.ref.WeakReference;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,7 +11,7 @@ import jdk.jfr.FlightRecorder;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
- * Under the agent (threshold=200ms): with {@code record FILE}, starts a recording, leaks one connection by holding it
+ * Under the agent (threshold=1s): with {@code record FILE}, starts a recording, leaks one connection by holding it
  * and one by dropping it, closes a third, waits until the recording has seen both leaks and an OpenHandles sample,
  * and dumps it to FILE. With {@code idle}, leaks without any recording and prints whether JFR was ever initialized.
  */
@@ -27,10 +28,15 @@ public final class JfrApp {
         }
         try (RecordingStream recording = new RecordingStream()) {
             recording.enable("io.leakwatch.Leak");
+            recording.enable("io.leakwatch.LongHold");
+            recording.enable("io.leakwatch.Risk");
             recording.enable("io.leakwatch.OpenHandles").withPeriod(Duration.ofMillis(100));
             CountDownLatch leaks = new CountDownLatch(2);
             CountDownLatch sampled = new CountDownLatch(1);
+            CountDownLatch others = new CountDownLatch(2);
             recording.onEvent("io.leakwatch.Leak", e -> leaks.countDown());
+            recording.onEvent("io.leakwatch.LongHold", e -> others.countDown());
+            recording.onEvent("io.leakwatch.Risk", e -> others.countDown());
             recording.onEvent("io.leakwatch.OpenHandles", e -> {
                 if (e.getString("kind").equals("jdbc.connection") && e.getLong("open") > 0) {
                     sampled.countDown();
@@ -40,22 +46,31 @@ public final class JfrApp {
             try (Connection closed = DriverManager.getConnection(URL)) { // CLOSED-LINE
                 closed.isValid(1);
             }
-            Connection held = DriverManager.getConnection(URL); // HELD-LINE
-            dropOne();
+            // Collected long before the threshold: reported as that, not as held past it.
+            WeakReference<Connection> dropped = new WeakReference<>(dropOne());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (leaks.getCount() > 1 && System.nanoTime() < deadline) {
-                System.gc(); // the dropped connection is collected, then reported by the sweeper
-                leaks.await(100, TimeUnit.MILLISECONDS);
+            while (dropped.get() != null && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.sleep(10);
             }
-            if (!leaks.await(60, TimeUnit.SECONDS) || !sampled.await(60, TimeUnit.SECONDS)) {
-                System.err.println("recording saw leaks missing: " + leaks.getCount() + ", samples missing: " + sampled.getCount());
+            Connection held = DriverManager.getConnection(URL); // HELD-LINE
+            // What the long-hold and risk detectors call, reached like the JUnit extension reaches the agent.
+            Class<?> jfr = Class.forName("io.leakwatch.agent.jfr.Jfr", true, null);
+            String[] stack = {"com.acme.Orders.load(Orders.java:42)", "com.acme.Main.main(Main.java:7)"};
+            jfr.getMethod("longHold", String.class, String.class, String.class, long.class, long.class, String[].class)
+                    .invoke(null, "jdbc.connection", "jdbc:h2:mem:jfr", "main", 3L, 5000L, stack);
+            jfr.getMethod("risk", String.class, String.class, String.class, String.class, String.class, String[].class)
+                    .invoke(null, "no-timeout", "http.response", "http://127.0.0.1:1/", "main", "read without a timeout", stack);
+            if (!leaks.await(60, TimeUnit.SECONDS) || !sampled.await(60, TimeUnit.SECONDS) || !others.await(60, TimeUnit.SECONDS)) {
+                System.err.println("recording saw leaks missing: " + leaks.getCount() + ", samples missing: " + sampled.getCount()
+                        + ", long holds and risks missing: " + others.getCount());
             }
             recording.dump(Paths.get(args[1]));
             held.close();
         }
     }
 
-    private static void dropOne() throws Exception {
-        DriverManager.getConnection(URL); // DROPPED-LINE
+    private static Connection dropOne() throws Exception {
+        return DriverManager.getConnection(URL); // DROPPED-LINE
     }
 }

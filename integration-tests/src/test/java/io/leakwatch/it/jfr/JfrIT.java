@@ -18,7 +18,7 @@ class JfrIT {
 
     @Test
     void leaksAndOpenHandlesAppearInARecording() throws Exception {
-        Forked.Result r = Forked.main(JfrApp.class).agent("threshold=200ms").args("record", "leaks.jfr").run();
+        Forked.Result r = Forked.main(JfrApp.class).agent("threshold=1s").args("record", "leaks.jfr").run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stderr).as(r.toString()).doesNotContain("recording saw").doesNotContain("internal error");
         List<RecordedEvent> events = RecordingFile.readAllEvents(r.dir.resolve("leaks.jfr"));
@@ -31,7 +31,7 @@ class JfrIT {
         assertThat(held.getString("target")).isEqualTo("jdbc:h2:mem:jfr");
         assertThat(held.getLong("count")).isEqualTo(1);
         assertThat(held.getString("thread")).isEqualTo("main");
-        assertThat(held.getDuration("age").toMillis()).isGreaterThanOrEqualTo(200);
+        assertThat(held.getDuration("age").toMillis()).isGreaterThanOrEqualTo(1000);
         assertThat(held.getString("stack")).startsWith(held.getString("site")).doesNotContain("io.leakwatch.agent");
 
         RecordedEvent dropped = only(leaks, "DROPPED-LINE");
@@ -41,6 +41,17 @@ class JfrIT {
         assertThat(leaks).as("the closed connection is no leak").noneMatch(e -> e.getString("site").contains(line("CLOSED-LINE")));
         assertThat(leaks).hasSize(2);
 
+        RecordedEvent hold = events.stream().filter(e -> e.getEventType().getName().equals("io.leakwatch.LongHold")).findFirst().orElseThrow();
+        assertThat(hold.getString("site")).isEqualTo("com.acme.Orders.load(Orders.java:42)");
+        assertThat(hold.getDuration("held").toMillis()).isEqualTo(5000);
+        assertThat(hold.getLong("count")).isEqualTo(3);
+        RecordedEvent risk = events.stream().filter(e -> e.getEventType().getName().equals("io.leakwatch.Risk")).findFirst().orElseThrow();
+        assertThat(risk.getString("risk")).isEqualTo("no-timeout");
+        assertThat(risk.getString("detail")).isEqualTo("read without a timeout");
+        assertThat(risk.getStackTrace()).as("committed on the calling thread, with its stack").isNotNull();
+
+        assertThat(events).as("no series for families never used").noneMatch(e -> e.getEventType().getName().equals("io.leakwatch.OpenHandles")
+                && e.getString("kind").equals("urlconnection"));
         assertThat(events).as("OpenHandles samples, one per kind").anyMatch(e -> e.getEventType().getName().equals("io.leakwatch.OpenHandles")
                 && e.getString("kind").equals("jdbc.connection") && e.getLong("open") >= 1 && e.getLong("acquired") >= 2);
     }
