@@ -69,7 +69,9 @@ class JUnitThreadsIT {
 
     @Test
     void classLevelCheckNamesWhatBeforeAllAcquiredAndAfterAllDidNotRelease() throws Exception {
-        Forked.Result r = Forked.main(JUnitRunner.class).args(FORGETS, RELEASES, "leakwatch.junit.threads=true", "leakwatch.junit.grace=500ms").run();
+        // As a system property (how a build plugin passes it): JUnit reads it as a configuration parameter, the agent lets it be.
+        Forked.Result r = Forked.main(JUnitRunner.class).jvmArg("-Dleakwatch.junit.threads=true")
+                .args(FORGETS, RELEASES, "leakwatch.junit.grace=500ms").run();
         JsonNode results = results(r);
 
         JsonNode forgets = results.get("ForgetsInAfterAll");
