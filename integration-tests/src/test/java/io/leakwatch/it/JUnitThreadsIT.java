@@ -97,6 +97,19 @@ class JUnitThreadsIT {
     }
 
     @Test
+    void parallelTestsAreCheckedForTheThreadsTheirOwnThreadStarted() throws Exception {
+        Forked.Result r = Forked.main(JUnitRunner.class).args("io.leakwatch.it.junit.ParallelThreadSamples", "leakwatch.junit.threads=true",
+                "leakwatch.junit.grace=500ms", "junit.jupiter.execution.parallel.enabled=true",
+                "junit.jupiter.execution.parallel.config.strategy=fixed", "junit.jupiter.execution.parallel.config.fixed.parallelism=2").run();
+        JsonNode results = results(r);
+        assertThat(results.get("leavesAThreadWhileAnotherTestRuns").get("status").asText()).as(r.toString()).isEqualTo("FAILED");
+        assertThat(results.get("leavesAThreadWhileAnotherTestRuns").get("message").asText())
+                .contains("1 thread started during this test by its thread is still running")
+                .contains("thread \"parallel-leftover\" (WAITING, daemon), started by thread ForkJoinPool-");
+        assertThat(results.get("cleanWhileAnotherTestLeavesAThread").get("status").asText()).as(results.toString()).isEqualTo("SUCCESSFUL");
+    }
+
+    @Test
     void aBadThreadsParameterFailsTheClassSayingWhatIsExpected() throws Exception {
         Forked.Result r = Forked.main(JUnitRunner.class).args(RELEASES, "leakwatch.junit.threads=yes").run();
         assertThat(results(r).get("ReleasesInAfterAll").get("message").asText()).as(r.toString())
