@@ -83,7 +83,8 @@ class JUnitThreadsIT {
                 .contains("jdbc.connection x1, target jdbc:h2:mem:class-samples")
                 .contains("at io.leakwatch.it.junit.ClassLevelSamples$ForgetsInAfterAll.open(ClassLevelSamples.java:"
                         + line("ClassLevelSamples", "CLASS-CONNECTION-LINE") + ")")
-                .contains("1 thread started in ForgetsInAfterAll's @BeforeAll or @AfterAll is still running")
+                .contains("was not closed by the end of @AfterAll (still open 500 ms after @AfterAll):")
+                .contains("1 thread started in ForgetsInAfterAll's @BeforeAll or @AfterAll is still running (500 ms after @AfterAll):")
                 .contains("thread \"class-level-worker\" (WAITING, daemon), started by thread main")
                 .contains("at io.leakwatch.it.junit.ClassLevelSamples$ForgetsInAfterAll.open(ClassLevelSamples.java:"
                         + line("ClassLevelSamples", "CLASS-THREAD-LINE") + ")")

@@ -133,7 +133,7 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
                 // The per-test header, restated for the class; the body (what, where) is the same.
                 m = "leakwatch: " + total + (total == 1 ? " handle" : " handles") + " acquired " + during
                         + (total == 1 ? " was" : " were") + " not closed by the end of @AfterAll (still open " + graceMillis
-                        + " ms after it):" + m.substring(m.indexOf('\n'));
+                        + " ms after @AfterAll):" + m.substring(m.indexOf('\n'));
             }
             message.append(m);
             message.append(ThreadCheck.underHandles(underHandles, open));

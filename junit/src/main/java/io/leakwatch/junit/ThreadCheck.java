@@ -84,7 +84,8 @@ final class ThreadCheck {
         int n = threads.size();
         StringBuilder b = new StringBuilder(512);
         b.append("leakwatch: ").append(n).append(n == 1 ? " thread" : " threads").append(" started ").append(during)
-                .append(n == 1 ? " is" : " are").append(" still running (").append(graceMillis).append(" ms after it ended):");
+                .append(n == 1 ? " is" : " are").append(" still running (").append(graceMillis)
+                .append(during.startsWith("during this test") ? " ms after it ended):" : " ms after @AfterAll):");
         bySite.forEach((stack, group) -> {
             b.append("\n  ").append(group.size() == 1 ? "thread " : group.size() + " threads ").append(names(group))
                     .append(", started by thread ").append(group.get(0).get("starter"));
