@@ -28,6 +28,11 @@ import org.junit.jupiter.api.parallel.Isolated;
  * handles appear in the same window — except in an {@code @Isolated} class, which runs alone. Closes still in flight when the test ends get a grace period
  * ({@code leakwatch.junit.grace}, default 1s) re-checked with backoff.
  *
+ * <p>With {@code leakwatch.junit.threads=true} it also fails a test that leaves running a thread it started, naming
+ * the line that started it (see {@link ThreadCheck}). After {@code @AfterAll} it checks the class's own time the same
+ * way: what its {@code @BeforeAll} and {@code @AfterAll} acquired (and, with the thread check, started) must be
+ * released (stopped) by the end of {@code @AfterAll}. See docs/threads-and-jfr.md.
+ *
  * <p>Register with {@code @ExtendWith(LeakWatchExtension.class)}, or for every test with
  * {@code junit.jupiter.extensions.autodetection.enabled=true} (it is listed in META-INF/services).
  */
