@@ -40,6 +40,8 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
     public static final String GRACE_PARAMETER = "leakwatch.junit.grace";
     /** Opt-in: also fail a test that leaves running a thread it started. */
     public static final String THREADS_PARAMETER = "leakwatch.junit.threads";
+    /** Class or package name prefixes: a thread whose start stack passes through one is not checked. */
+    public static final String THREADS_IGNORE_PARAMETER = "leakwatch.junit.threads.ignore";
     static final long DEFAULT_GRACE_MILLIS = 1000;
     private static final int MAX_FRAMES = 12;
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LeakWatchExtension.class);
@@ -66,7 +68,9 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         Bridge bridge = Bridge.get();
         String className = context.getRequiredTestClass().getSimpleName();
         try {
-            check(context, () -> window.openHandles(bridge), () -> window.threads ? window.liveThreads(bridge) : List.of(),
+            List<String> ignore = ignoredThreads(context);
+            check(context, () -> window.openHandles(bridge),
+                    () -> window.threads ? ThreadCheck.withoutIgnored(window.liveThreads(bridge), ignore) : List.of(),
                     "in " + className + "'s @BeforeAll or @AfterAll", window.threadId >= 0);
         } finally {
             childEnded(context, bridge.mark());
@@ -91,8 +95,10 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         }
         Bridge bridge = Bridge.get();
         try {
+            List<String> ignore = ignoredThreads(context);
             check(context, () -> bridge.openSince(window[0], window[1]),
-                    () -> window[2] == 1 ? bridge.threadsStartedSince(window[0], window[1]) : List.of(), null, window[1] >= 0);
+                    () -> window[2] == 1 ? ThreadCheck.withoutIgnored(bridge.threadsStartedSince(window[0], window[1]), ignore) : List.of(),
+                    null, window[1] >= 0);
         } finally {
             childEnded(context, bridge.mark());
         }
@@ -171,12 +177,17 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
             throw new ExtensionConfigurationException("leakwatch: invalid value for configuration parameter " + THREADS_PARAMETER
                     + ": '" + value.get() + "'; expected true or false");
         }
+        ignoredThreads(context); // a bad value fails before the tests run, not after each
         String cannot = bridge.watchThreads();
         if (cannot != null) {
             throw new ExtensionConfigurationException("leakwatch: " + THREADS_PARAMETER + "=true, but " + cannot
                     + "; set it to false or run on a JVM that allows retransformation");
         }
         return true;
+    }
+
+    private static List<String> ignoredThreads(ExtensionContext context) {
+        return context.getConfigurationParameter(THREADS_IGNORE_PARAMETER).map(ThreadCheck::parseIgnore).orElse(List.of());
     }
 
     private static String classKey(ExtensionContext context) {

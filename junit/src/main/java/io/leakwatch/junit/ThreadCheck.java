@@ -64,6 +64,45 @@ final class ThreadCheck {
         return -1;
     }
 
+    /**
+     * Parses {@code leakwatch.junit.threads.ignore}: comma-separated class or package name prefixes. A thread whose
+     * start stack passes through one is not the test's (a shared pool the project starts lazily on first use).
+     */
+    static List<String> parseIgnore(String value) {
+        List<String> prefixes = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            String p = part.trim();
+            if (!p.matches("[\\p{L}_$][\\p{L}\\p{N}_$.]*")) {
+                throw new org.junit.jupiter.api.extension.ExtensionConfigurationException("leakwatch: invalid value for configuration "
+                        + "parameter " + LeakWatchExtension.THREADS_IGNORE_PARAMETER + ": '" + value + "'; expected class or package "
+                        + "name prefixes separated by commas, such as org.testcontainers.,com.acme.SharedPool");
+            }
+            prefixes.add(p);
+        }
+        return List.copyOf(prefixes);
+    }
+
+    /** The threads whose start stack passes through none of the prefixes. */
+    static List<Map<String, Object>> withoutIgnored(List<Map<String, Object>> threads, List<String> prefixes) {
+        if (prefixes.isEmpty()) {
+            return threads;
+        }
+        List<Map<String, Object>> kept = new ArrayList<>();
+        outer:
+        for (Map<String, Object> t : threads) {
+            for (String frame : stack(t)) {
+                String className = frame.substring(frame.lastIndexOf('/', Math.max(0, frame.indexOf('('))) + 1);
+                for (String prefix : prefixes) {
+                    if (className.startsWith(prefix)) {
+                        continue outer;
+                    }
+                }
+            }
+            kept.add(t);
+        }
+        return kept;
+    }
+
     /** Lines naming, under each handle group, the threads it started: appended to the handle message. */
     static String underHandles(Map<Integer, List<Map<String, Object>>> underHandles, List<Map<String, Object>> handleGroups) {
         StringBuilder b = new StringBuilder();

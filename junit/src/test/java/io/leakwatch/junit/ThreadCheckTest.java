@@ -1,6 +1,7 @@
 package io.leakwatch.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,19 @@ class ThreadCheckTest {
                 + "      at " + TEST_LINE + "\n"
                 + "  (stop them in the test or its @AfterEach/@AfterAll: shutdown() and awaitTermination() an executor, close a client)");
         assertThat(ThreadCheck.applicationFrames(thread(1, 0, "x", false, stack)).get(0)).isEqualTo(TEST_LINE);
+    }
+
+    @Test
+    void ignoredPrefixesDropThreadsWhoseStartStackPassesThroughThem() {
+        Map<String, Object> shared = thread(1, 0, "shared-1", false, List.of("java.base/java.lang.Thread.start(Thread.java:1)",
+                "app//com.acme.SharedPool.get(SharedPool.java:9)", TEST_LINE));
+        Map<String, Object> own = thread(2, 0, "own", false, List.of(TEST_LINE));
+        List<String> ignore = ThreadCheck.parseIgnore(" com.acme.SharedPool , org.testcontainers.");
+        assertThat(ignore).containsExactly("com.acme.SharedPool", "org.testcontainers.");
+        assertThat(ThreadCheck.withoutIgnored(List.of(shared, own), ignore)).containsExactly(own);
+        assertThatThrownBy(() -> ThreadCheck.parseIgnore("com.acme.,,x")).hasMessage("leakwatch: invalid value for configuration "
+                + "parameter leakwatch.junit.threads.ignore: 'com.acme.,,x'; expected class or package name prefixes separated by "
+                + "commas, such as org.testcontainers.,com.acme.SharedPool");
     }
 
     private static Map<String, Object> thread(long id, long starterId, String name, boolean insideAcquisition, List<String> stack) {
