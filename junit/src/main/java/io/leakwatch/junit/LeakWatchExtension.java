@@ -54,7 +54,7 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         }
         boolean threads = threads(context, bridge);
         long threadId = parallel(context) ? Thread.currentThread().getId() : -1;
-        ClassWindow window = new ClassWindow(bridge.mark(), threadId, threads);
+        ClassWindow window = new ClassWindow(bridge.mark(), threadId, Thread.currentThread().getId(), threads);
         context.getStore(NAMESPACE).put(classKey(context), window);
         childStarted(context, window.mark);
     }
@@ -83,7 +83,9 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         boolean threads = threads(context, bridge);
         long threadId = parallel(context) ? Thread.currentThread().getId() : -1;
         long mark = bridge.mark();
-        context.getStore(NAMESPACE).put("window", new long[] {mark, threadId, threads ? 1 : 0});
+        // Threads always count from the test's own thread (and what it started): a thread a pre-existing one starts
+        // during the test (a database's writer, a shared event loop) is not the test's.
+        context.getStore(NAMESPACE).put("window", new long[] {mark, threadId, threads ? 1 : 0, Thread.currentThread().getId()});
         childStarted(context, mark);
     }
 
@@ -97,7 +99,7 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         try {
             List<String> ignore = ignoredThreads(context);
             check(context, () -> bridge.openSince(window[0], window[1]),
-                    () -> window[2] == 1 ? ThreadCheck.withoutIgnored(bridge.threadsStartedSince(window[0], window[1]), ignore) : List.of(),
+                    () -> window[2] == 1 ? ThreadCheck.withoutIgnored(bridge.threadsStartedSince(window[0], window[3]), ignore) : List.of(),
                     null, window[1] >= 0);
         } finally {
             childEnded(context, bridge.mark());
@@ -221,14 +223,16 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
     static final class ClassWindow {
         final long mark;
         final long threadId;
+        final long classThreadId;
         final boolean threads;
         private boolean hasChildren;
         private long firstChildStart;
         private long lastChildEnd;
 
-        ClassWindow(long mark, long threadId, boolean threads) {
+        ClassWindow(long mark, long threadId, long classThreadId, boolean threads) {
             this.mark = mark;
             this.threadId = threadId;
+            this.classThreadId = classThreadId;
             this.threads = threads;
         }
 
@@ -274,7 +278,7 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
 
         synchronized List<Map<String, Object>> liveThreads(Bridge bridge) {
             List<Map<String, Object>> result = new ArrayList<>();
-            for (Map<String, Object> t : bridge.threadsStartedSince(mark, threadId)) {
+            for (Map<String, Object> t : bridge.threadsStartedSince(mark, classThreadId)) {
                 long started = (Long) t.get("startNanos");
                 if (!hasChildren || started - firstChildStart < 0 || started - lastChildEnd >= 0) {
                     result.add(t);

@@ -71,8 +71,8 @@ public final class LeakWatchApi {
     }
 
     /**
-     * The live platform threads started since {@code mark} (by the thread of id {@code threadId}, or any thread if it
-     * is negative) that the JDK, the test framework or the agent did not start for itself, oldest first. Each is a map
+     * The live platform threads started since {@code mark} (by the thread of id {@code threadId} or by threads it
+     * started since then, transitively; by any thread if it is negative) that the JDK, the test framework or the agent did not start for itself, oldest first. Each is a map
      * with name, id (Long), state, daemon (Boolean), startNanos (Long), starter (the starting thread's name), starterId (Long),
      * insideAcquisition (Boolean: started inside an instrumented acquisition) and stack (List of String, the caller of
      * {@code Thread.start} first). Only threads started after {@link #watchThreads()} are known.
@@ -82,7 +82,7 @@ public final class LeakWatchApi {
         Thread self = Thread.currentThread();
         for (Thread t : io.leakwatch.agent.threads.ThreadStarts.live()) {
             io.leakwatch.agent.threads.ThreadStarts.Start start = io.leakwatch.agent.threads.ThreadStarts.startOf(t);
-            if (t == self || start == null || start.nanos - mark < 0 || (threadId >= 0 && start.starterId != threadId) || !t.isAlive()
+            if (t == self || start == null || start.nanos - mark < 0 || (threadId >= 0 && !io.leakwatch.agent.threads.ThreadStarts.descendsFrom(start.starterId, threadId, mark)) || !t.isAlive()
                     || io.leakwatch.agent.threads.ThreadStarts.notTheTests(t, start.lines()) != null) {
                 continue;
             }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -35,6 +36,12 @@ import net.bytebuddy.asm.Advice;
  */
 public final class ThreadStarts {
     private static final WeakIdentityMap<Start> STARTS = new WeakIdentityMap<>();
+    /**
+     * Thread id to {starter id, start nanos}, also for threads that have ended, so that a thread started by a
+     * short-lived thread the test started is still traced back to the test. Ids are never reused; bounded.
+     */
+    private static final ConcurrentHashMap<Long, long[]> LINEAGE = new ConcurrentHashMap<>();
+    private static final int MAX_LINEAGE = 100_000;
     private static volatile Instrumentation instrumentation;
     private static volatile boolean enabled;
     private static String failure;
@@ -89,8 +96,12 @@ public final class ThreadStarts {
         try {
             Thread starter = Thread.currentThread();
             // The stack is filled now (the starter's frames are gone later) but turned into elements only if reported.
-            STARTS.put(thread, new Start(new Throwable(), System.nanoTime(), starter.getId(), starter.getName(),
-                    CallDepth.get().insideAny()));
+            long now = System.nanoTime();
+            STARTS.put(thread, new Start(new Throwable(), now, starter.getId(), starter.getName(), CallDepth.get().insideAny()));
+            if (LINEAGE.size() >= MAX_LINEAGE) {
+                LINEAGE.clear(); // only traces across very long windows are lost
+            }
+            LINEAGE.put(thread.getId(), new long[] {starter.getId(), now});
         } catch (Throwable t) {
             Registry.error(t);
         }
@@ -99,6 +110,26 @@ public final class ThreadStarts {
     /** What is known of a thread's start, or null if it started before recording began (or is not a platform thread). */
     public static Start startOf(Thread thread) {
         return STARTS.get(thread);
+    }
+
+    /**
+     * Whether the thread of id {@code starterId} is {@code root}, or was started at or after {@code sinceNanos} by
+     * {@code root} or by such a thread: a thread started during a test by a thread that predates it (a database's
+     * writer, a shared event loop) is not the test's.
+     */
+    public static boolean descendsFrom(long starterId, long root, long sinceNanos) {
+        long id = starterId;
+        for (int hops = 0; hops < 64; hops++) {
+            if (id == root) {
+                return true;
+            }
+            long[] parent = LINEAGE.get(id);
+            if (parent == null || parent[1] - sinceNanos < 0) {
+                return false;
+            }
+            id = parent[0];
+        }
+        return false;
     }
 
     /** Every live platform thread. */

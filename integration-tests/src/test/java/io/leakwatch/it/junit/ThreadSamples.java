@@ -1,6 +1,7 @@
 package io.leakwatch.it.junit;
 
 import io.leakwatch.junit.LeakWatchExtension;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,8 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,9 +28,32 @@ class ThreadSamples {
     static final List<ExecutorService> LEFT_RUNNING = new CopyOnWriteArrayList<>();
     static final List<Connection> KEPT = new CopyOnWriteArrayList<>();
     static final CountDownLatch STOP = new CountDownLatch(1);
+    static final List<Object> CLIENTS = new CopyOnWriteArrayList<>();
+
+    /** Shared infrastructure started before the tests, which starts threads of its own when asked (an event loop). */
+    static final SynchronousQueue<CountDownLatch> SPAWN = new SynchronousQueue<>();
+    static Thread spawner;
+
+    @BeforeAll
+    static void startSharedSpawner() {
+        spawner = new Thread(() -> {
+            try {
+                while (true) {
+                    CountDownLatch started = SPAWN.take();
+                    new Thread(ThreadSamples::awaitStop, "spawned-by-shared").start();
+                    started.countDown();
+                }
+            } catch (InterruptedException e) {
+                // stopped by @AfterAll
+            }
+        }, "shared-spawner");
+        spawner.start();
+    }
 
     @AfterAll
     static void stopWhatTheTestsLeft() throws Exception {
+        spawner.interrupt();
+        spawner.join();
         STOP.countDown();
         for (ExecutorService pool : LEFT_RUNNING) {
             pool.shutdownNow();
@@ -51,6 +77,19 @@ class ThreadSamples {
     void startsAThreadThatNeverEnds() {
         Thread t = new Thread(ThreadSamples::awaitStop, "sample-waiter");
         t.start(); // THREAD-LINE
+    }
+
+    @Test
+    void buildsAnHttpClientPerCall() {
+        // Kept reachable, so only its selector thread can say it was left behind (a client is a leak only when dropped).
+        CLIENTS.add(HttpClient.newHttpClient()); // CLIENT-LINE
+    }
+
+    @Test
+    void asksSharedInfrastructureThatStartsAThread() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        SPAWN.put(started);
+        started.await();
     }
 
     @Test
