@@ -77,6 +77,16 @@ public final class ThreadStarts {
             inst.addTransformer(new OnlyThread(byteBuddy), true);
             enabled = true;
             inst.retransformClasses(Thread.class);
+            // A JDK whose Thread no longer starts through these methods must say so, not pass every check silently.
+            Thread probe = new Thread(() -> { }, "leakwatch-thread-probe");
+            probe.setDaemon(true);
+            probe.start();
+            probe.join();
+            if (STARTS.get(probe) == null) {
+                enabled = false;
+                return failure = "thread starts are not seen on this JDK (" + System.getProperty("java.vm.version")
+                        + "): java.lang.Thread.start was instrumented but the probe thread's start was not recorded";
+            }
             return null;
         } catch (Throwable t) {
             enabled = false;
