@@ -109,6 +109,7 @@ public final class LeakWatch {
             agent.sweeper.start();
             agent.registerExitHook(inst);
             installed = agent.instrument(inst);
+            io.leakwatch.agent.threads.ThreadStarts.install(inst);
         } catch (Throwable t) {
             Registry.install(null);
             agent.sweeper.stop();

@@ -88,7 +88,8 @@ public final class Options {
     public static Options parse(String agentArgs, Properties systemProperties) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : systemProperties.stringPropertyNames()) {
-            if (name.startsWith(PROPERTY_PREFIX)) {
+            // leakwatch.junit.* are the JUnit extension's configuration parameters, which JUnit also reads from system properties.
+            if (name.startsWith(PROPERTY_PREFIX) && !name.startsWith(PROPERTY_PREFIX + "junit.")) {
                 String key = name.substring(PROPERTY_PREFIX.length());
                 checkKey(key, "-D" + name);
                 values.put(key, systemProperties.getProperty(name).trim());
