@@ -1,0 +1,104 @@
+package io.leakwatch.it.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Jedis against the Redis on 127.0.0.1:6379: leaks marked LEAK, each next to its clean twin. Every connection carries
+ * a client name with this JVM's pid, so CLIENT LIST shows what this process holds.
+ */
+public final class JedisApp {
+    static final HostAndPort REDIS = new HostAndPort("127.0.0.1", 6379);
+    static final String NAME = "lw-jedis-" + ProcessHandle.current().pid();
+    static final List<Object> KEPT = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        // A pool kept for the process lifetime with idle connections in it, and JedisPooled: neither is a leak.
+        GenericObjectPoolConfig<Jedis> idle = new GenericObjectPoolConfig<>();
+        idle.setMinIdle(2);
+        JedisPool lifetime = new JedisPool(idle, REDIS, config("idle"));
+        try (Jedis jedis = lifetime.getResource()) {
+            jedis.set("leakwatch:jedis", "v");
+        }
+        JedisPooled pooled = new JedisPooled(REDIS, config("pooled"));
+        pooled.get("leakwatch:jedis");
+        KEPT.add(lifetime);
+        KEPT.add(pooled);
+
+        GenericObjectPoolConfig<Jedis> small = new GenericObjectPoolConfig<>();
+        small.setMaxTotal(2);
+        small.setMaxWait(Duration.ofMillis(200));
+        JedisPool pool = new JedisPool(small, REDIS, config("pool"));
+        KEPT.add(pool);
+        clean(pool);
+        for (int i = 0; i < 2; i++) {
+            KEPT.add(borrowAndForget(pool));
+        }
+        try {
+            pool.getResource();
+            System.out.println("pool still gave a connection");
+        } catch (JedisException e) {
+            System.out.println("pool exhausted: " + e.getMessage());
+        }
+
+        int before = clients("direct");
+        for (int i = 0; i < 3; i++) {
+            KEPT.add(directNeverClosed());
+        }
+        System.out.println("direct: clients before=" + before + " after=" + clients("direct"));
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(500);
+        }
+    }
+
+    static JedisClientConfig config(String use) {
+        return DefaultJedisClientConfig.builder().clientName(NAME + "-" + use).build();
+    }
+
+    static void clean(JedisPool pool) {
+        try (Jedis jedis = pool.getResource()) {
+            jedis.incr("leakwatch:jedis:n");
+        }
+        Jedis returned = pool.getResource();
+        returned.get("leakwatch:jedis");
+        pool.returnResource(returned);
+        try (Jedis direct = new Jedis(REDIS, config("direct"))) {
+            direct.ping();
+        }
+    }
+
+    static Jedis borrowAndForget(JedisPool pool) {
+        Jedis jedis = pool.getResource(); // LEAK borrowed
+        jedis.ping();
+        return jedis;
+    }
+
+    static Jedis directNeverClosed() {
+        Jedis jedis = new Jedis(REDIS, config("direct")); // LEAK direct
+        jedis.ping();
+        return jedis;
+    }
+
+    /** Connections of this process with the given use, from CLIENT LIST. */
+    static int clients(String use) {
+        try (Jedis admin = new Jedis(REDIS)) {
+            int n = 0;
+            for (String line : admin.clientList().split("\n")) {
+                if (line.contains(" name=" + NAME + "-" + use + " ")) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+}
