@@ -16,6 +16,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 
 /**
  * What the Redis advice calls. Jedis' and Lettuce's classes are invisible from here (the agent is on the bootstrap
@@ -25,7 +26,10 @@ import java.util.function.BiConsumer;
 public final class RedisTracker {
     private static final String LETTUCE_CLIENT_TYPE = "io.lettuce.core.RedisClient";
     private static final String UNKNOWN = "redis://unknown";
-    private static final int MAX_SITES = 10_000;
+    /** Connect sites remembered; past that a new site's connections are all taken for shared ones (never aged). */
+    private static final int MAX_SITES = 1_000;
+    /** How far above the Jedis constructor a pool's create() is looked for. */
+    private static final int POOL_FRAMES = 12;
     /** The target of each Jedis pool's connections, for the forensics of a pool that ran dry. */
     private static final WeakIdentityMap<String> POOL_TARGETS = new WeakIdentityMap<>();
     /**
@@ -57,13 +61,17 @@ public final class RedisTracker {
         }
     }
 
-    /** Whether the first frame above the Jedis constructors (and the agent's) is Jedis' own code. */
+    /**
+     * Whether the Jedis is not the application's connection: the first frame above the Jedis constructors (and the
+     * agent's) is Jedis' own code, or a commons-pool2 pool is creating it (an application's own pool of Jedis, whose
+     * idle connections are no more leaks than JedisPool's).
+     */
     private static boolean madeByTheLibrary() {
-        String caller = WALKER.walk(frames -> frames
-                .filter(f -> !f.getClassName().startsWith("io.leakwatch.agent.")
-                        && !(f.getClassName().equals(RedisInstrumentation.JEDIS) && f.getMethodName().equals("<init>")))
-                .findFirst().map(StackWalker.StackFrame::getClassName).orElse(""));
-        return caller.startsWith("redis.clients.jedis.");
+        List<String> callers = WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                .dropWhile(c -> c.startsWith("io.leakwatch.agent.") || c.equals(RedisInstrumentation.JEDIS))
+                .limit(POOL_FRAMES).collect(Collectors.toList()));
+        return !callers.isEmpty() && callers.get(0).startsWith("redis.clients.jedis.")
+                || callers.stream().anyMatch(c -> c.startsWith("org.apache.commons.pool2."));
     }
 
     /** A JedisPool's or JedisSentinelPool's getResource returned, or failed. */
@@ -84,8 +92,8 @@ public final class RedisTracker {
                 return;
             }
             String target = jedisTarget(jedis);
-            if (POOL_TARGETS.get(pool) == null) {
-                POOL_TARGETS.put(pool, target);
+            if (!target.equals(POOL_TARGETS.get(pool))) {
+                POOL_TARGETS.put(pool, target); // a sentinel pool's master may have moved
             }
             registry.acquire(jedis, Kind.REDIS_CONNECTION, target, null, false);
         } catch (Throwable t) {
@@ -181,7 +189,7 @@ public final class RedisTracker {
             return false;
         }
         if (known == null && SHARED.size() >= MAX_SITES) {
-            return false;
+            return true;
         }
         WeakReference<Object> mine = new WeakReference<>(connection);
         return known == null ? SHARED.putIfAbsent(site, mine) == null : SHARED.replace(site, known, mine);

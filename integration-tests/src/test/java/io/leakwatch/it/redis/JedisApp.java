@@ -3,6 +3,10 @@ package io.leakwatch.it.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.pool2.BasePooledObjectFactory;
+import org.apache.commons.pool2.PooledObject;
+import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -33,6 +37,7 @@ public final class JedisApp {
         pooled.get("leakwatch:jedis");
         KEPT.add(lifetime);
         KEPT.add(pooled);
+        KEPT.add(ownPool());
 
         GenericObjectPoolConfig<Jedis> small = new GenericObjectPoolConfig<>();
         small.setMaxTotal(2);
@@ -59,6 +64,30 @@ public final class JedisApp {
             System.gc();
             Thread.sleep(500);
         }
+    }
+
+    /** The application's own commons-pool2 pool of Jedis: its idle connections are not leaks either. */
+    static GenericObjectPool<Jedis> ownPool() throws Exception {
+        GenericObjectPool<Jedis> own = new GenericObjectPool<>(new BasePooledObjectFactory<Jedis>() {
+            @Override
+            public Jedis create() {
+                return new Jedis(REDIS, config("own-pool"));
+            }
+
+            @Override
+            public PooledObject<Jedis> wrap(Jedis jedis) {
+                return new DefaultPooledObject<>(jedis);
+            }
+
+            @Override
+            public void destroyObject(PooledObject<Jedis> p) {
+                p.getObject().close();
+            }
+        });
+        Jedis jedis = own.borrowObject();
+        jedis.ping();
+        own.returnObject(jedis);
+        return own;
     }
 
     static JedisClientConfig config(String use) {

@@ -48,7 +48,8 @@ class RedisIT {
         JsonNode direct = leakAt(r, frame(JedisApp.class, "directNeverClosed", "direct"));
         assertThat(direct.get("count").asLong()).as(r.toString()).isEqualTo(3);
 
-        // Nothing else: not the clean twins, not the pools' idle connections, not JedisPooled, not the pools' factories.
+        // Nothing else: not the clean twins, not the idle connections of JedisPool or of the application's own
+        // commons-pool2 pool, not JedisPooled.
         assertThat(r.leaks()).as(r.toString()).hasSize(2);
         assertThat(r.summary("released")).as("try-with-resources twice, returnResource once, the closed direct Jedis and"
                 + " the CLIENT LIST admins\n%s", r).isGreaterThanOrEqualTo(5);
