@@ -33,10 +33,10 @@ public final class JedisApp {
         try (Jedis jedis = lifetime.getResource()) {
             jedis.set("leakwatch:jedis", "v");
         }
-        JedisPooled pooled = new JedisPooled(REDIS, config("pooled"));
-        pooled.get("leakwatch:jedis");
         KEPT.add(lifetime);
-        KEPT.add(pooled);
+        if (present("redis.clients.jedis.JedisPooled")) { // Jedis 8 has RedisClient instead
+            KEPT.add(pooled());
+        }
         KEPT.add(ownPool());
 
         GenericObjectPoolConfig<Jedis> small = new GenericObjectPoolConfig<>();
@@ -88,6 +88,21 @@ public final class JedisApp {
         jedis.ping();
         own.returnObject(jedis);
         return own;
+    }
+
+    static JedisPooled pooled() {
+        JedisPooled pooled = new JedisPooled(REDIS, config("pooled"));
+        pooled.get("leakwatch:jedis");
+        return pooled;
+    }
+
+    static boolean present(String className) {
+        try {
+            Class.forName(className, false, JedisApp.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     static JedisClientConfig config(String use) {
