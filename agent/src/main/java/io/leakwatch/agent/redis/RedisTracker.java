@@ -28,8 +28,10 @@ public final class RedisTracker {
     private static final String UNKNOWN = "redis://unknown";
     /** Connect sites remembered; past that a new site's connections are all taken for shared ones (never aged). */
     private static final int MAX_SITES = 1_000;
-    /** How far above the Jedis constructor a pool's create() is looked for. */
+    /** How far above the constructor or connect method a pool creating the connection is looked for. */
     private static final int POOL_FRAMES = 12;
+    private static final String[] POOLS = {"org.apache.commons.pool2.", "io.lettuce.core.support."};
+    private static final String AGENT = "io.leakwatch.agent.";
     /** The target of each Jedis pool's connections, for the forensics of a pool that ran dry. */
     private static final WeakIdentityMap<String> POOL_TARGETS = new WeakIdentityMap<>();
     /**
@@ -61,17 +63,32 @@ public final class RedisTracker {
         }
     }
 
-    /**
-     * Whether the Jedis is not the application's connection: the first frame above the Jedis constructors (and the
-     * agent's) is Jedis' own code, or a commons-pool2 pool is creating it (an application's own pool of Jedis, whose
-     * idle connections are no more leaks than JedisPool's).
-     */
+    /** Whether the Jedis being constructed is not the application's connection (see {@link #notTheApplications}). */
     private static boolean madeByTheLibrary() {
-        List<String> callers = WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
-                .dropWhile(c -> c.startsWith("io.leakwatch.agent.") || c.equals(RedisInstrumentation.JEDIS))
-                .limit(POOL_FRAMES).collect(Collectors.toList()));
-        return !callers.isEmpty() && callers.get(0).startsWith("redis.clients.jedis.")
-                || callers.stream().anyMatch(c -> c.startsWith("org.apache.commons.pool2."));
+        return notTheApplications(WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                .dropWhile(c -> c.startsWith(AGENT) || c.equals(RedisInstrumentation.JEDIS))
+                .limit(POOL_FRAMES).collect(Collectors.toList())), "redis.clients.jedis.");
+    }
+
+    /**
+     * Whether a connection made under these callers (the nearest first, the library's constructor or connect method
+     * left out) is the library's own or a pool's, not the application's: the first caller is the library's code (a
+     * pool factory, a sentinel listener, master/replica discovery), or a pool is creating it (commons-pool2, under
+     * JedisPool, Lettuce's ConnectionPoolSupport or an application's own pool; Lettuce's asynchronous pools). Idle
+     * pooled connections are never leaks.
+     */
+    static boolean notTheApplications(List<String> callers, String library) {
+        if (!callers.isEmpty() && callers.get(0).startsWith(library)) {
+            return true;
+        }
+        for (String caller : callers) {
+            for (String pool : POOLS) {
+                if (caller.startsWith(pool)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A JedisPool's or JedisSentinelPool's getResource returned, or failed. */
@@ -147,7 +164,7 @@ public final class RedisTracker {
         try {
             Throwable stack = new Throwable();
             if (madeByLettuce(stack)) {
-                return; // Lettuce's own (master/replica, topology): the connection the application gets is another
+                return;
             }
             String target = lettuceTarget(client, args);
             if (result instanceof CompletionStage) {
@@ -161,13 +178,9 @@ public final class RedisTracker {
     }
 
     private static boolean madeByLettuce(Throwable stack) {
-        StackTraceElement[] frames = stack.getStackTrace();
-        int i = 0;
-        while (i < frames.length && (frames[i].getClassName().startsWith("io.leakwatch.agent.")
-                || frames[i].getClassName().equals(LETTUCE_CLIENT_TYPE))) {
-            i++;
-        }
-        return i < frames.length && frames[i].getClassName().startsWith("io.lettuce.core.");
+        return notTheApplications(Arrays.stream(stack.getStackTrace()).map(StackTraceElement::getClassName)
+                .dropWhile(c -> c.startsWith(AGENT) || c.equals(LETTUCE_CLIENT_TYPE))
+                .limit(POOL_FRAMES).collect(Collectors.toList()), "io.lettuce.core.");
     }
 
     static void lettuceConnection(Registry registry, Object client, Object connection, String target, Throwable stack) {
