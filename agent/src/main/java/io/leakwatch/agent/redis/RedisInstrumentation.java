@@ -55,6 +55,9 @@ public final class RedisInstrumentation implements Family {
                 .type(named(JEDIS))
                 .transform(advice(JedisCreatedAdvice.class, isConstructor()))
                 .transform(advice(ReleaseAdvice.class, isPublic().and(named("close")).and(takesArguments(0))))
+                // A Jedis blocked in a subscription or MONITOR is dedicated to it, as long as the listener lives:
+                // that is its use, however long, not a leak.
+                .transform(advice(ReleaseAdvice.class, isPublic().and(namedOneOf("subscribe", "psubscribe", "monitor"))))
                 .type(not(isInterface()).and(hasSuperType(named(JEDIS_POOL))))
                 .transform(advice(BorrowAdvice.class, isPublic().and(named("getResource")).and(takesArguments(0))
                         .and(returns(named(JEDIS)))))

@@ -14,6 +14,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -38,6 +39,7 @@ public final class JedisApp {
             KEPT.add(pooled());
         }
         KEPT.add(ownPool());
+        subscribeForTheProcessLifetime(lifetime);
 
         GenericObjectPoolConfig<Jedis> small = new GenericObjectPoolConfig<>();
         small.setMaxTotal(2);
@@ -88,6 +90,31 @@ public final class JedisApp {
         jedis.ping();
         own.returnObject(jedis);
         return own;
+    }
+
+    /** A listener thread blocked in subscribe() on a borrowed Jedis until the process ends: its use, not a leak. */
+    static void subscribeForTheProcessLifetime(JedisPool pool) throws InterruptedException {
+        String channel = "leakwatch:" + NAME;
+        Thread listener = new Thread(() -> {
+            try (Jedis jedis = pool.getResource()) {
+                jedis.subscribe(new JedisPubSub() {
+                    @Override
+                    public void onMessage(String channel, String message) {
+                        // nothing to do
+                    }
+                }, channel);
+            }
+        }, "subscriber");
+        listener.setDaemon(true);
+        listener.start();
+        try (Jedis jedis = pool.getResource()) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            long receivers;
+            while ((receivers = jedis.publish(channel, "hello")) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            System.out.println("subscriber receivers=" + receivers);
+        }
     }
 
     static JedisPooled pooled() {

@@ -48,8 +48,9 @@ class RedisIT {
         JsonNode direct = leakAt(r, frame(JedisApp.class, "directNeverClosed", "direct"));
         assertThat(direct.get("count").asLong()).as(r.toString()).isEqualTo(3);
 
+        assertThat(r.stdout).as("the listener thread is subscribed\n%s", r).contains("subscriber receivers=1");
         // Nothing else: not the clean twins, not the idle connections of JedisPool or of the application's own
-        // commons-pool2 pool, not JedisPooled.
+        // commons-pool2 pool, not JedisPooled, not the Jedis a listener thread keeps subscribed until exit.
         assertThat(r.leaks()).as(r.toString()).hasSize(2);
         assertThat(r.summary("released")).as("try-with-resources twice, returnResource once, the closed direct Jedis and"
                 + " the CLIENT LIST admins\n%s", r).isGreaterThanOrEqualTo(5);
