@@ -69,7 +69,7 @@ public final class RedisInstrumentation implements Family {
                 .type(named(LETTUCE_BASE_CLIENT))
                 .transform(advice(ReleaseAdvice.class, isPublic().and(namedOneOf("shutdown", "shutdownAsync", "close"))))
                 .type(named(LETTUCE_CONNECTION))
-                .transform(advice(ReleaseAdvice.class, isPublic().and(namedOneOf("close", "closeAsync")).and(takesArguments(0))));
+                .transform(advice(LettuceCloseAdvice.class, isPublic().and(namedOneOf("close", "closeAsync")).and(takesArguments(0))));
     }
 
     private static AgentBuilder.Transformer advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
@@ -102,6 +102,13 @@ public final class RedisInstrumentation implements Family {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object resource) {
             Registry.released(resource);
+        }
+    }
+
+    public static final class LettuceCloseAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object connection) {
+            RedisTracker.lettuceClosed(connection);
         }
     }
 

@@ -40,6 +40,12 @@ public final class RedisTracker {
      * so the first open one of a site never ages; each further one opened there while it is open does.
      */
     private static final ConcurrentHashMap<List<StackTraceElement>, WeakReference<Object>> SHARED = new ConcurrentHashMap<>();
+    /**
+     * Lettuce connections closed. An asynchronous connect's connection is acquired on the event loop, possibly after
+     * the application, woken by the same completion, has closed it: marked here before each release and checked after
+     * each such acquisition, so neither order leaves a closed connection open.
+     */
+    private static final WeakIdentityMap<Boolean> CLOSED = new WeakIdentityMap<>();
     private static final StackWalker WALKER = StackWalker.getInstance();
 
     private RedisTracker() {
@@ -184,13 +190,36 @@ public final class RedisTracker {
     }
 
     static void lettuceConnection(Registry registry, Object client, Object connection, String target, Throwable stack) {
-        if (registry.find(connection) != null) {
+        if (!isLettuceConnection(connection) || registry.find(connection) != null) {
             return;
         }
         Kind kind = sharedHere(registry, connection, stack) ? Kind.REDIS_SHARED_CONNECTION : Kind.REDIS_CONNECTION;
         LeakWatch agent = LeakWatch.instance();
         boolean keepStack = agent == null || agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty();
         registry.acquire(connection, kind, target, client == null ? null : registry.find(client), keepStack ? stack : null);
+    }
+
+    public static void lettuceClosed(Object connection) {
+        Registry registry = Registry.current();
+        if (registry == null) {
+            return;
+        }
+        try {
+            CLOSED.put(connection, Boolean.TRUE);
+            registry.release(connection);
+        } catch (Throwable t) {
+            registry.internalError(t);
+        }
+    }
+
+    /** Only what close() releases is a handle: a connect* method of a later version may return something else. */
+    private static boolean isLettuceConnection(Object connection) {
+        for (Class<?> c = connection.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(RedisInstrumentation.LETTUCE_CONNECTION)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the connection is its site's shared one: no other connection opened at the same stack is open. */
@@ -244,6 +273,9 @@ public final class RedisTracker {
             }
             try {
                 lettuceConnection(registry, client.get(), connection, target, stack);
+                if (CLOSED.get(connection) != null) {
+                    registry.release(connection);
+                }
             } catch (Throwable t) {
                 registry.internalError(t);
             }
