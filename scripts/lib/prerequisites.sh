@@ -48,3 +48,32 @@ ensure_chromium() {
   fi
   command -v chromium >/dev/null || echo "chromium is not installed: the HTML report test will fail" >&2
 }
+
+# The Redis family's tests and the demo's Redis scenarios use the Redis on 127.0.0.1:6379; without the server
+# installed, Debian's redis-server is installed first (as for chromium).
+redis_up() {
+  if command -v redis-cli >/dev/null; then
+    [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]
+  else
+    (exec 3<>/dev/tcp/127.0.0.1/6379 && printf 'PING\r\n' >&3 && read -r -t 2 reply <&3 && [[ $reply == +PONG* ]]) 2>/dev/null
+  fi
+}
+
+ensure_redis() {
+  redis_up && return
+  if ! command -v redis-server >/dev/null && command -v apt-get >/dev/null && as_root true 2>/dev/null; then
+    echo "installing Debian's redis-server for the Redis tests"
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null || true
+  fi
+  if command -v redis-server >/dev/null; then
+    echo "starting the local Redis"
+    if [ -d /var/lib/redis ] && [ -d /var/log/redis ]; then
+      as_root redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+        --dir /var/lib/redis --logfile /var/log/redis/ci.log || true
+    else
+      as_root redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
+    fi
+    for _ in $(seq 1 30); do redis_up && return; sleep 1; done
+  fi
+  echo "Redis is not reachable on 127.0.0.1:6379: start it (the Redis tests will fail)" >&2
+}

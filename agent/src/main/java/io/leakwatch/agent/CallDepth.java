@@ -12,6 +12,7 @@ public final class CallDepth {
     public static final int JDKHTTP = 3;
     public static final int APACHE = 4;
     public static final int OKHTTP = 5;
+    public static final int REDIS = 6;
     private static final int SLOTS = 8;
 
     private static final ThreadLocal<CallDepth> CURRENT = ThreadLocal.withInitial(CallDepth::new);

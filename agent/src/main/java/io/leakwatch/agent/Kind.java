@@ -8,7 +8,13 @@ public enum Kind {
     URLCONNECTION("urlconnection", true),
     HTTP_RESPONSE("http.response", true),
     /** A client object: never a leak by age, only when collected without being closed. */
-    HTTP_CLIENT("http.client", false);
+    HTTP_CLIENT("http.client", false),
+    /** A Jedis (borrowed from a pool or made by the application) or a Lettuce connection beyond its site's shared one. */
+    REDIS_CONNECTION("redis.connection", true),
+    /** The one open Lettuce connection of its site: Lettuce connections are meant to be shared for the process lifetime. */
+    REDIS_SHARED_CONNECTION("redis.connection.shared", false),
+    /** A Lettuce RedisClient that owns its event loops: a leak only when collected without shutdown. */
+    REDIS_CLIENT("redis.client", false);
 
     public final String label;
     /** Whether holding it past the threshold (and at exit) counts; clients may live as long as the process. */

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 public final class Options {
     public static final String PROPERTY_PREFIX = "leakwatch.";
     /** The instrumented families, in the order they are installed. */
-    public static final List<String> FAMILIES = List.of("jdbc", "urlconnection", "jdkhttp", "apache", "okhttp");
+    public static final List<String> FAMILIES = List.of("jdbc", "urlconnection", "jdkhttp", "apache", "okhttp", "redis");
     /** Keys whose value is a comma-separated list: a segment without '=' continues the previous list. */
     private static final Set<String> LIST_KEYS = Set.of("kinds", "exclude");
     private static final Map<String, String> KEYS = new LinkedHashMap<>();

@@ -93,7 +93,7 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse("stacks=sample:0")).hasMessageContaining("option stacks: 'sample:0'");
         assertThatThrownBy(() -> Options.parse("kinds=jdbc,ftp")).hasMessage(
                 "leakwatch: invalid value for option kinds: unknown family 'ftp'; expected a comma-separated subset of "
-                        + "jdbc,urlconnection,jdkhttp,apache,okhttp");
+                        + "jdbc,urlconnection,jdkhttp,apache,okhttp,redis");
         assertThatThrownBy(() -> Options.parse("exclude=")).hasMessageContaining("option exclude: ''");
         assertThatThrownBy(() -> Options.parse("report=")).hasMessageContaining("option report: ''");
     }

@@ -16,7 +16,7 @@ class OptionErrorsIT {
         "treshold=5s|leakwatch: unknown option 'treshold' (did you mean threshold?); valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit",
         "stacks=sample:x|leakwatch: invalid value for option stacks: 'sample:x'; expected all, off, or sample:N with N >= 1",
         "failOnLeak=1|leakwatch: invalid value for option failOnLeak: '1'; expected true or false",
-        "kinds=jdbc,redis|leakwatch: invalid value for option kinds: unknown family 'redis'; expected a comma-separated subset of jdbc,urlconnection,jdkhttp,apache,okhttp",
+        "kinds=jdbc,ftp|leakwatch: invalid value for option kinds: unknown family 'ftp'; expected a comma-separated subset of jdbc,urlconnection,jdkhttp,apache,okhttp,redis",
         "threshold|leakwatch: option 'threshold' has no value: write key=value, with key one of threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit",
     })
     void badAgentArgument(String options, String message) throws Exception {
@@ -44,7 +44,7 @@ class OptionErrorsIT {
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).isEqualTo("done drivermanager-leak\n");
         assertThat(r.stderr).as(r.toString())
-                .containsPattern(" watching [a-z,]+: threshold=30s, stacks=all, kinds=jdbc,urlconnection,jdkhttp,apache,okhttp\n")
+                .containsPattern(" watching [a-z,]+: threshold=30s, stacks=all, kinds=jdbc,urlconnection,jdkhttp,apache,okhttp,redis\n")
                 // the 30 s default: a connection held 2.5 s to the end is open, not yet a leak
                 .contains("leakwatch: 0 leaks in 0 groups (acquired 1, released 0, open 1,");
         assertThat(r.stderr.lines()).as("no option error").noneMatch(l -> l.startsWith("leakwatch:"));
