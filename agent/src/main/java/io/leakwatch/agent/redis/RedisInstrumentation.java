@@ -37,16 +37,21 @@ public final class RedisInstrumentation implements Family {
     static final String LETTUCE_CLIENT = "io.lettuce.core.RedisClient";
     static final String LETTUCE_BASE_CLIENT = "io.lettuce.core.AbstractRedisClient";
     static final String LETTUCE_CONNECTION = "io.lettuce.core.RedisChannelHandler";
+    /** Where pools make their objects: commons-pool2's factories (JedisPool's, Lettuce's ConnectionPoolSupport's, an
+     * application's own pool of Jedis) and Lettuce's asynchronous pools. What is made there is the pool's. */
+    static final String POOL_FACTORY = "org.apache.commons.pool2.PooledObjectFactory";
+    static final String KEYED_POOL_FACTORY = "org.apache.commons.pool2.KeyedPooledObjectFactory";
+    static final String ASYNC_POOL_FACTORY = "io.lettuce.core.support.AsyncObjectFactory";
 
     @Override
     public String name() {
         return "redis";
     }
 
-    /** Every instrumented class is in one of the two libraries' packages, or extends Jedis' pool and names it. */
+    /** Every instrumented class is in one of the libraries' packages, or extends Jedis' pool or a pool factory and names it. */
     @Override
     public List<String> markers() {
-        return List.of("redis/clients/jedis/", "io/lettuce/core/");
+        return List.of("redis/clients/jedis/", "io/lettuce/core/", "org/apache/commons/pool2/");
     }
 
     @Override
@@ -68,6 +73,10 @@ public final class RedisInstrumentation implements Family {
                 .transform(advice(LettuceConnectAdvice.class, isPublic().and(not(isStatic())).and(nameStartsWith("connect"))))
                 .type(named(LETTUCE_BASE_CLIENT))
                 .transform(advice(ReleaseAdvice.class, isPublic().and(namedOneOf("shutdown", "shutdownAsync", "close"))))
+                .type(not(isInterface()).and(hasSuperType(namedOneOf(POOL_FACTORY, KEYED_POOL_FACTORY))))
+                .transform(advice(PoolScopeAdvice.class, named("makeObject")))
+                .type(not(isInterface()).and(hasSuperType(named(ASYNC_POOL_FACTORY))))
+                .transform(advice(PoolScopeAdvice.class, named("create").and(takesArguments(0))))
                 .type(named(LETTUCE_CONNECTION))
                 .transform(advice(LettuceCloseAdvice.class, isPublic().and(namedOneOf("close", "closeAsync")).and(takesArguments(0))));
     }
@@ -130,6 +139,21 @@ public final class RedisInstrumentation implements Family {
         public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object client, @Advice.AllArguments Object[] args,
                 @Advice.Return Object connection) {
             RedisTracker.lettuceConnected(depth, client, args, connection);
+        }
+    }
+
+    /** Inside a pool's factory: the connections made there are the pool's, handles only once borrowed. */
+    public static final class PoolScopeAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static CallDepth enter() {
+            return CallDepth.entered(CallDepth.POOL);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter CallDepth depth) {
+            if (depth != null) {
+                depth.exit(CallDepth.POOL);
+            }
         }
     }
 }

@@ -16,7 +16,6 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
-import java.util.stream.Collectors;
 
 /**
  * What the Redis advice calls. Jedis' and Lettuce's classes are invisible from here (the agent is on the bootstrap
@@ -28,9 +27,6 @@ public final class RedisTracker {
     private static final String UNKNOWN = "redis://unknown";
     /** Connect sites remembered; past that a new site's connections are all taken for shared ones (never aged). */
     private static final int MAX_SITES = 1_000;
-    /** How far above the constructor or connect method a pool creating the connection is looked for. */
-    private static final int POOL_FRAMES = 12;
-    private static final String[] POOLS = {"org.apache.commons.pool2.", "io.lettuce.core.support."};
     private static final String AGENT = "io.leakwatch.agent.";
     /** The target of each Jedis pool's connections, for the forensics of a pool that ran dry. */
     private static final WeakIdentityMap<String> POOL_TARGETS = new WeakIdentityMap<>();
@@ -46,7 +42,6 @@ public final class RedisTracker {
      * each such acquisition, so neither order leaves a closed connection open.
      */
     private static final WeakIdentityMap<Boolean> CLOSED = new WeakIdentityMap<>();
-    private static final StackWalker WALKER = StackWalker.getInstance();
 
     private RedisTracker() {
     }
@@ -61,40 +56,10 @@ public final class RedisTracker {
             return;
         }
         try {
-            if (!madeByTheLibrary()) {
-                registry.acquire(jedis, Kind.REDIS_CONNECTION, jedisTarget(jedis), null, false);
-            }
+            registry.acquire(jedis, Kind.REDIS_CONNECTION, jedisTarget(jedis), null, false);
         } catch (Throwable t) {
             registry.internalError(t);
         }
-    }
-
-    /** Whether the Jedis being constructed is not the application's connection (see {@link #notTheApplications}). */
-    private static boolean madeByTheLibrary() {
-        return notTheApplications(WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
-                .dropWhile(c -> c.startsWith(AGENT) || c.equals(RedisInstrumentation.JEDIS))
-                .limit(POOL_FRAMES).collect(Collectors.toList())), "redis.clients.jedis.");
-    }
-
-    /**
-     * Whether a connection made under these callers (the nearest first, the library's constructor or connect method
-     * left out) is the library's own or a pool's, not the application's: the first caller is the library's code (a
-     * pool factory, a sentinel listener, master/replica discovery), or a pool is creating it (commons-pool2, under
-     * JedisPool, Lettuce's ConnectionPoolSupport or an application's own pool; Lettuce's asynchronous pools). Idle
-     * pooled connections are never leaks.
-     */
-    static boolean notTheApplications(List<String> callers, String library) {
-        if (!callers.isEmpty() && callers.get(0).startsWith(library)) {
-            return true;
-        }
-        for (String caller : callers) {
-            for (String pool : POOLS) {
-                if (caller.startsWith(pool)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** A JedisPool's or JedisSentinelPool's getResource returned, or failed. */
@@ -168,10 +133,10 @@ public final class RedisTracker {
             return;
         }
         try {
-            Throwable stack = new Throwable();
-            if (madeByLettuce(stack)) {
+            if (CallDepth.get().depth(CallDepth.POOL) > 0) {
                 return;
             }
+            Throwable stack = new Throwable();
             String target = lettuceTarget(client, args);
             if (result instanceof CompletionStage) {
                 ((CompletionStage<?>) result).whenComplete(new Arrival(client, target, stack));
@@ -181,12 +146,6 @@ public final class RedisTracker {
         } catch (Throwable t) {
             registry.internalError(t);
         }
-    }
-
-    private static boolean madeByLettuce(Throwable stack) {
-        return notTheApplications(Arrays.stream(stack.getStackTrace()).map(StackTraceElement::getClassName)
-                .dropWhile(c -> c.startsWith(AGENT) || c.equals(LETTUCE_CLIENT_TYPE))
-                .limit(POOL_FRAMES).collect(Collectors.toList()), "io.lettuce.core.");
     }
 
     static void lettuceConnection(Registry registry, Object client, Object connection, String target, Throwable stack) {
