@@ -7,6 +7,7 @@ import io.leakwatch.agent.Reflective;
 import io.leakwatch.agent.Registry;
 import io.leakwatch.agent.Targets;
 import io.leakwatch.agent.WeakIdentityMap;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 
 /**
@@ -25,7 +26,8 @@ public final class JdbcTracker {
      * ones, which show themselves by serving a call made on another connection.
      */
     private static final WeakIdentityMap<Boolean> UNSCOPED = new WeakIdentityMap<>();
-    private static final WeakIdentityMap<Object> METADATA_OWNERS = new WeakIdentityMap<>();
+    /** A DatabaseMetaData to the connection it was last asked of, outermost last (a pool's proxy over its physical). */
+    private static final WeakIdentityMap<WeakReference<Object>> METADATA_OWNERS = new WeakIdentityMap<>();
     private static final String[] URL_GETTERS = {"getJdbcUrl", "getUrl", "getURL"};
     private static final String UNKNOWN = "unknown";
 
@@ -33,16 +35,21 @@ public final class JdbcTracker {
     }
 
     public static void connectionAcquired(CallDepth depth, Object source, Object connection, String url) {
-        if (depth == null || !depth.exit(CallDepth.JDBC)) {
+        if (depth == null) {
             return;
         }
+        boolean outermost = depth.exit(CallDepth.JDBC);
         Registry registry = Registry.current();
         if (connection == null || registry == null) {
             return;
         }
         try {
             if (depth.depth(CallDepth.POOL) > 0) {
+                // Also when nested in the application's getConnection, which made the pool open one.
                 POOLED.put(connection, Boolean.TRUE);
+                return;
+            }
+            if (!outermost) {
                 return;
             }
             if (url == null && POOLED.get(connection) != null) {
@@ -84,6 +91,9 @@ public final class JdbcTracker {
         }
         try {
             Handle parent = registry.find(parentResource);
+            if (parent == null && kind == Kind.JDBC_STATEMENT && POOLED.get(parentResource) != null) {
+                return; // the pool's own statement on its physical connection (a validation, an isolation probe)
+            }
             registry.acquire(resource, kind, parent == null ? null : parent.target, parent, false);
         } catch (Throwable t) {
             registry.internalError(t);
@@ -111,8 +121,11 @@ public final class JdbcTracker {
 
     /** Connection.getMetaData returned: its result sets are the connection's children. */
     public static void metaData(Object connection, Object metaData) {
-        if (metaData != null && METADATA_OWNERS.get(metaData) == null) {
-            METADATA_OWNERS.put(metaData, connection);
+        if (metaData != null) {
+            WeakReference<Object> owner = METADATA_OWNERS.get(metaData);
+            if (owner == null || owner.get() != connection) {
+                METADATA_OWNERS.put(metaData, new WeakReference<>(connection));
+            }
         }
     }
 
@@ -126,8 +139,12 @@ public final class JdbcTracker {
             return;
         }
         try {
-            Object connection = METADATA_OWNERS.get(metaData);
+            WeakReference<Object> owner = METADATA_OWNERS.get(metaData);
+            Object connection = owner == null ? null : owner.get();
             Handle parent = connection == null ? null : registry.find(connection);
+            if (parent == null && connection != null && POOLED.get(connection) != null) {
+                return; // the pool's own query on its physical connection
+            }
             registry.acquire(resultSet, Kind.JDBC_RESULTSET, parent == null ? null : parent.target, parent, false);
         } catch (Throwable t) {
             registry.internalError(t);
