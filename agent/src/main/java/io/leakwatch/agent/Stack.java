@@ -106,13 +106,21 @@ public final class Stack {
     }
 
     /**
-     * The jar of the entry point's class, whose frames are the library's: none if unknown, or if it also holds the
-     * stack's outermost frame, when the library's jar is the application's too (a shaded jar) or the entry point is
-     * the application's own class (its own DataSource).
+     * The library whose frames above the entry point are trimmed: the entry point's jar, unless that jar also holds the
+     * stack's outermost frame (a shaded jar holding the application too, or the application's own DataSource). Then
+     * only the entry point's own package (exactly, not its subpackages) is the library's.
      */
     private static Library library(StackTraceElement entry, StackTraceElement[] raw, int from) {
         Library library = LIBRARIES.get(entry.getClassName());
-        return library == null || library.holds(outermostNonJdk(raw, from)) ? null : library;
+        if (library != null && library.holds(outermostNonJdk(raw, from))) {
+            return new Library(packageOf(entry.getClassName()));
+        }
+        return library;
+    }
+
+    private static String packageOf(String className) {
+        int dot = className.lastIndexOf('.');
+        return dot < 0 ? "" : className.substring(0, dot);
     }
 
     private static String family(StackTraceElement frame) {
@@ -138,16 +146,24 @@ public final class Stack {
         return source == null || source.getLocation() == null ? null : source.getLocation().toString();
     }
 
-    /** A library's jar, as the loader of one of its instrumented classes sees it. */
+    /** A library's jar, as the loader of one of its instrumented classes sees it; or, in a shaded jar, one package. */
     private static final class Library {
         private final WeakReference<ClassLoader> loader;
         private final String location;
+        private final String pkg;
         /** Class name to whether this loader resolves it to a class of this jar. */
         private final ConcurrentHashMap<String, Boolean> holds = new ConcurrentHashMap<>();
 
         Library(ClassLoader loader, String location) {
             this.loader = new WeakReference<>(loader);
             this.location = location;
+            this.pkg = null;
+        }
+
+        Library(String pkg) {
+            this.loader = null;
+            this.location = null;
+            this.pkg = pkg;
         }
 
         boolean holds(StackTraceElement frame) {
@@ -155,6 +171,9 @@ public final class Stack {
                 return false;
             }
             String name = frame.getClassName();
+            if (pkg != null) {
+                return packageOf(name).equals(pkg);
+            }
             Boolean known = holds.get(name);
             if (known != null) {
                 return known;
