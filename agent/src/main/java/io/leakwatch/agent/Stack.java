@@ -99,8 +99,12 @@ public final class Stack {
             i++;
         }
         library = library(entry, raw, i);
+        int caller = i;
         while (i < raw.length && (isJdk(raw[i].getClassName()) || library != null && library.holds(raw[i]))) {
             i++;
+        }
+        if (i >= raw.length && library != null) {
+            i = caller; // every frame looked like the library's: the caller's are among them
         }
         return i >= raw.length ? new StackTraceElement[0] : Arrays.copyOfRange(raw, i, raw.length);
     }
@@ -108,12 +112,15 @@ public final class Stack {
     /**
      * The library whose frames above the entry point are trimmed: the entry point's jar, unless that jar also holds the
      * stack's outermost frame (a shaded jar holding the application too, or the application's own DataSource). Then
-     * only the entry point's own package (exactly, not its subpackages) is the library's.
+     * only the entry point's own package (exactly, not its subpackages) is the library's, and none if the outermost
+     * frame is in that package too.
      */
     private static Library library(StackTraceElement entry, StackTraceElement[] raw, int from) {
         Library library = LIBRARIES.get(entry.getClassName());
-        if (library != null && library.holds(outermostNonJdk(raw, from))) {
-            return new Library(packageOf(entry.getClassName()));
+        StackTraceElement outermost = outermostNonJdk(raw, from);
+        if (library != null && library.holds(outermost)) {
+            String pkg = packageOf(entry.getClassName());
+            return packageOf(outermost.getClassName()).equals(pkg) ? null : new Library(pkg);
         }
         return library;
     }

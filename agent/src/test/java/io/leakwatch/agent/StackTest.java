@@ -96,6 +96,17 @@ class StackTest {
     }
 
     @Test
+    void theApplicationsOwnDataSourceInTheApplicationsPackageKeepsTheCaller() {
+        instrumented("test.own", LIB, "assertThatObject");
+        Stack s = Stack.intern(new StackTraceElement[] {
+            frame("io.leakwatch.agent.Registry", "acquire"),
+            frame(LIB, "assertThatObject"),
+            frame(LIB_INNER, "caller"),
+            frame(LIB, "main")});
+        assertThat(s.top()).isEqualTo(LIB_INNER + ".caller(AbstractAssert.java:10)");
+    }
+
+    @Test
     void identicalStacksAreOneObject() {
         StackTraceElement[] raw = {frame("io.leakwatch.agent.X", "y"), frame("a.B", "c"), frame("d.E", "f")};
         assertThat(Stack.intern(raw)).isSameAs(Stack.intern(raw.clone()));
