@@ -19,8 +19,8 @@ public final class CallDepth {
 
     private final int[] depth = new int[SLOTS];
     int sampleCounter;
-    /** Set when a Driver opened a physical connection inside the current outermost JDBC acquisition. */
-    boolean physical;
+    /** The connection whose statement call is the outermost JDBC call of this thread now (see JdbcTracker). */
+    public Object jdbcReceiver;
 
     public static CallDepth get() {
         return CURRENT.get();
@@ -45,16 +45,6 @@ public final class CallDepth {
 
     public int depth(int slot) {
         return depth[slot];
-    }
-
-    public void markPhysical() {
-        physical = true;
-    }
-
-    public boolean takePhysical() {
-        boolean p = physical;
-        physical = false;
-        return p;
     }
 
     /** Whether any instrumented call is in progress on this thread: a thread started now is started by that call. */

@@ -71,7 +71,15 @@ public final class LeakWatch {
     public static AgentBuilder.Transformer advice(String adviceClass, ElementMatcher<? super MethodDescription> methods) {
         ClassFileLocator locator = new ClassFileLocator.Compound(classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
         AsmVisitorWrapper visitor = Advice.to(TypePool.Default.of(locator).describe(adviceClass).resolve(), locator).on(methods);
-        return (builder, type, loader, module, domain) -> builder.visit(visitor);
+        // The family is the advice's package: io.leakwatch.agent.<family>.SomeInstrumentation$SomeAdvice.
+        String family = adviceClass.substring(0, Math.max(0, adviceClass.lastIndexOf('.')));
+        return (builder, type, loader, module, domain) -> {
+            // Stack trimming knows the family's entry points by these, not by package names.
+            for (MethodDescription method : type.getDeclaredMethods().filter(methods)) {
+                Stack.instrumented(family, type.getName(), method.getInternalName(), loader, domain);
+            }
+            return builder.visit(visitor);
+        };
     }
 
     public static LeakWatch instance() {
@@ -155,10 +163,10 @@ public final class LeakWatch {
         }
         if (attached) {
             // Everything may be loaded already: Byte Buddy finds and retransforms what matches, start-up is long past.
-            builder(families, jdkPrefixes).with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION).installOn(inst);
+            builder(families, jdkPrefixes, inst).with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION).installOn(inst);
             return names;
         }
-        inst.addTransformer(new LazyTransformer(markers, jdkPrefixes, () -> builder(families, jdkPrefixes).makeRaw()), true);
+        inst.addTransformer(new LazyTransformer(markers, jdkPrefixes, () -> builder(families, jdkPrefixes, inst).makeRaw()), true);
         List<Class<?>> loaded = new ArrayList<>();
         String[] prefixes = jdkPrefixes.toArray(new String[0]);
         for (Class<?> type : inst.getAllLoadedClasses()) {
@@ -176,7 +184,7 @@ public final class LeakWatch {
         return names;
     }
 
-    private AgentBuilder builder(List<Family> families, List<String> jdkPrefixes) {
+    private AgentBuilder builder(List<Family> families, List<String> jdkPrefixes, Instrumentation inst) {
         // Advice is inlined and nothing is injected, so Byte Buddy needs no sun.misc.Unsafe, which JDK 24+ warns
         // about on the application's stderr. (The property name is relocated with Byte Buddy: it is ours alone.)
         System.setProperty("net.bytebuddy.safe", "true");
@@ -186,7 +194,10 @@ public final class LeakWatch {
                 .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(TYPE_POOL_CACHE))
                 .with(System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null
                         ? AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly() : AgentBuilder.Listener.NoOp.INSTANCE)
-                .ignore(new Ignored(jdkPrefixes));
+                .ignore(new Ignored(jdkPrefixes))
+                // Classes of named modules made at run time (a JDK proxy's jdk.proxyN, as Tomcat JDBC's connections
+                // are) must read the agent's module, or the advice inlined into them cannot call it.
+                .assureReadEdgeTo(inst, JavaModule.of(LeakWatch.class.getModule()));
         for (Family family : families) {
             builder = family.extend(builder);
         }

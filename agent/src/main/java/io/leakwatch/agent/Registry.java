@@ -68,7 +68,7 @@ public final class Registry {
 
     /**
      * Call from the advice's helper, so that the first frame above the agent's is the instrumented method: it is
-     * trimmed from the stack with the JDK's and the pools' plumbing above the caller.
+     * trimmed from the stack with the library's frames and the JDK's above the caller (see {@link Stack}).
      *
      * @param forceStack capture the stack whatever {@code stacks=} says (rare acquisitions that must be classified)
      */
@@ -190,22 +190,23 @@ public final class Registry {
         return g;
     }
 
-    /** A pool's own resource found where only the application's should be: forget it as if never acquired. */
+    /** Whether the handle was found to be a pool's own resource (see {@link #ignore}) and is to be passed over. */
     boolean ignoreIfPoolInternal(Handle handle) {
-        Stack stack = handle.stack();
-        if (stack == null || !stack.poolInternal) {
-            return false;
-        }
+        return handle.state() == Handle.IGNORED;
+    }
+
+    /**
+     * A pool's own resource found where only the application's should be (a physical connection an unknown pool
+     * opened, seen serving a logical one): forgets it as if never acquired.
+     */
+    public void ignore(Handle handle) {
         open.remove(handle);
         int state = handle.state();
-        if ((state == Handle.OPEN || state == Handle.FLAGGED || state == Handle.COLLECTED) && handle.transition(state, Handle.IGNORED)) {
+        if ((state == Handle.OPEN || state == Handle.FLAGGED) && handle.transition(state, Handle.IGNORED)) {
             Stats s = stats[handle.kind.ordinal()];
             s.acquired.decrement();
-            if (state != Handle.COLLECTED) {
-                s.closed();
-            }
+            s.closed();
         }
-        return true;
     }
 
     /** Drains the handles whose resource was garbage-collected while open; returns the leak groups they added to. */

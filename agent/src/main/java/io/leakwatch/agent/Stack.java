@@ -1,37 +1,56 @@
 package io.leakwatch.agent;
 
+import java.lang.ref.WeakReference;
+import java.security.ProtectionDomain;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An allocation stack with the agent, the instrumented method and the plumbing above the caller trimmed off.
- * Identical stacks are interned, so a leak in a loop keeps one copy.
+ * An allocation stack with the agent and the library's entry point trimmed off, so the caller comes first. The entry
+ * point is known by mechanism, never by package name: the outermost call on the stack of a method the same family
+ * instruments (with the call-depth guard, the call that acquired), its overload and bridge twins, the frames of the
+ * library's own jar around it (builders, {@code execute} overloads) and JDK frames. Identical stacks are interned, so a
+ * leak in a loop keeps one copy.
  */
 public final class Stack {
     private static final int MAX_INTERNED = 50_000;
+    private static final int MAX_SOURCES = 20_000;
     private static final ConcurrentHashMap<Stack, Stack> INTERNED = new ConcurrentHashMap<>();
-    /** Frames above the caller that are never the answer to "which line took it". */
-    private static final String[] PLUMBING = {"java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "okhttp3.", "okio.",
-        "org.apache.http.", "org.apache.hc."};
-    /** Connection pools: their frames are trimmed too, and a resource they acquire for themselves is not a handle. */
-    static final String[] POOLS = {"com.zaxxer.hikari.", "org.apache.commons.dbcp2.", "org.apache.commons.dbcp.",
-        "org.apache.commons.pool2.", "org.apache.tomcat.jdbc.pool.", "org.apache.tomcat.dbcp.", "com.mchange.v2.",
-        "io.agroal.", "com.alibaba.druid.", "org.vibur.dbcp.", "oracle.ucp."};
+    /** Application code can never live in these packages: the JDK's own. */
+    private static final String[] JDK = {"java.", "jdk.", "sun."};
     private static final String AGENT = "io.leakwatch.agent.";
+    /** Instrumented class name, then method name, to the family that instruments it. Written at transformation. */
+    private static final ConcurrentHashMap<String, ConcurrentHashMap<String, String>> INSTRUMENTED = new ConcurrentHashMap<>();
+    /** Instrumented class name to its loader and jar, to tell the library's frames from its caller's. */
+    private static final ConcurrentHashMap<String, Library> LIBRARIES = new ConcurrentHashMap<>();
+    /** The libraries by jar and loader, so the classes of one jar share one. */
+    private static final ConcurrentHashMap<String, Library> JARS = new ConcurrentHashMap<>();
 
-    public static final Stack NONE = new Stack(new StackTraceElement[0], false);
+    public static final Stack NONE = new Stack(new StackTraceElement[0]);
 
     private final StackTraceElement[] frames;
     private final int hash;
-    /** Acquired by a pool's own code for itself (a physical connection), not by the application. */
-    public final boolean poolInternal;
     private volatile String[] lines;
 
-    private Stack(StackTraceElement[] frames, boolean poolInternal) {
+    private Stack(StackTraceElement[] frames) {
         this.frames = frames;
         this.hash = Arrays.hashCode(frames);
-        this.poolInternal = poolInternal;
+    }
+
+    /**
+     * Called when advice of {@code family} is applied to {@code method} of {@code className}: that method is an entry
+     * point of the family's library, which is loaded by {@code loader} from {@code domain}'s code source.
+     */
+    public static void instrumented(String family, String className, String method, ClassLoader loader, ProtectionDomain domain) {
+        INSTRUMENTED.computeIfAbsent(className, c -> new ConcurrentHashMap<>()).putIfAbsent(method, family);
+        if (loader != null && !LIBRARIES.containsKey(className)) {
+            String location = location(domain);
+            if (location != null) {
+                Library library = JARS.computeIfAbsent(location + "@" + System.identityHashCode(loader), k -> new Library(loader, location));
+                LIBRARIES.putIfAbsent(className, library);
+            }
+        }
     }
 
     static Stack intern(Throwable capture) {
@@ -39,27 +58,7 @@ public final class Stack {
     }
 
     static Stack intern(StackTraceElement[] raw) {
-        int i = 0;
-        while (i < raw.length && raw[i].getClassName().startsWith(AGENT)) {
-            i++;
-        }
-        // The instrumented method, into which the advice is inlined, and its uninstrumented twins above it
-        // (a covariant bridge, an overload delegating to it).
-        if (i < raw.length) {
-            StackTraceElement instrumented = raw[i++];
-            while (i < raw.length && raw[i].getMethodName().equals(instrumented.getMethodName())
-                    && raw[i].getClassName().equals(instrumented.getClassName())) {
-                i++;
-            }
-        }
-        while (i < raw.length && isPlumbing(raw[i].getClassName())) {
-            i++;
-        }
-        boolean pool = i < raw.length && startsWithAny(raw[i].getClassName(), POOLS);
-        while (i < raw.length && startsWithAny(raw[i].getClassName(), POOLS)) {
-            i++;
-        }
-        Stack stack = new Stack(i >= raw.length ? new StackTraceElement[0] : Arrays.copyOfRange(raw, i, raw.length), pool);
+        Stack stack = new Stack(trim(raw));
         Stack known = INTERNED.get(stack);
         if (known != null) {
             return known;
@@ -71,8 +70,133 @@ public final class Stack {
         return known == null ? stack : known;
     }
 
-    private static boolean isPlumbing(String className) {
-        return startsWithAny(className, PLUMBING) || className.contains("$Proxy") || className.contains("$$");
+    private static StackTraceElement[] trim(StackTraceElement[] raw) {
+        int i = 0;
+        while (i < raw.length && raw[i].getClassName().startsWith(AGENT)) {
+            i++;
+        }
+        if (i >= raw.length) {
+            return new StackTraceElement[0];
+        }
+        // The first frame is the method the advice is inlined into. Walking out through the library's own frames,
+        // a call to a method the same family instruments (an execute overload calling doExecute) is the entry point
+        // the caller actually called; the walk stops at the first frame of other code, so a call nested in a
+        // callback (a response handler) keeps the callback's line.
+        StackTraceElement entry = raw[i];
+        String family = family(entry);
+        Library library = library(entry, raw, i);
+        for (int j = i + 1; j < raw.length && family != null; j++) {
+            if (family.equals(family(raw[j]))) {
+                entry = raw[j];
+                i = j;
+            } else if (!isJdk(raw[j].getClassName()) && (library == null || !library.holds(raw[j]))) {
+                break;
+            }
+        }
+        i++;
+        while (i < raw.length && raw[i].getMethodName().equals(entry.getMethodName())
+                && raw[i].getClassName().equals(entry.getClassName())) {
+            i++;
+        }
+        library = library(entry, raw, i);
+        int caller = i;
+        while (i < raw.length && (isJdk(raw[i].getClassName()) || library != null && library.holds(raw[i]))) {
+            i++;
+        }
+        if (i >= raw.length && library != null) {
+            i = caller; // every frame looked like the library's: the caller's are among them
+        }
+        return i >= raw.length ? new StackTraceElement[0] : Arrays.copyOfRange(raw, i, raw.length);
+    }
+
+    /**
+     * The library whose frames above the entry point are trimmed: the entry point's jar, unless that jar also holds the
+     * stack's outermost frame (a shaded jar holding the application too, or the application's own DataSource). Then
+     * only the entry point's own package (exactly, not its subpackages) is the library's, and none if the outermost
+     * frame is in that package too.
+     */
+    private static Library library(StackTraceElement entry, StackTraceElement[] raw, int from) {
+        Library library = LIBRARIES.get(entry.getClassName());
+        StackTraceElement outermost = outermostNonJdk(raw, from);
+        if (library != null && library.holds(outermost)) {
+            String pkg = packageOf(entry.getClassName());
+            return packageOf(outermost.getClassName()).equals(pkg) ? null : new Library(pkg);
+        }
+        return library;
+    }
+
+    private static String packageOf(String className) {
+        int dot = className.lastIndexOf('.');
+        return dot < 0 ? "" : className.substring(0, dot);
+    }
+
+    private static String family(StackTraceElement frame) {
+        ConcurrentHashMap<String, String> methods = INSTRUMENTED.get(frame.getClassName());
+        return methods == null ? null : methods.get(frame.getMethodName());
+    }
+
+    private static StackTraceElement outermostNonJdk(StackTraceElement[] raw, int from) {
+        for (int j = raw.length - 1; j >= from; j--) {
+            if (!isJdk(raw[j].getClassName())) {
+                return raw[j];
+            }
+        }
+        return null;
+    }
+
+    private static boolean isJdk(String className) {
+        return startsWithAny(className, JDK);
+    }
+
+    private static String location(ProtectionDomain domain) {
+        java.security.CodeSource source = domain == null ? null : domain.getCodeSource();
+        return source == null || source.getLocation() == null ? null : source.getLocation().toString();
+    }
+
+    /** A library's jar, as the loader of one of its instrumented classes sees it; or, in a shaded jar, one package. */
+    private static final class Library {
+        private final WeakReference<ClassLoader> loader;
+        private final String location;
+        private final String pkg;
+        /** Class name to whether this loader resolves it to a class of this jar. */
+        private final ConcurrentHashMap<String, Boolean> holds = new ConcurrentHashMap<>();
+
+        Library(ClassLoader loader, String location) {
+            this.loader = new WeakReference<>(loader);
+            this.location = location;
+            this.pkg = null;
+        }
+
+        Library(String pkg) {
+            this.loader = null;
+            this.location = null;
+            this.pkg = pkg;
+        }
+
+        boolean holds(StackTraceElement frame) {
+            if (frame == null) {
+                return false;
+            }
+            String name = frame.getClassName();
+            if (pkg != null) {
+                return packageOf(name).equals(pkg);
+            }
+            Boolean known = holds.get(name);
+            if (known != null) {
+                return known;
+            }
+            boolean held = false;
+            ClassLoader l = loader.get();
+            try {
+                held = l != null && location.equals(location(Class.forName(name, false, l).getProtectionDomain()));
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                // a hidden class, or one this loader cannot see: not the library's
+            }
+            if (holds.size() < MAX_SOURCES) {
+                holds.put(name, held);
+            }
+            return held;
+        }
     }
 
     static boolean startsWithAny(String className, String[] prefixes) {
@@ -124,7 +248,6 @@ public final class Stack {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Stack && ((Stack) other).hash == hash && Arrays.equals(((Stack) other).frames, frames)
-                && ((Stack) other).poolInternal == poolInternal;
+        return other instanceof Stack && ((Stack) other).hash == hash && Arrays.equals(((Stack) other).frames, frames);
     }
 }

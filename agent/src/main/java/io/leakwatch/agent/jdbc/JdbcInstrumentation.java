@@ -1,7 +1,10 @@
 package io.leakwatch.agent.jdbc;
 
 import io.leakwatch.agent.Registry;
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
@@ -30,6 +33,7 @@ public final class JdbcInstrumentation implements Family {
     private static final String CONNECTION = "java.sql.Connection";
     private static final String STATEMENT = "java.sql.Statement";
     private static final String RESULT_SET = "java.sql.ResultSet";
+    private static final String METADATA = "java.sql.DatabaseMetaData";
 
     @Override
     public String name() {
@@ -45,16 +49,29 @@ public final class JdbcInstrumentation implements Family {
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
-        return builder
-                .type(implementing("javax.sql.DataSource"))
-                .transform(advice(DataSourceAdvice.class,
-                        concrete.and(named("getConnection")).and(returns(hasSuperType(named(CONNECTION))))))
+        // A DataSource's getConnection may be declared by a superclass that is no DataSource (Tomcat JDBC's
+        // DataSourceProxy), and a pool's PooledConnection hands out logical connections too: every public
+        // getConnection() or getConnection(user, password) returning a Connection is a source, except on the JDBC
+        // objects whose getConnection returns their parent. A pool's own physical connections returned by one
+        // (Tomcat's PooledConnection.getConnection()) were opened in its creation scope and are never handles.
+        ElementMatcher.Junction<MethodDescription> getConnection = concrete.and(not(isStatic())).and(named("getConnection"))
+                .and(takesArguments(0).or(takesArguments(String.class, String.class)))
+                .and(returns(hasSuperType(named(CONNECTION))));
+        AgentBuilder.Identified.Extendable extendable = builder
+                .type(not(isInterface()).and(implementing("javax.sql.DataSource").or(declaresMethod(getConnection)))
+                        .and(not(hasSuperType(namedOneOf(CONNECTION, STATEMENT, RESULT_SET, METADATA)))))
+                .transform(advice(DataSourceAdvice.class, getConnection))
                 .type(implementing("java.sql.Driver"))
                 .transform(advice(DriverAdvice.class, concrete.and(named("connect")).and(takesArguments(2))))
                 .type(implementing(CONNECTION))
                 .transform(advice(StatementAdvice.class, concrete.and(namedOneOf("createStatement", "prepareStatement", "prepareCall"))
                         .and(returns(hasSuperType(named(STATEMENT))))))
                 .transform(advice(CloseAdvice.class, concrete.and(named("close").and(takesArguments(0)).or(named("abort")))))
+                .transform(advice(MetaDataAdvice.class, concrete.and(named("getMetaData")).and(takesArguments(0))
+                        .and(returns(hasSuperType(named(METADATA))))))
+                .type(implementing(METADATA))
+                .transform(advice(MetaDataResultSetAdvice.class, concrete.and(not(isStatic()))
+                        .and(returns(hasSuperType(named(RESULT_SET))))))
                 .type(implementing(STATEMENT))
                 .transform(advice(ResultSetAdvice.class, concrete.and(namedOneOf("executeQuery", "getResultSet", "getGeneratedKeys"))
                         .and(returns(hasSuperType(named(RESULT_SET))))))
@@ -63,10 +80,17 @@ public final class JdbcInstrumentation implements Family {
                 .transform(advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
                 .type(implementing(RESULT_SET))
                 .transform(advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
-                .type(PoolScopes.TYPES)
-                .transform(advice(PoolScopeAdvice.class, PoolScopes.METHODS))
+                .type(PoolScopes.EVICTING_TYPES)
+                .transform(advice(EvictAdvice.class, PoolScopes.EVICTING_METHODS.and(takesArguments(1))
+                        .and(takesArgument(0, hasSuperType(named(CONNECTION))))))
+                .type(PoolScopes.MANAGED_TYPES)
+                .transform(advice(TransactionCompleteAdvice.class, PoolScopes.MANAGED_METHODS.and(takesArguments(0))))
                 .type(PoolExhaustion.TYPES)
                 .transform(advice(PoolExhaustion.FailedGetConnectionAdvice.class, PoolExhaustion.METHODS));
+        for (String[] scope : PoolScopes.CREATION) {
+            extendable = extendable.type(named(scope[0])).transform(advice(PoolScopeAdvice.class, named(scope[1])));
+        }
+        return extendable;
     }
 
     private static ElementMatcher.Junction<TypeDescription> implementing(String interfaceName) {
@@ -92,9 +116,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class DriverAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            CallDepth depth = CallDepth.entered(CallDepth.JDBC);
-            depth.markPhysical();
-            return depth;
+            return CallDepth.entered(CallDepth.JDBC);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -106,8 +128,8 @@ public final class JdbcInstrumentation implements Family {
 
     public static final class StatementAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.JDBC);
+        public static CallDepth enter(@Advice.This Object connection) {
+            return JdbcTracker.entering(connection);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -146,6 +168,43 @@ public final class JdbcInstrumentation implements Family {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object resource) {
             Registry.released(resource);
+        }
+    }
+
+    /** Connection.getMetaData: its result sets belong to the connection. */
+    public static final class MetaDataAdvice {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object connection, @Advice.Return Object metaData) {
+            JdbcTracker.metaData(connection, metaData);
+        }
+    }
+
+    /** A DatabaseMetaData method returning a result set (getTables, getColumns, ...). */
+    public static final class MetaDataResultSetAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static CallDepth enter() {
+            return CallDepth.entered(CallDepth.JDBC);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object metaData, @Advice.Return Object resultSet) {
+            JdbcTracker.metaDataResultSet(depth, metaData, resultSet);
+        }
+    }
+
+    /** A pool given back a borrowed connection by another way than its close(). */
+    public static final class EvictAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object connection) {
+            Registry.released(connection);
+        }
+    }
+
+    /** DBCP: a managed connection's transaction completed; if the pooled connection went back with it, so did it. */
+    public static final class TransactionCompleteAdvice {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.This Object managedConnection) {
+            JdbcTracker.transactionCompleted(managedConnection);
         }
     }
 

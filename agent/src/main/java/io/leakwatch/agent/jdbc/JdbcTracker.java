@@ -3,9 +3,11 @@ package io.leakwatch.agent.jdbc;
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Handle;
 import io.leakwatch.agent.Kind;
+import io.leakwatch.agent.Reflective;
 import io.leakwatch.agent.Registry;
 import io.leakwatch.agent.Targets;
 import io.leakwatch.agent.WeakIdentityMap;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 
 /**
@@ -14,6 +16,18 @@ import java.lang.reflect.Method;
  */
 public final class JdbcTracker {
     private static final WeakIdentityMap<String> SOURCE_TARGETS = new WeakIdentityMap<>();
+    /**
+     * Physical connections opened in a known pool's creation scope. Some pools hand them out again through a
+     * getConnection of their own (Tomcat JDBC's PooledConnection): they are still the pool's, not handles.
+     */
+    private static final WeakIdentityMap<Boolean> POOLED = new WeakIdentityMap<>();
+    /**
+     * Connections opened by a Driver outside any known pool's scope: the application's, or an unknown pool's physical
+     * ones, which show themselves by serving a call made on another connection.
+     */
+    private static final WeakIdentityMap<Boolean> UNSCOPED = new WeakIdentityMap<>();
+    /** A DatabaseMetaData to the connection it was last asked of, outermost last (a pool's proxy over its physical). */
+    private static final WeakIdentityMap<WeakReference<Object>> METADATA_OWNERS = new WeakIdentityMap<>();
     private static final String[] URL_GETTERS = {"getJdbcUrl", "getUrl", "getURL"};
     private static final String UNKNOWN = "unknown";
 
@@ -21,36 +35,131 @@ public final class JdbcTracker {
     }
 
     public static void connectionAcquired(CallDepth depth, Object source, Object connection, String url) {
-        if (depth == null || !depth.exit(CallDepth.JDBC)) {
+        if (depth == null) {
             return;
         }
-        boolean physical = depth.takePhysical();
+        boolean outermost = depth.exit(CallDepth.JDBC);
         Registry registry = Registry.current();
-        if (connection == null || registry == null || depth.depth(CallDepth.POOL) > 0) {
+        if (connection == null || registry == null) {
             return;
         }
         try {
+            if (depth.depth(CallDepth.POOL) > 0) {
+                // Also when nested in the application's getConnection, which made the pool open one.
+                POOLED.put(connection, Boolean.TRUE);
+                return;
+            }
+            if (!outermost) {
+                return;
+            }
+            if (url == null && POOLED.get(connection) != null) {
+                return;
+            }
             String target = url != null ? Targets.jdbc(url) : sourceTarget(source, connection);
-            registry.acquire(connection, Kind.JDBC_CONNECTION, target, null, physical);
+            if (registry.acquire(connection, Kind.JDBC_CONNECTION, target, null, false) != null && url != null) {
+                UNSCOPED.put(connection, Boolean.TRUE);
+            }
         } catch (Throwable t) {
             registry.internalError(t);
         }
     }
 
+    /** Entering createStatement, prepareStatement or prepareCall on a connection. */
+    public static CallDepth entering(Object connection) {
+        CallDepth depth = CallDepth.get();
+        if (depth.enter(CallDepth.JDBC)) {
+            depth.jdbcReceiver = connection;
+        }
+        return depth;
+    }
+
     /** A statement from a connection, or a result set from a statement: the parent's handle, if tracked, owns it. */
     public static void childAcquired(CallDepth depth, Object parentResource, Object resource, Kind kind) {
-        if (depth == null || !depth.exit(CallDepth.JDBC)) {
+        if (depth == null) {
             return;
         }
+        if (!depth.exit(CallDepth.JDBC)) {
+            if (kind == Kind.JDBC_STATEMENT && parentResource != depth.jdbcReceiver && UNSCOPED.size() > 0) {
+                delegateFound(parentResource, depth.jdbcReceiver);
+            }
+            return;
+        }
+        depth.jdbcReceiver = null;
         Registry registry = Registry.current();
         if (resource == null || registry == null || depth.depth(CallDepth.POOL) > 0) {
             return;
         }
         try {
             Handle parent = registry.find(parentResource);
+            if (parent == null && kind == Kind.JDBC_STATEMENT && POOLED.get(parentResource) != null) {
+                return; // the pool's own statement on its physical connection (a validation, an isolation probe)
+            }
             registry.acquire(resource, kind, parent == null ? null : parent.target, parent, false);
         } catch (Throwable t) {
             registry.internalError(t);
+        }
+    }
+
+    /**
+     * A Driver's connection served a statement call made on another connection: it is that connection's delegate,
+     * the physical connection of a pool leakwatch does not know, and no handle of the application's.
+     */
+    private static void delegateFound(Object inner, Object outer) {
+        Registry registry = Registry.current();
+        if (registry == null || outer == null || UNSCOPED.get(inner) == null) {
+            return;
+        }
+        try {
+            Handle physical = registry.find(inner);
+            if (physical != null && registry.find(outer) != null) {
+                registry.ignore(physical);
+            }
+        } catch (Throwable t) {
+            registry.internalError(t);
+        }
+    }
+
+    /** Connection.getMetaData returned: its result sets are the connection's children. */
+    public static void metaData(Object connection, Object metaData) {
+        if (metaData != null) {
+            WeakReference<Object> owner = METADATA_OWNERS.get(metaData);
+            if (owner == null || owner.get() != connection) {
+                METADATA_OWNERS.put(metaData, new WeakReference<>(connection));
+            }
+        }
+    }
+
+    /** A DatabaseMetaData method returned a result set: the application must close it, or its connection must. */
+    public static void metaDataResultSet(CallDepth depth, Object metaData, Object resultSet) {
+        if (depth == null || !depth.exit(CallDepth.JDBC)) {
+            return;
+        }
+        Registry registry = Registry.current();
+        if (resultSet == null || registry == null || depth.depth(CallDepth.POOL) > 0) {
+            return;
+        }
+        try {
+            WeakReference<Object> owner = METADATA_OWNERS.get(metaData);
+            Object connection = owner == null ? null : owner.get();
+            Handle parent = connection == null ? null : registry.find(connection);
+            if (parent == null && connection != null && POOLED.get(connection) != null) {
+                return; // the pool's own query on its physical connection
+            }
+            registry.acquire(resultSet, Kind.JDBC_RESULTSET, parent == null ? null : parent.target, parent, false);
+        } catch (Throwable t) {
+            registry.internalError(t);
+        }
+    }
+
+    /**
+     * DBCP's ManagedConnection after its transaction completed: one that shared the transaction's pooled connection
+     * (or was closed during it) has let it go, and holds nothing the pool needs back; one that still has its own
+     * pooled connection holds it until closed.
+     */
+    public static void transactionCompleted(Object managedConnection) {
+        Registry registry = Registry.current();
+        if (registry != null && Reflective.field(managedConnection, "connection", Boolean.TRUE) == null) {
+            registry.release(managedConnection);
         }
     }
 

@@ -14,12 +14,13 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * A pool's getConnection that fails because every connection is out: HikariCP throws SQLTransientConnectionException
- * after connectionTimeout, DBCP2 an SQLException caused by its pool's NoSuchElementException after maxWait. Then
+ * after connectionTimeout, DBCP2 (and Tomcat's bundled copy) an SQLException caused by its pool's NoSuchElementException after maxWait. Then
  * {@link Forensics} logs who holds the pool's connections.
  */
 public final class PoolExhaustion {
     static final ElementMatcher.Junction<TypeDescription> TYPES = namedOneOf(
-            "com.zaxxer.hikari.HikariDataSource", "org.apache.commons.dbcp2.BasicDataSource");
+            "com.zaxxer.hikari.HikariDataSource", "org.apache.commons.dbcp2.BasicDataSource",
+            "org.apache.tomcat.dbcp.dbcp2.BasicDataSource");
     static final ElementMatcher.Junction<MethodDescription> METHODS = isPublic().and(named("getConnection")).and(takesArguments(0));
 
     private PoolExhaustion() {

@@ -8,22 +8,39 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * The methods in which the known pools open physical connections for themselves. Inside them nothing is a handle,
- * whatever stacks= says; for other pools the allocation stack tells the same once it is captured.
+ * The one method in which each known pool opens its physical connections, and the pools' ways of giving a borrowed
+ * connection back other than {@code close()}. A connection opened inside a creation method is the pool's, never a
+ * handle, whoever called it: the pool is known by the call being made in its scope, not by the caller's package.
  */
 final class PoolScopes {
-    static final ElementMatcher.Junction<TypeDescription> TYPES = namedOneOf(
-            "com.zaxxer.hikari.pool.PoolBase",
-            "org.apache.commons.dbcp2.PoolableConnectionFactory",
-            "org.apache.tomcat.jdbc.pool.PooledConnection",
-            "com.mchange.v2.c3p0.WrapperConnectionPoolDataSource",
-            "io.agroal.pool.ConnectionFactory");
+    /** Pool class and the method in which it opens a physical connection. */
+    static final String[][] CREATION = {
+        {"com.zaxxer.hikari.pool.PoolBase", "newConnection"},
+        {"org.apache.commons.dbcp2.PoolableConnectionFactory", "makeObject"},
+        {"org.apache.commons.dbcp2.managed.PoolableManagedConnectionFactory", "makeObject"},
+        {"org.apache.tomcat.dbcp.dbcp2.PoolableConnectionFactory", "makeObject"},
+        {"org.apache.tomcat.dbcp.dbcp2.managed.PoolableManagedConnectionFactory", "makeObject"},
+        {"org.apache.tomcat.jdbc.pool.PooledConnection", "connect"},
+        {"com.mchange.v2.c3p0.WrapperConnectionPoolDataSource", "getPooledConnection"},
+        {"io.agroal.pool.ConnectionFactory", "createConnection"},
+        {"org.vibur.dbcp.pool.ConnectionFactory", "create"},
+        {"com.alibaba.druid.pool.DruidAbstractDataSource", "createPhysicalConnection"},
+    };
 
-    static final ElementMatcher.Junction<MethodDescription> METHODS = named("newConnection")
-            .or(named("makeObject"))
-            .or(named("connect"))
-            .or(named("getPooledConnection"))
-            .or(named("createConnection"));
+    /** A borrowed connection, the method's first argument, is given back (evicted, invalidated, severed). */
+    static final ElementMatcher.Junction<TypeDescription> EVICTING_TYPES = namedOneOf(
+            "com.zaxxer.hikari.pool.HikariPool",
+            "org.apache.commons.dbcp2.BasicDataSource",
+            "org.apache.tomcat.dbcp.dbcp2.BasicDataSource",
+            "org.vibur.dbcp.ViburDBCPDataSource");
+    static final ElementMatcher.Junction<MethodDescription> EVICTING_METHODS =
+            namedOneOf("evictConnection", "invalidateConnection", "severConnection");
+
+    /** DBCP's managed connections: a transaction's completion may take back the pooled connection a handle held. */
+    static final ElementMatcher.Junction<TypeDescription> MANAGED_TYPES = namedOneOf(
+            "org.apache.commons.dbcp2.managed.ManagedConnection",
+            "org.apache.tomcat.dbcp.dbcp2.managed.ManagedConnection");
+    static final ElementMatcher.Junction<MethodDescription> MANAGED_METHODS = named("transactionComplete");
 
     private PoolScopes() {
     }
