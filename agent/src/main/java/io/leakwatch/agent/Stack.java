@@ -127,4 +127,28 @@ public final class Stack {
         return other instanceof Stack && ((Stack) other).hash == hash && Arrays.equals(((Stack) other).frames, frames)
                 && ((Stack) other).poolInternal == poolInternal;
     }
+
+    /**
+     * Where the acquiring method runs now in {@code current} (a thread's stack, top first), or -1 if it has returned:
+     * the thread's stack must end with this stack's frames from the caller outward, the caller's frame by class and
+     * method (its line moved on), the frames below it by class, method and line.
+     */
+    public int runningIn(StackTraceElement[] current) {
+        int n = frames.length;
+        int base = current.length - n;
+        if (n == 0 || base < 0) {
+            return -1;
+        }
+        for (int k = n - 1; k >= 1; k--) {
+            StackTraceElement a = frames[k];
+            StackTraceElement t = current[base + k];
+            if (a.getLineNumber() != t.getLineNumber() || !a.getMethodName().equals(t.getMethodName())
+                    || !a.getClassName().equals(t.getClassName())) {
+                return -1;
+            }
+        }
+        StackTraceElement caller = current[base];
+        return caller.getMethodName().equals(frames[0].getMethodName()) && caller.getClassName().equals(frames[0].getClassName())
+                ? base : -1;
+    }
 }
