@@ -60,7 +60,9 @@ public final class Group {
     }
 
     private void addTarget(String t) {
-        int h = (t == null ? 0 : t.hashCode()) | 1; // never 0, the empty slot
+        int h = (t == null ? 0 : t.hashCode()) * 0x9E3779B1; // spread, so neighbouring hashes do not cluster
+        h = h == 0 ? 1 : h ^ (h >>> 16); // never 0, the empty slot
+        h = h == 0 ? 1 : h;
         if (targetHashes == null) {
             targetHashes = new int[4];
         }

@@ -179,12 +179,31 @@ public final class Holder {
         List<String> at = new ArrayList<>();
         int last = running >= 0 ? Math.min(running, AT_FRAMES - 1) : Math.min(now.length, AT_FRAMES) - 1;
         for (int i = 0; i <= last; i++) {
-            at.add(now[i].toString());
+            at.add(frame(now[i]));
         }
         String state = info.getThreadState().name();
         if (running >= 0) {
-            return new Holder(IN_USE, thread, state, List.copyOf(at), now[running].toString());
+            return new Holder(IN_USE, thread, state, List.copyOf(at), frame(now[running]));
         }
         return new Holder(ABANDONED, thread, state, List.copyOf(at), acquiring);
+    }
+
+    /**
+     * A frame of a thread's stack written as a captured stack writes it: without the built-in loaders' names and the
+     * JDK modules' versions, which {@code ThreadInfo}'s elements keep.
+     */
+    static String frame(StackTraceElement e) {
+        String s = e.toString();
+        if (s.startsWith("app//")) {
+            s = s.substring(5);
+        } else if (s.startsWith("platform//")) {
+            s = s.substring(10);
+        }
+        int at = s.indexOf('@');
+        int slash = s.indexOf('/');
+        if (at > 0 && slash > at && (s.startsWith("java.") || s.startsWith("jdk."))) {
+            s = s.substring(0, at) + s.substring(slash);
+        }
+        return s;
     }
 }

@@ -131,24 +131,38 @@ public final class Stack {
     /**
      * Where the acquiring method runs now in {@code current} (a thread's stack, top first), or -1 if it has returned:
      * the thread's stack must end with this stack's frames from the caller outward, the caller's frame by class and
-     * method (its line moved on), the frames below it by class, method and line.
+     * method (its line moved on), the frames below it by class, method and line. A thread's stack shows the hidden
+     * frames (lambda proxies, method handle forms) that a captured stack leaves out: they are skipped.
      */
     public int runningIn(StackTraceElement[] current) {
-        int n = frames.length;
-        int base = current.length - n;
-        if (n == 0 || base < 0) {
+        int k = frames.length - 1;
+        int j = current.length - 1;
+        if (k < 0) {
             return -1;
         }
-        for (int k = n - 1; k >= 1; k--) {
+        for (; k >= 1; k--, j--) {
+            while (j >= 0 && isHidden(current[j])) {
+                j--;
+            }
+            if (j < 0) {
+                return -1;
+            }
             StackTraceElement a = frames[k];
-            StackTraceElement t = current[base + k];
+            StackTraceElement t = current[j];
             if (a.getLineNumber() != t.getLineNumber() || !a.getMethodName().equals(t.getMethodName())
                     || !a.getClassName().equals(t.getClassName())) {
                 return -1;
             }
         }
-        StackTraceElement caller = current[base];
-        return caller.getMethodName().equals(frames[0].getMethodName()) && caller.getClassName().equals(frames[0].getClassName())
-                ? base : -1;
+        while (j >= 0 && isHidden(current[j])) {
+            j--;
+        }
+        return j >= 0 && current[j].getMethodName().equals(frames[0].getMethodName())
+                && current[j].getClassName().equals(frames[0].getClassName()) ? j : -1;
+    }
+
+    private static boolean isHidden(StackTraceElement frame) {
+        String c = frame.getClassName();
+        return c.contains("/0x") || c.contains("$$Lambda");
     }
 }
