@@ -176,10 +176,23 @@ public final class Holder {
         }
         StackTraceElement[] now = info.getStackTrace();
         int running = stack.runningIn(now);
+        // Judged on the holder's own thread (the exit report, run by the thread calling System.exit): its top frames
+        // are the agent's and the shutdown's, not what the application does.
+        int top = 0;
+        if (info.getThreadId() == Thread.currentThread().getId()) {
+            for (int i = 0; i < now.length && i != running; i++) {
+                String c = now[i].getClassName();
+                if (c.startsWith("io.leakwatch.agent.") || c.startsWith("sun.management.") || c.equals("java.lang.Shutdown")) {
+                    top = i + 1;
+                }
+            }
+        }
         List<String> at = new ArrayList<>();
-        int last = running >= 0 ? Math.min(running, AT_FRAMES - 1) : Math.min(now.length, AT_FRAMES) - 1;
-        for (int i = 0; i <= last; i++) {
-            at.add(frame(now[i]));
+        int last = running >= 0 ? running : now.length - 1;
+        for (int i = top; i <= last && at.size() < AT_FRAMES; i++) {
+            if (!Stack.isHidden(now[i])) {
+                at.add(frame(now[i]));
+            }
         }
         String state = info.getThreadState().name();
         if (running >= 0) {

@@ -161,7 +161,7 @@ public final class Stack {
                 && current[j].getClassName().equals(frames[0].getClassName()) ? j : -1;
     }
 
-    private static boolean isHidden(StackTraceElement frame) {
+    static boolean isHidden(StackTraceElement frame) {
         String c = frame.getClassName();
         return c.contains("/0x") || c.contains("$$Lambda");
     }
