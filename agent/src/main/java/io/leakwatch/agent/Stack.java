@@ -131,8 +131,9 @@ public final class Stack {
     /**
      * Where the acquiring method runs now in {@code current} (a thread's stack, top first), or -1 if it has returned:
      * the thread's stack must end with this stack's frames from the caller outward, the caller's frame by class and
-     * method (its line moved on), the frames below it by class, method and line. A thread's stack shows the hidden
-     * frames (lambda proxies, method handle forms) that a captured stack leaves out: they are skipped.
+     * method (its line moved on), the frames below it by class, method and line. A thread's stack shows frames that a
+     * captured stack leaves out (lambda proxies, method-handle forms, the JDK's hidden methods such as JDK 21's
+     * {@code Thread.runWith}): a JDK or hidden frame that matches nothing is skipped.
      */
     public int runningIn(StackTraceElement[] current) {
         int k = frames.length - 1;
@@ -140,25 +141,29 @@ public final class Stack {
         if (k < 0) {
             return -1;
         }
-        for (; k >= 1; k--, j--) {
-            while (j >= 0 && isHidden(current[j])) {
+        for (; k >= 0; k--, j--) {
+            boolean caller = k == 0;
+            while (j >= 0 && !same(frames[k], current[j], !caller) && skippable(current[j])) {
                 j--;
             }
-            if (j < 0) {
+            if (j < 0 || !same(frames[k], current[j], !caller)) {
                 return -1;
             }
-            StackTraceElement a = frames[k];
-            StackTraceElement t = current[j];
-            if (a.getLineNumber() != t.getLineNumber() || !a.getMethodName().equals(t.getMethodName())
-                    || !a.getClassName().equals(t.getClassName())) {
-                return -1;
+            if (caller) {
+                return j;
             }
         }
-        while (j >= 0 && isHidden(current[j])) {
-            j--;
-        }
-        return j >= 0 && current[j].getMethodName().equals(frames[0].getMethodName())
-                && current[j].getClassName().equals(frames[0].getClassName()) ? j : -1;
+        return -1;
+    }
+
+    private static boolean same(StackTraceElement a, StackTraceElement b, boolean line) {
+        return (!line || a.getLineNumber() == b.getLineNumber()) && a.getMethodName().equals(b.getMethodName())
+                && a.getClassName().equals(b.getClassName());
+    }
+
+    private static boolean skippable(StackTraceElement frame) {
+        String c = frame.getClassName();
+        return isHidden(frame) || c.startsWith("java.") || c.startsWith("jdk.");
     }
 
     static boolean isHidden(StackTraceElement frame) {

@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * {@code HoldersApp <holders|children> <jdbc-url> [user [password]]}, run with threshold=500ms (holders) or 2s
+ * {@code HoldersApp <holders|children> <jdbc-url> [user [password]]}, run with threshold=500ms (holders) or 3s
  * (children). holders: a job that holds its connection for 2.5 s inside the method that took it, a thread that took one
  * in a method that returned, a pool worker that leaks in one request and is back in the same method for the next, and
  * a connection held by main inside its method while it calls System.exit. children: statements left open on a
@@ -143,19 +143,21 @@ public final class HoldersApp {
     static void children() throws Exception {
         Connection longLived = connect();
         targets();
-        long start = System.nanoTime();
+        Connection brief = connect();
+        long briefStart = System.nanoTime();
+        List<WeakReference<Statement>> inTime = List.of(dropOne(brief));
+        System.out.println("dropped statement collected before its connection closed: " + collected(inTime));
+        Thread.sleep(1000); // more than a sweep (threshold/4): the agent has seen the collection
+        brief.close();
+        System.out.println("brief connection closed after " + (System.nanoTime() - briefStart) / 1_000_000 + " ms");
         pileUp(longLived);
         List<WeakReference<Statement>> dropped = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             dropped.add(dropOne(longLived));
         }
-        Connection brief = connect();
-        List<WeakReference<Statement>> inTime = List.of(dropOne(brief));
-        System.out.println("dropped statement collected before its connection closed: " + collected(inTime));
-        Thread.sleep(300); // a sweep or two notice the collection
-        brief.close();
+        long lastChild = System.nanoTime();
         System.out.println("statements dropped on the long-lived connection collected: " + collected(dropped));
-        while (System.nanoTime() - start < 2_600_000_000L) {
+        while (System.nanoTime() - lastChild < 3_600_000_000L) {
             Thread.sleep(50);
         }
         longLived.close();

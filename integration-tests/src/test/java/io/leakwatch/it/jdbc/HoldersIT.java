@@ -75,11 +75,13 @@ class HoldersIT {
 
     @Test
     void childrenAreJudgedByTheirAgeAndOneLineLeakingToManyTargetsIsOneGroup() throws Exception {
-        Forked.Result r = Forked.main(HoldersApp.class).agent("threshold=2s").args("children", H2).run();
+        Forked.Result r = Forked.main(HoldersApp.class).agent("threshold=3s").args("children", H2).run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).as("the scenario really dropped the statements")
                 .contains("dropped statement collected before its connection closed: true")
                 .contains("statements dropped on the long-lived connection collected: true");
+        long brief = Long.parseLong(r.stdout.replaceAll("(?s).*brief connection closed after (\\d+) ms.*", "$1"));
+        assertThat(brief).as("the brief connection closed within the threshold").isLessThan(3000);
         // the statement dropped on a connection closed soon after: its connection released it in time, no leak
         assertThat(r.leaksAt("HoldersApp.dropOne")).as(r.toString()).singleElement().satisfies(g -> {
             assertThat(g.get("kind").asText()).isEqualTo("jdbc.statement");
@@ -92,13 +94,13 @@ class HoldersIT {
         assertThat(piled).as(r.toString()).hasSize(2).allSatisfy(g -> {
             assertThat(g.get("reason").asText()).isEqualTo("released-by-parent");
             assertThat(g.get("count").asInt()).isEqualTo(4);
-            assertThat(g.get("heldMillis").asLong()).isGreaterThanOrEqualTo(2000);
+            assertThat(g.get("heldMillis").asLong()).isGreaterThanOrEqualTo(3000);
             assertThat(g.get("holder").get("state").asText()).isEqualTo("abandoned");
         });
         assertThat(piled).extracting(g -> g.get("kind").asText() + " by " + g.get("releasedBy").asText())
                 .containsExactlyInAnyOrder("jdbc.statement by jdbc.connection", "jdbc.resultset by jdbc.statement");
-        assertThat(r.stderr).containsPattern("LEAK \\(never closed; released by its connection after 2\\.\\ds\\) jdbc\\.statement x4")
-                .containsPattern("LEAK \\(never closed; released by its statement after 2\\.\\ds\\) jdbc\\.resultset x4");
+        assertThat(r.stderr).containsPattern("LEAK \\(never closed; released by its connection after \\d+\\.\\ds\\) jdbc\\.statement x[1-4] ")
+                .containsPattern("LEAK \\(never closed; released by its statement after \\d+\\.\\ds\\) jdbc\\.resultset x[1-4] ");
         // one line, ten databases: one group
         JsonNode pets = single(r.leaksAt("HoldersApp.targets"), r);
         assertThat(pets.get("count").asInt()).isEqualTo(10);
