@@ -54,7 +54,9 @@ public final class LeakWatchApi {
             m.put("target", g.target);
             m.put("targets", java.util.Collections.unmodifiableList(g.targets()));
             m.put("targetCount", (long) g.targetCount());
-            if (g.holder() != null) {
+            // The calling thread's own handles need no holder line: its test method has returned, and its stack now
+            // is the extension's.
+            if (g.holder() != null && (g.holder().inUse() || !g.thread.equals(Thread.currentThread().getName()))) {
                 m.put("holder", g.holder().describe());
             }
             m.put("thread", g.thread);
