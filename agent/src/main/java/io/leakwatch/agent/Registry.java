@@ -168,6 +168,11 @@ public final class Registry {
         } while (!handle.transition(state, state == Handle.ORPHAN ? Handle.COLLECTED : Handle.RELEASED));
         Stats s = stats[handle.kind.ordinal()];
         s.closed();
+        if (state == Handle.OPEN && !byParent) {
+            s.released.increment(); // the common case: closed by the application in time, no clock read
+            releaseChildren(handle);
+            return;
+        }
         long held = handle.ageMillis(System.nanoTime());
         boolean aged = handle.kind.ages && (state == Handle.FLAGGED || held >= thresholdMillis());
         if (state == Handle.ORPHAN) {
