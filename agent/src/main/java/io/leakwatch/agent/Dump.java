@@ -32,8 +32,8 @@ final class Dump {
                     h.target == null ? "unknown" : h.target));
             Holder holder = h.holder;
             if (holder != null) {
-                // as judged at the latest sweep that looked at it
-                b.append('\t').append(holder.describe()).append('\n');
+                // as judged at the latest sweep that looked at it; "\t" + "(" like the other note under a row
+                b.append("\t(").append(holder.describe()).append(")\n");
             }
             Stack stack = h.stack();
             String[] lines = stack == null ? new String[0] : stack.lines();

@@ -252,13 +252,8 @@ public final class Report {
         b.append(" age=").append(seconds(g.oldestAgeMillis()));
         Holder holder = g.holder();
         if (holder != null) {
-            b.append("\n\t").append(holder.describe());
-            if (holder.inUse() || !holder.at.isEmpty()) {
-                for (int i = 0; i < Math.min(holder.at.size(), 6); i++) {
-                    b.append("\n\t\tnow at ").append(holder.at.get(i));
-                }
-            }
-            b.append("\n\tacquired at:");
+            // on the headline's line: the lines below it stay the allocation stack's "\tat" frames
+            b.append("; ").append(holder.describe());
         }
         String[] lines = g.stack.lines();
         if (lines.length == 0) {

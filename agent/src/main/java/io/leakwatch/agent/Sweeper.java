@@ -83,7 +83,7 @@ final class Sweeper implements Runnable {
         }
         String past = "HELD PAST THRESHOLD " + Options.formatDuration(registry.thresholdMillis());
         for (Group group : aged) {
-            // The holder line under the headline says abandoned or unknown (a leak, WARN) or in use (INFO).
+            // The holder after the headline says abandoned or unknown (a leak, WARN) or in use (INFO).
             log(group, group.reason.equals("in-use") ? past + " (in use)" : past, now, false);
         }
         Group late;
