@@ -66,8 +66,11 @@ public final class JUnitXml {
 
     /** One line: how many, what, why, where to. */
     public static String headline(GroupModel g, long thresholdMillis) {
-        return g.count + " x " + g.kind + " " + g.reasonText(thresholdMillis) + " (oldest " + Text.duration(g.oldestAgeMillis)
-                + "), target " + g.targetText() + ", thread " + g.thread + (g.holder == null ? "" : "; " + g.holder.text());
+        // a handle that is gone (collected, released by its parent) has its age in the reason and no thread to look at
+        boolean gone = g.reason.equals("collected") || g.reason.equals("released-by-parent");
+        return g.count + " x " + g.kind + " " + g.reasonText(thresholdMillis)
+                + (gone ? "" : " (oldest " + Text.duration(g.oldestAgeMillis) + ")") + ", target " + g.targetText()
+                + ", thread " + g.thread + (g.holder == null || gone && g.holder.threadState == null ? "" : "; " + g.holder.text());
     }
 
     public static String summary(ReportModel r) {
