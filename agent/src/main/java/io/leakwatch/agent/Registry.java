@@ -369,7 +369,10 @@ public final class Registry {
      * else "open-at-exit".
      */
     Aged agedOpen(long nowNanos) {
-        long threshold = thresholdNanos;
+        return agedOpen(nowNanos, thresholdNanos);
+    }
+
+    private Aged agedOpen(long nowNanos, long threshold) {
         List<Handle> candidates = new ArrayList<>();
         for (Handle handle : open.values()) {
             int state = handle.state();
@@ -519,17 +522,11 @@ public final class Registry {
     }
 
     /**
-     * Every open handle of a kind that ages, whatever its age, grouped like {@link #agedOpenGroups}: for
-     * {@code atExit=open}, where a handle a test JVM still holds when it exits is a leak even if it is young.
+     * Every open handle of a kind that ages, whatever its age, judged like {@link #agedOpen}: for {@code atExit=open},
+     * where a handle a test JVM still holds when it exits is a leak even if it is young (unless its thread is still
+     * inside the method that acquired it: a long hold).
      */
-    List<Group> openGroupsAtExit(long nowNanos) {
-        ConcurrentHashMap<Group, Group> groups = new ConcurrentHashMap<>();
-        for (Handle handle : open.values()) {
-            int state = handle.state();
-            if (handle.kind.ages && (state == Handle.OPEN || state == Handle.FLAGGED) && !ignoreIfPoolInternal(handle)) {
-                record(groups, Group.of(handle, state == Handle.FLAGGED ? "threshold" : "open-at-exit"), handle.ageMillis(nowNanos), 0);
-            }
-        }
-        return new ArrayList<>(groups.values());
+    Aged openAtExit(long nowNanos) {
+        return agedOpen(nowNanos, 0);
     }
 }

@@ -323,8 +323,9 @@ public final class Report {
             return of(r);
         }
         r.drainCollected();
-        List<Group> groups = Registry.copies(r.collected.values());
-        groups.addAll(r.openGroupsAtExit(System.nanoTime()));
-        return new Report(r, groups);
+        List<Group> groups = Registry.copies(r.settled.values());
+        Registry.Aged open = r.openAtExit(System.nanoTime());
+        groups.addAll(open.leaks);
+        return new Report(r, groups, open.holds);
     }
 }

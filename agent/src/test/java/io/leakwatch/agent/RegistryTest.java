@@ -125,9 +125,9 @@ class RegistryTest {
         acquire(new Object(), Kind.HTTP_CLIENT, null);
         registry.release(closed);
         assertThat(registry.agedOpenGroups(h.acquiredNanos + 1)).as("younger than the threshold").isEmpty();
-        assertThat(registry.openGroupsAtExit(h.acquiredNanos + 1)).extracting(g -> g.reason).containsExactly("open-at-exit");
+        assertThat(registry.openAtExit(h.acquiredNanos + 1).leaks).extracting(g -> g.reason).containsExactly("open-at-exit");
         registry.release(conn);
-        assertThat(registry.openGroupsAtExit(h.acquiredNanos + 1)).isEmpty();
+        assertThat(registry.openAtExit(h.acquiredNanos + 1).leaks).isEmpty();
     }
 
     @Test
