@@ -30,6 +30,11 @@ final class Dump {
         for (Handle h : handles) {
             b.append(String.format("%-8s %-16s %-24s %s%n", Report.seconds(h.ageMillis(now)), h.kind.label, h.thread,
                     h.target == null ? "unknown" : h.target));
+            Holder holder = h.holder;
+            if (holder != null) {
+                // as judged at the latest sweep that looked at it; "\t" + "(" like the other note under a row
+                b.append("\t(").append(holder.describe()).append(")\n");
+            }
             Stack stack = h.stack();
             String[] lines = stack == null ? new String[0] : stack.lines();
             if (lines.length == 0) {
@@ -72,6 +77,10 @@ final class Dump {
             Report.Json.string(b, h.thread);
             b.append(", \"target\": ");
             Report.Json.string(b, h.target);
+            if (h.holder != null) {
+                b.append(", \"holder\": ");
+                h.holder.json(b);
+            }
             b.append(", \"stack\": ");
             jsonArray(b, h.stack() == null ? new String[0] : h.stack().lines());
             b.append('}');

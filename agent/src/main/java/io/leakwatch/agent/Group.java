@@ -1,41 +1,114 @@
 package io.leakwatch.agent;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
-/** Handles of one kind, reason, target and allocation stack, counted together so a leak in a loop is one entry. */
+/**
+ * Handles of one kind, reason and allocation stack, counted together so a leak in a loop is one entry. The target is
+ * not part of the key: a line called for {@code /pet/1}, {@code /pet/2}, ... is one leak, so the group counts its
+ * distinct targets and keeps a few as examples.
+ */
 public final class Group {
+    /** Example targets kept per group. */
+    public static final int EXAMPLE_TARGETS = 3;
+    /** Distinct targets counted exactly up to this many (by hash); past it the count stays here ("at least"). */
+    public static final int MAX_COUNTED_TARGETS = 1000;
+
     public final Kind kind;
     public final String reason;
+    /** The first target seen (the first of {@link #targets()}). */
     public final String target;
     public final Stack stack;
     public final String thread;
+    /** For reason "released-by-parent": the parent's kind (the connection or statement that released it). */
+    final Kind releasedBy;
     long count;
     long oldestAgeMillis;
     long heldMillis;
     long loggedCount;
     long loggedAtMillis;
+    private Holder holder;
+    private final List<String> targets = new ArrayList<>(1);
+    /** Open-addressed set of the distinct targets' hashes (0 = empty slot), grown up to {@link #MAX_COUNTED_TARGETS}. */
+    private int[] targetHashes;
+    private int targetCount;
 
-    Group(Kind kind, String reason, String target, Stack stack, String thread) {
+    Group(Kind kind, String reason, String target, Stack stack, String thread, Kind releasedBy) {
         this.kind = kind;
         this.reason = reason;
         this.target = target;
         this.stack = stack == null ? Stack.NONE : stack;
         this.thread = thread;
+        this.releasedBy = releasedBy;
     }
 
     static Group of(Handle h, String reason) {
-        return new Group(h.kind, reason, h.target, h.stack(), h.thread);
+        return new Group(h.kind, reason, h.target, h.stack(), h.thread,
+                reason.equals("released-by-parent") && h.parent != null ? h.parent.kind : null);
     }
 
-    synchronized void add(long ageMillis, long held) {
+    /** Counts one handle; {@code holder} may be null (not judged). */
+    synchronized void add(long ageMillis, long held, String target, Holder holder) {
         count++;
         oldestAgeMillis = Math.max(oldestAgeMillis, ageMillis);
         heldMillis = Math.max(heldMillis, held);
+        if (this.holder == null) {
+            this.holder = holder;
+        }
+        addTarget(target);
+    }
+
+    private void addTarget(String t) {
+        int h = (t == null ? 0 : t.hashCode()) * 0x9E3779B1; // spread, so neighbouring hashes do not cluster
+        h = h == 0 ? 1 : h ^ (h >>> 16); // never 0, the empty slot
+        h = h == 0 ? 1 : h;
+        if (targetHashes == null) {
+            targetHashes = new int[4];
+        }
+        int mask = targetHashes.length - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask) {
+            if (targetHashes[i] == h) {
+                return;
+            }
+            if (targetHashes[i] == 0) {
+                if (targetCount >= MAX_COUNTED_TARGETS) {
+                    return;
+                }
+                targetHashes[i] = h;
+                targetCount++;
+                break;
+            }
+        }
+        if (targets.size() < EXAMPLE_TARGETS) {
+            targets.add(t);
+        }
+        if (targetCount * 2 > targetHashes.length) {
+            int[] old = targetHashes;
+            targetHashes = new int[old.length * 2];
+            int m = targetHashes.length - 1;
+            for (int v : old) {
+                if (v != 0) {
+                    int i = v & m;
+                    while (targetHashes[i] != 0) {
+                        i = (i + 1) & m;
+                    }
+                    targetHashes[i] = v;
+                }
+            }
+        }
     }
 
     synchronized void merge(Group other) {
         count += other.count();
         oldestAgeMillis = Math.max(oldestAgeMillis, other.oldestAgeMillis());
+        for (String t : other.targets()) {
+            addTarget(t);
+        }
+        targetCount = Math.max(targetCount, other.targetCount());
+        if (holder == null) {
+            holder = other.holder();
+        }
     }
 
     public synchronized long count() {
@@ -50,30 +123,49 @@ public final class Group {
         return heldMillis;
     }
 
+    /** Up to {@link #EXAMPLE_TARGETS} distinct targets, the first seen first (null stands for "unknown"). */
+    public synchronized List<String> targets() {
+        return new ArrayList<>(targets);
+    }
+
+    /** How many distinct targets (at most {@link #MAX_COUNTED_TARGETS}). */
+    public synchronized int targetCount() {
+        return targetCount;
+    }
+
+    /** What the acquiring thread was doing when the handle (the first of the group) was judged; null if never judged. */
+    public synchronized Holder holder() {
+        return holder;
+    }
+
     Group copyEmpty() {
-        return new Group(kind, reason, target, stack, thread);
+        return new Group(kind, reason, target, stack, thread, releasedBy);
     }
 
     synchronized Group copy() {
-        Group g = new Group(kind, reason, target, stack, thread);
+        Group g = copyEmpty();
         g.count = count;
         g.oldestAgeMillis = oldestAgeMillis;
         g.heldMillis = heldMillis;
+        g.holder = holder;
+        g.targets.addAll(targets);
+        g.targetHashes = targetHashes == null ? null : targetHashes.clone();
+        g.targetCount = targetCount;
         return g;
     }
 
-    /** Groups are equal when their kind, reason, target and stack are. */
+    /** Groups are equal when their kind, reason and stack are. */
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Group)) {
             return false;
         }
         Group g = (Group) o;
-        return kind == g.kind && reason.equals(g.reason) && Objects.equals(target, g.target) && stack.equals(g.stack);
+        return kind == g.kind && reason.equals(g.reason) && stack.equals(g.stack);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, reason, target, stack);
+        return Objects.hash(kind, reason, stack);
     }
 }

@@ -17,6 +17,12 @@ public final class Handle extends WeakReference<Object> {
     static final int COLLECTED = 3;
     /** Found to be a pool's own physical resource: forgotten without a word. */
     static final int IGNORED = 4;
+    /**
+     * A child (statement, result set) collected while open, its parent still open and younger than the threshold:
+     * its parent may still release it in time (JDBC closes a connection's statements), so it is judged then, or when
+     * it passes the threshold. Still counted open: the driver holds it until its parent closes.
+     */
+    static final int ORPHAN = 5;
 
     private static final VarHandle STATE;
 
@@ -45,6 +51,8 @@ public final class Handle extends WeakReference<Object> {
     /** Written under this handle's lock; read without it to skip the lock when there are none. */
     private volatile Handle[] children;
     private int childCount;
+    /** The latest judgement of who holds it, once past the threshold; written by the sweeper only. */
+    volatile Holder holder;
 
     Handle(Object resource, ReferenceQueue<Object> queue, Kind kind, String target, Handle parent, Throwable stack) {
         super(resource, queue);
@@ -72,6 +80,12 @@ public final class Handle extends WeakReference<Object> {
         return s == OPEN || s == FLAGGED;
     }
 
+    /** Not yet released, collected for good or ignored: open, or an orphan waiting for its parent. */
+    boolean pending() {
+        int s = state;
+        return s == OPEN || s == FLAGGED || s == ORPHAN;
+    }
+
     /** The interned stack, or null when none was captured. */
     public Stack stack() {
         Object s = stack;
@@ -96,10 +110,10 @@ public final class Handle extends WeakReference<Object> {
         if (children == null) {
             children = new Handle[4];
         } else if (childCount == children.length) {
-            // Children closed on their own are dropped here, so a long-lived connection's list stays short.
+            // Children closed on their own are dropped here (orphans are kept: their parent's release judges them), so a long-lived connection's list stays short.
             int live = 0;
             for (int i = 0; i < childCount; i++) {
-                if (children[i].isOpen()) {
+                if (children[i].pending()) {
                     children[live++] = children[i];
                 }
             }

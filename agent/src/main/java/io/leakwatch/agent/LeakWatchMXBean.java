@@ -27,7 +27,10 @@ public interface LeakWatchMXBean {
 
     long getReleased();
 
-    /** Handles garbage-collected while still open (the report adds the handles held past the threshold now). */
+    /**
+     * Handles never closed and gone: garbage-collected while open, or released by their connection or statement past the
+     * threshold (the report adds the abandoned handles held past the threshold now).
+     */
     long getLeaks();
 
     /** Open handles held longer than the threshold right now. */
@@ -53,4 +56,10 @@ public interface LeakWatchMXBean {
 
     /** Zeroes the counters; open handles stay open and the peaks restart from them. */
     void reset();
+
+    /**
+     * Of {@link #getHeldPastThreshold()}, those whose thread was still inside the method that acquired them at the
+     * latest sweep: long holds, not leaks.
+     */
+    long getLongHolds();
 }

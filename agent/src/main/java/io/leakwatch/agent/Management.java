@@ -161,6 +161,7 @@ public final class Management implements LeakWatchMXBean {
         final long late;
         final long dropped;
         long heldPastThreshold;
+        long longHolds;
 
         Figures(Registry.Stats s) {
             open = s.open();
@@ -184,6 +185,10 @@ public final class Management implements LeakWatchMXBean {
         for (Handle h : registry.openHandles()) {
             if (h.kind.ages && now - h.acquiredNanos >= threshold) {
                 figures.get(h.kind).heldPastThreshold++;
+                Holder holder = h.holder;
+                if (holder != null && holder.inUse()) {
+                    figures.get(h.kind).longHolds++;
+                }
             }
         }
         return figures;
@@ -259,6 +264,11 @@ public final class Management implements LeakWatchMXBean {
     @Override
     public long getLateReleases() {
         return registry.total(s -> s.late.sum());
+    }
+
+    @Override
+    public long getLongHolds() {
+        return total(f -> f.longHolds);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.lang.ref.ReferenceQueue;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +22,13 @@ public final class Registry {
 
     final ConcurrentHashMap<Object, Handle> open = new ConcurrentHashMap<>();
     final ReferenceQueue<Object> collectedQueue = new ReferenceQueue<>();
-    /** Reason "collected", final. */
-    final ConcurrentHashMap<Group, Group> collected = new ConcurrentHashMap<>();
+    /**
+     * Leaks whose handle is gone, final: reason "collected" (never closed, garbage-collected) and "released-by-parent"
+     * (never closed, released by its connection or statement after the threshold).
+     */
+    final ConcurrentHashMap<Group, Group> settled = new ConcurrentHashMap<>();
+    /** Settled leak groups not logged yet: the sweeper logs them, off the application's thread. */
+    final ConcurrentLinkedQueue<Group> leaksToLog = new ConcurrentLinkedQueue<>();
     final ConcurrentHashMap<Group, Group> lateReleases = new ConcurrentHashMap<>();
     /** Late releases not logged yet: the sweeper logs them, grouped, off the application's thread. */
     final ConcurrentLinkedQueue<Group> lateToLog = new ConcurrentLinkedQueue<>();
@@ -33,6 +39,8 @@ public final class Registry {
     private volatile long thresholdNanos;
     private final int stackSampling;
     private final List<String> exclude;
+    /** Sweeps so far: rotates which holder threads a sweep looks at when there are more than it may. */
+    private long sweeps;
     public final long startedMillis = System.currentTimeMillis();
 
     public Registry(Options options) {
@@ -105,7 +113,7 @@ public final class Registry {
         if (parent != null) {
             parent.addChild(handle);
             if (!parent.isOpen()) {
-                release(handle);
+                release(handle, true);
             }
         }
         return handle;
@@ -127,7 +135,7 @@ public final class Registry {
     public void release(Object resource) {
         Handle handle = open.remove(new Handle.Key(resource));
         if (handle != null) {
-            finish(handle);
+            finish(handle, false);
         }
     }
 
@@ -139,45 +147,78 @@ public final class Registry {
         }
     }
 
-    private void release(Handle handle) {
+    private void release(Handle handle, boolean byParent) {
         if (open.remove(handle) != null) {
-            finish(handle);
+            finish(handle, byParent);
         }
     }
 
-    private void finish(Handle handle) {
+    /**
+     * A handle released by its own close, or by its parent's release ({@code byParent}). A child the application never
+     * closed is judged by its age then: released with its parent within the threshold is how JDBC works; later, it
+     * piled up on a long-lived connection (ORA-01000): a leak, whether it was still referenced or already collected.
+     */
+    private void finish(Handle handle, boolean byParent) {
         int state;
         do {
             state = handle.state();
-            if (state != Handle.OPEN && state != Handle.FLAGGED) {
+            if (state != Handle.OPEN && state != Handle.FLAGGED && state != Handle.ORPHAN) {
                 return;
             }
-        } while (!handle.transition(state, Handle.RELEASED));
+        } while (!handle.transition(state, state == Handle.ORPHAN ? Handle.COLLECTED : Handle.RELEASED));
         Stats s = stats[handle.kind.ordinal()];
-        s.released.increment();
         s.closed();
-        if (state == Handle.FLAGGED) {
-            long held = handle.ageMillis(System.nanoTime());
-            s.late.increment();
-            Group g = record(lateReleases, Group.of(handle, "late-release"), held, held);
-            if (g != null) {
-                lateToLog.add(g);
+        if (state == Handle.OPEN && !byParent) {
+            s.released.increment(); // the common case: closed by the application in time, no clock read
+            releaseChildren(handle);
+            return;
+        }
+        long held = handle.ageMillis(System.nanoTime());
+        boolean aged = handle.kind.ages && (state == Handle.FLAGGED || held >= thresholdMillis());
+        if (state == Handle.ORPHAN) {
+            if (aged) {
+                s.leaks.increment();
+                settle(handle, "collected", held);
+            } else {
+                s.released.increment();
+            }
+        } else {
+            s.released.increment();
+            if (byParent && aged) {
+                s.leaks.increment();
+                settle(handle, "released-by-parent", held);
+            } else if (state == Handle.FLAGGED) {
+                s.late.increment();
+                Group g = record(lateReleases, Group.of(handle, "late-release"), held, held, handle.target, handle.holder);
+                if (g != null) {
+                    lateToLog.add(g);
+                }
             }
         }
         releaseChildren(handle);
+    }
+
+    /** Records a leak whose handle is gone and queues its group for the log; returns the group (null past the cap). */
+    private Group settle(Handle handle, String reason, long ageMillis) {
+        Group g = record(settled, Group.of(handle, reason), ageMillis, ageMillis, handle.target, null);
+        if (g != null) {
+            leaksToLog.add(g);
+        }
+        return g;
     }
 
     private void releaseChildren(Handle handle) {
         Handle[] children = handle.takeChildren();
         if (children != null) {
             for (Handle child : children) {
-                release(child);
+                release(child, true);
             }
         }
     }
 
     /** Adds a handle to its group; returns the group, or null if there were already too many groups. */
-    private Group record(ConcurrentHashMap<Group, Group> groups, Group key, long ageMillis, long held) {
+    private Group record(ConcurrentHashMap<Group, Group> groups, Group key, long ageMillis, long held, String target,
+            Holder holder) {
         Group g = groups.get(key);
         if (g == null) {
             if (groups.size() >= MAX_GROUPS) {
@@ -186,7 +227,7 @@ public final class Registry {
             Group prev = groups.putIfAbsent(key, key);
             g = prev == null ? key : prev;
         }
-        g.add(ageMillis, held);
+        g.add(ageMillis, held, target, holder);
         return g;
     }
 
@@ -202,23 +243,34 @@ public final class Registry {
     public void ignore(Handle handle) {
         open.remove(handle);
         int state = handle.state();
-        if ((state == Handle.OPEN || state == Handle.FLAGGED) && handle.transition(state, Handle.IGNORED)) {
+        if ((state == Handle.OPEN || state == Handle.FLAGGED || state == Handle.ORPHAN)
+                && handle.transition(state, Handle.IGNORED)) {
             Stats s = stats[handle.kind.ordinal()];
             s.acquired.decrement();
             s.closed();
         }
     }
 
-    /** Drains the handles whose resource was garbage-collected while open; returns the leak groups they added to. */
+    /**
+     * Drains the handles whose resource was garbage-collected while open; returns the leak groups they added to. A child
+     * whose parent is still open and that is younger than the threshold is not judged yet (its parent may still release
+     * it in time): it becomes an orphan, judged when its parent is released or when it passes the threshold.
+     */
     List<Group> drainCollected() {
         List<Group> touched = new ArrayList<>();
+        long now = System.nanoTime();
         java.lang.ref.Reference<?> ref;
         while ((ref = collectedQueue.poll()) != null) {
             Handle handle = (Handle) ref;
+            int state = handle.state();
+            if (state == Handle.OPEN && handle.kind.ages && handle.parent != null && handle.parent.pending()
+                    && now - handle.acquiredNanos < thresholdNanos && handle.transition(Handle.OPEN, Handle.ORPHAN)) {
+                continue;
+            }
             if (open.remove(handle) == null) {
                 continue;
             }
-            int state = handle.state();
+            state = handle.state();
             if (!(state == Handle.OPEN || state == Handle.FLAGGED) || !handle.transition(state, Handle.COLLECTED)) {
                 continue;
             }
@@ -228,45 +280,127 @@ public final class Registry {
                 continue;
             }
             s.leaks.increment();
-            Group g = record(collected, Group.of(handle, "collected"), handle.ageMillis(System.nanoTime()), 0);
-            if (g != null && !touched.contains(g)) {
-                touched.add(g);
+            addOnce(touched, settle(handle, "collected", handle.ageMillis(now)));
+            // A collected parent never releases its children: those waiting for it are leaks now.
+            Handle[] children = handle.takeChildren();
+            if (children != null) {
+                for (Handle child : children) {
+                    addOnce(touched, settleOrphan(child, now));
+                }
             }
         }
         return touched;
     }
 
+    private static void addOnce(List<Group> groups, Group g) {
+        if (g != null && !groups.contains(g)) {
+            groups.add(g);
+        }
+    }
+
+    /** An orphan that will not be released in time: a leak, reason "collected". Returns its group, or null. */
+    private Group settleOrphan(Handle handle, long nowNanos) {
+        if (handle.state() != Handle.ORPHAN || !handle.transition(Handle.ORPHAN, Handle.COLLECTED)) {
+            return null;
+        }
+        open.remove(handle);
+        Stats s = stats[handle.kind.ordinal()];
+        s.closed();
+        s.leaks.increment();
+        return settle(handle, "collected", handle.ageMillis(nowNanos));
+    }
+
     /**
-     * Flags the handles that just passed the threshold; returns them grouped. Handles that live past
-     * {@link #INTERN_AFTER_NANOS} have their stack interned, so long-lived handles from one site share one copy.
+     * Flags the handles that just passed the threshold, judging each holder (see {@link Holder}): in use (reason
+     * "in-use", a long hold) or abandoned/unknown (reason "threshold", a leak); re-judges the in-use ones, which become
+     * leaks when their thread has left the acquiring method; settles orphans past the threshold. Returns the groups
+     * that gained handles. Handles that live past {@link #INTERN_AFTER_NANOS} have their stack interned, so long-lived
+     * handles from one site share one copy.
      */
     List<Group> flagAged(long nowNanos) {
         long threshold = thresholdNanos;
-        ConcurrentHashMap<Group, Group> fresh = new ConcurrentHashMap<>();
+        List<Handle> candidates = new ArrayList<>();
         for (Handle handle : open.values()) {
+            int state = handle.state();
             long age = nowNanos - handle.acquiredNanos;
-            if (handle.kind.ages && handle.state() == Handle.OPEN && age >= threshold
-                    && !ignoreIfPoolInternal(handle) && handle.transition(Handle.OPEN, Handle.FLAGGED)) {
-                record(fresh, Group.of(handle, "threshold"), handle.ageMillis(nowNanos), 0);
+            if (state == Handle.ORPHAN) {
+                if (age >= threshold) {
+                    settleOrphan(handle, nowNanos);
+                }
+            } else if (handle.kind.ages && state == Handle.OPEN && age >= threshold && !ignoreIfPoolInternal(handle)) {
+                candidates.add(handle);
+            } else if (state == Handle.FLAGGED && handle.holder != null && handle.holder.inUse()) {
+                candidates.add(handle);
             } else if (age >= INTERN_AFTER_NANOS && handle.stackIsRaw()) {
                 handle.stack();
+            }
+        }
+        Map<Handle, Holder> verdicts = Holder.judge(candidates, Holder.THREADS_PER_SWEEP, sweeps++);
+        ConcurrentHashMap<Group, Group> fresh = new ConcurrentHashMap<>();
+        for (Handle handle : candidates) {
+            Holder holder = verdicts.get(handle);
+            if (holder == null) {
+                continue; // its thread is looked at in a later sweep
+            }
+            int state = handle.state();
+            boolean wasInUse = state == Handle.FLAGGED;
+            handle.holder = holder;
+            if (state == Handle.OPEN ? handle.transition(Handle.OPEN, Handle.FLAGGED) : wasInUse && !holder.inUse()) {
+                record(fresh, Group.of(handle, holder.inUse() ? "in-use" : "threshold"), handle.ageMillis(nowNanos), 0,
+                        handle.target, holder);
             }
         }
         return new ArrayList<>(fresh.values());
     }
 
-    /** Open handles older than the threshold, grouped: "threshold" if already reported, else "open-at-exit". */
-    List<Group> agedOpenGroups(long nowNanos) {
-        long threshold = thresholdNanos;
-        ConcurrentHashMap<Group, Group> groups = new ConcurrentHashMap<>();
+    /** Open handles past the threshold, judged now: the leaks and the long holds. */
+    static final class Aged {
+        final List<Group> leaks;
+        final List<Group> holds;
+
+        Aged(List<Group> leaks, List<Group> holds) {
+            this.leaks = leaks;
+            this.holds = holds;
+        }
+    }
+
+    /**
+     * Open handles older than the threshold, each holder judged now: held by a live thread still inside the acquiring
+     * method, a long hold (reason "in-use"); else a leak, "threshold" if the sweeper had already reported it as one,
+     * else "open-at-exit".
+     */
+    Aged agedOpen(long nowNanos) {
+        return agedOpen(nowNanos, thresholdNanos);
+    }
+
+    private Aged agedOpen(long nowNanos, long threshold) {
+        List<Handle> candidates = new ArrayList<>();
         for (Handle handle : open.values()) {
             int state = handle.state();
             if (handle.kind.ages && (state == Handle.OPEN || state == Handle.FLAGGED)
                     && nowNanos - handle.acquiredNanos >= threshold && !ignoreIfPoolInternal(handle)) {
-                record(groups, Group.of(handle, state == Handle.FLAGGED ? "threshold" : "open-at-exit"), handle.ageMillis(nowNanos), 0);
+                candidates.add(handle);
             }
         }
-        return new ArrayList<>(groups.values());
+        Map<Handle, Holder> verdicts = Holder.judge(candidates, Holder.THREADS_PER_REPORT, 0);
+        ConcurrentHashMap<Group, Group> leaks = new ConcurrentHashMap<>();
+        ConcurrentHashMap<Group, Group> holds = new ConcurrentHashMap<>();
+        for (Handle handle : candidates) {
+            Holder holder = verdicts.get(handle);
+            if (holder == null) {
+                holder = Holder.unknown(handle.thread);
+            }
+            Holder before = handle.holder;
+            String reason = holder.inUse() ? "in-use"
+                    : handle.state() == Handle.FLAGGED && (before == null || !before.inUse()) ? "threshold" : "open-at-exit";
+            record(holder.inUse() ? holds : leaks, Group.of(handle, reason), handle.ageMillis(nowNanos), 0, handle.target, holder);
+        }
+        return new Aged(new ArrayList<>(leaks.values()), new ArrayList<>(holds.values()));
+    }
+
+    /** The leak groups of {@link #agedOpen(long)}. */
+    List<Group> agedOpenGroups(long nowNanos) {
+        return agedOpen(nowNanos).leaks;
     }
 
     /** A snapshot of the open handles, for dumps; pool-internal ones are left out. */
@@ -287,15 +421,22 @@ public final class Registry {
      */
     public List<Group> openGroupsSince(long sinceNanos, long threadId) {
         long now = System.nanoTime();
-        ConcurrentHashMap<Group, Group> groups = new ConcurrentHashMap<>();
+        List<Handle> found = new ArrayList<>();
         for (Handle handle : open.values()) {
-            if (handle.acquiredNanos - sinceNanos < 0 || (threadId >= 0 && handle.threadId != threadId) || !handle.isOpen()) {
+            if (handle.acquiredNanos - sinceNanos < 0 || (threadId >= 0 && handle.threadId != threadId) || !handle.pending()) {
                 continue;
             }
-            boolean collected = handle.get() == null;
-            if ((collected || handle.kind.ages) && !ignoreIfPoolInternal(handle)) {
-                record(groups, Group.of(handle, collected ? "collected" : "open"), handle.ageMillis(now), 0);
+            if ((handle.get() == null || handle.kind.ages) && !ignoreIfPoolInternal(handle)) {
+                found.add(handle);
             }
+        }
+        Map<Handle, Holder> holders = Holder.judge(found, Holder.THREADS_PER_REPORT, 0);
+        ConcurrentHashMap<Group, Group> groups = new ConcurrentHashMap<>();
+        for (Handle handle : found) {
+            // A collected child whose parent is open is still open in the driver, until its parent closes it.
+            boolean collected = handle.get() == null && (handle.parent == null || !handle.parent.pending());
+            record(groups, Group.of(handle, collected ? "collected" : "open"), handle.ageMillis(now), 0, handle.target,
+                    collected ? null : holders.get(handle));
         }
         List<Group> list = new ArrayList<>(groups.values());
         // Deterministic: most numerous first, then a connection before its statements, then by line.
@@ -382,17 +523,11 @@ public final class Registry {
     }
 
     /**
-     * Every open handle of a kind that ages, whatever its age, grouped like {@link #agedOpenGroups}: for
-     * {@code atExit=open}, where a handle a test JVM still holds when it exits is a leak even if it is young.
+     * Every open handle of a kind that ages, whatever its age, judged like {@link #agedOpen}: for {@code atExit=open},
+     * where a handle a test JVM still holds when it exits is a leak even if it is young (unless its thread is still
+     * inside the method that acquired it: a long hold).
      */
-    List<Group> openGroupsAtExit(long nowNanos) {
-        ConcurrentHashMap<Group, Group> groups = new ConcurrentHashMap<>();
-        for (Handle handle : open.values()) {
-            int state = handle.state();
-            if (handle.kind.ages && (state == Handle.OPEN || state == Handle.FLAGGED) && !ignoreIfPoolInternal(handle)) {
-                record(groups, Group.of(handle, state == Handle.FLAGGED ? "threshold" : "open-at-exit"), handle.ageMillis(nowNanos), 0);
-            }
-        }
-        return new ArrayList<>(groups.values());
+    Aged openAtExit(long nowNanos) {
+        return agedOpen(nowNanos, 0);
     }
 }

@@ -13,7 +13,7 @@ import io.leakwatch.agent.report.Html;
 import io.leakwatch.agent.report.JUnitXml;
 import io.leakwatch.agent.report.ReportModel;
 
-/** What the agent found, at one moment: the summary, the leak groups and the late releases. */
+/** What the agent found, at one moment: the summary, the leak groups, the long holds and the late releases. */
 public final class Report {
     public static final int SCHEMA = 1;
     private static final int LOG_FRAMES = 25;
@@ -23,21 +23,26 @@ public final class Report {
     public final long released;
     public final long open;
     public final long leaks;
+    /** Handles past the threshold held by a live thread still inside the acquiring method: not leaks. */
+    public final long longHolds;
     public final long lateReleaseCount;
     public final long dropped;
     public final long internalErrors;
     public final List<Group> leakGroups;
+    public final List<Group> longHoldGroups;
     public final List<Group> lateReleases;
     public final long generatedAtMillis = System.currentTimeMillis();
     final List<String> timelineKinds = new ArrayList<>();
     final long[][] timeline;
     final long startedAtMillis;
 
-    private Report(Registry r, List<Group> leakGroups) {
+    private Report(Registry r, List<Group> leakGroups, List<Group> longHoldGroups) {
         Comparator<Group> byCount = Comparator.comparingLong(Group::count).reversed()
                 .thenComparing(Comparator.comparingLong(Group::oldestAgeMillis).reversed());
         leakGroups.sort(byCount);
         this.leakGroups = leakGroups;
+        longHoldGroups.sort(byCount);
+        this.longHoldGroups = longHoldGroups;
         this.lateReleases = Registry.copies(r.lateReleases.values());
         this.lateReleases.sort(byCount);
         this.thresholdMillis = r.thresholdMillis();
@@ -52,16 +57,25 @@ public final class Report {
             sum += g.count();
         }
         this.leaks = sum;
+        long holds = 0;
+        for (Group g : longHoldGroups) {
+            holds += g.count();
+        }
+        this.longHolds = holds;
         this.timeline = r.samples.rows(r, timelineKinds);
         this.startedAtMillis = r.startedMillis;
     }
 
-    /** The leaks as of now: handles collected while open, and open handles older than the threshold. */
+    /**
+     * The leaks as of now: handles never closed and gone (collected, released by their parent past the threshold), and
+     * open handles older than the threshold that are abandoned; those still in use are long holds.
+     */
     public static Report of(Registry r) {
         r.drainCollected();
-        List<Group> groups = Registry.copies(r.collected.values());
-        groups.addAll(r.agedOpenGroups(System.nanoTime()));
-        return new Report(r, groups);
+        List<Group> groups = Registry.copies(r.settled.values());
+        Registry.Aged aged = r.agedOpen(System.nanoTime());
+        groups.addAll(aged.leaks);
+        return new Report(r, groups, aged.holds);
     }
 
     public String toJson() {
@@ -79,11 +93,13 @@ public final class Report {
         Json.string(b, java.time.Instant.ofEpochMilli(generatedAtMillis).toString());
         b.append(",\n  \"thresholdMillis\": ").append(thresholdMillis);
         b.append(",\n  \"summary\": {\"acquired\": ").append(acquired).append(", \"released\": ").append(released)
-                .append(", \"open\": ").append(open).append(", \"leaks\": ").append(leaks)
+                .append(", \"open\": ").append(open).append(", \"leaks\": ").append(leaks).append(", \"longHolds\": ").append(longHolds)
                 .append(", \"lateReleases\": ").append(lateReleaseCount).append(", \"dropped\": ").append(dropped)
                 .append(", \"internalErrors\": ").append(internalErrors).append('}');
         b.append(",\n  \"leaks\": [");
         groups(b, leakGroups, false);
+        b.append("],\n  \"longHolds\": [");
+        groups(b, longHoldGroups, false);
         b.append("],\n  \"lateReleases\": [");
         groups(b, lateReleases, true);
         b.append("],\n  \"timeline\": {\"startedAtMillis\": ").append(startedAtMillis).append(", \"kinds\": [");
@@ -120,13 +136,29 @@ public final class Report {
             b.append(", \"reason\": ");
             Json.string(b, g.reason);
             b.append(", \"count\": ").append(g.count()).append(", \"oldestAgeMillis\": ").append(g.oldestAgeMillis());
-            if (held) {
+            if (held || g.reason.equals("released-by-parent")) {
                 b.append(", \"heldMillis\": ").append(g.heldMillis());
+            }
+            if (g.releasedBy != null) {
+                b.append(", \"releasedBy\": ");
+                Json.string(b, g.releasedBy.label);
             }
             b.append(", \"thread\": ");
             Json.string(b, g.thread);
             b.append(", \"target\": ");
             Json.string(b, g.target);
+            b.append(", \"targets\": [");
+            List<String> targets = g.targets();
+            for (int j = 0; j < targets.size(); j++) {
+                b.append(j == 0 ? "" : ", ");
+                Json.string(b, targets.get(j));
+            }
+            b.append("], \"targetCount\": ").append(g.targetCount());
+            Holder holder = holderOf(g);
+            if (holder != null) {
+                b.append(", \"holder\": ");
+                holder.json(b);
+            }
             b.append(", \"stackCaptured\": ").append(!g.stack.isEmpty());
             b.append(", \"stack\": [");
             String[] lines = g.stack.lines();
@@ -186,13 +218,43 @@ public final class Report {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** The log text of one group: a headline and its allocation stack. */
+    /**
+     * Who held the group's handles: as judged; for a leak whose handle is gone, abandoned (the application never
+     * closed it); null for a late release that was never judged.
+     */
+    static Holder holderOf(Group g) {
+        Holder h = g.holder();
+        if (h == null && (g.reason.equals("collected") || g.reason.equals("released-by-parent"))) {
+            return Holder.dropped(g.thread);
+        }
+        return h;
+    }
+
+    /** "1 target" or "3 targets" (counted up to {@link Group#MAX_COUNTED_TARGETS}). */
+    static String targetCount(Group g) {
+        int n = g.targetCount();
+        return n + (n >= Group.MAX_COUNTED_TARGETS ? "+" : "") + (n == 1 ? " target" : " targets");
+    }
+
+    /** The log text of one group: a headline, its targets, holder and allocation stack. */
     static String describe(Group g, String headline) {
         StringBuilder b = new StringBuilder(256);
         b.append(headline).append(' ').append(g.kind.label).append(" x").append(g.count());
         b.append(" target=").append(g.target == null ? "unknown" : g.target);
+        if (g.targetCount() > 1) {
+            b.append(" (").append(targetCount(g)).append(", e.g.");
+            for (String t : g.targets()) {
+                b.append(' ').append(t == null ? "unknown" : t);
+            }
+            b.append(')');
+        }
         b.append(" thread=").append(g.thread);
         b.append(" age=").append(seconds(g.oldestAgeMillis()));
+        Holder holder = g.holder();
+        if (holder != null) {
+            // on the headline's line: the lines below it stay the allocation stack's "\tat" frames
+            b.append("; ").append(holder.describe());
+        }
         String[] lines = g.stack.lines();
         if (lines.length == 0) {
             b.append("\n\t(allocation stack not captured: stacks=off or not sampled)");
@@ -213,7 +275,7 @@ public final class Report {
     public String summaryLine() {
         return "leakwatch: " + leaks + " leak" + (leaks == 1 ? "" : "s") + " in " + leakGroups.size() + " group"
                 + (leakGroups.size() == 1 ? "" : "s") + " (acquired " + acquired + ", released " + released + ", open " + open
-                + ", late releases " + lateReleaseCount + ", dropped " + dropped + ")";
+                + ", long holds " + longHolds + ", late releases " + lateReleaseCount + ", dropped " + dropped + ")";
     }
 
     List<String> leakSites() {
@@ -261,8 +323,9 @@ public final class Report {
             return of(r);
         }
         r.drainCollected();
-        List<Group> groups = Registry.copies(r.collected.values());
-        groups.addAll(r.openGroupsAtExit(System.nanoTime()));
-        return new Report(r, groups);
+        List<Group> groups = Registry.copies(r.settled.values());
+        Registry.Aged open = r.openAtExit(System.nanoTime());
+        groups.addAll(open.leaks);
+        return new Report(r, groups, open.holds);
     }
 }

@@ -250,4 +250,47 @@ public final class Stack {
     public boolean equals(Object other) {
         return other instanceof Stack && ((Stack) other).hash == hash && Arrays.equals(((Stack) other).frames, frames);
     }
+
+    /**
+     * Where the acquiring method runs now in {@code current} (a thread's stack, top first), or -1 if it has returned:
+     * the thread's stack must end with this stack's frames from the caller outward, the caller's frame by class and
+     * method (its line moved on), the frames below it by class, method and line. A thread's stack shows frames that a
+     * captured stack leaves out (lambda proxies, method-handle forms, the JDK's hidden methods such as JDK 21's
+     * {@code Thread.runWith}): a JDK or hidden frame that matches nothing is skipped.
+     */
+    public int runningIn(StackTraceElement[] current) {
+        int k = frames.length - 1;
+        int j = current.length - 1;
+        if (k < 0) {
+            return -1;
+        }
+        for (; k >= 0; k--, j--) {
+            boolean caller = k == 0;
+            while (j >= 0 && !same(frames[k], current[j], !caller) && skippable(current[j])) {
+                j--;
+            }
+            if (j < 0 || !same(frames[k], current[j], !caller)) {
+                return -1;
+            }
+            if (caller) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean same(StackTraceElement a, StackTraceElement b, boolean line) {
+        return (!line || a.getLineNumber() == b.getLineNumber()) && a.getMethodName().equals(b.getMethodName())
+                && a.getClassName().equals(b.getClassName());
+    }
+
+    private static boolean skippable(StackTraceElement frame) {
+        String c = frame.getClassName();
+        return isHidden(frame) || c.startsWith("java.") || c.startsWith("jdk.");
+    }
+
+    static boolean isHidden(StackTraceElement frame) {
+        String c = frame.getClassName();
+        return c.contains("/0x") || c.contains("$$Lambda");
+    }
 }

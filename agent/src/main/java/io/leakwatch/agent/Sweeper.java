@@ -1,5 +1,6 @@
 package io.leakwatch.agent;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -69,8 +70,23 @@ final class Sweeper implements Runnable {
         for (Registry.Stats stats : registry.stats) {
             stats.samplePeak();
         }
-        log(registry.drainCollected(), "LEAK (collected while open, never closed)", now, true);
-        log(registry.flagAged(System.nanoTime()), "HELD PAST THRESHOLD " + Options.formatDuration(registry.thresholdMillis()), now, false);
+        registry.drainCollected();
+        List<Group> aged = registry.flagAged(System.nanoTime());
+        List<Group> settled = new ArrayList<>();
+        Group g;
+        while ((g = registry.leaksToLog.poll()) != null) {
+            if (!settled.contains(g)) {
+                settled.add(g);
+            }
+        }
+        for (Group leak : settled) {
+            log(leak, headline(leak), now, true);
+        }
+        String past = "HELD PAST THRESHOLD " + Options.formatDuration(registry.thresholdMillis());
+        for (Group group : aged) {
+            // The holder after the headline says abandoned or unknown (a leak, WARN) or in use (INFO).
+            log(group, group.reason.equals("in-use") ? past + " (in use)" : past, now, false);
+        }
         Group late;
         while ((late = registry.lateToLog.poll()) != null) {
             synchronized (late) {
@@ -86,33 +102,64 @@ final class Sweeper implements Runnable {
         registry.samples.record(registry);
     }
 
-    /** Logs each group in full once, then as a one-line summary at most every {@link #REPEAT_MILLIS}. */
-    private void log(List<Group> groups, String headline, long now, boolean persistent) {
-        for (Group g : groups) {
-            Group state = persistent ? g : logged.computeIfAbsent(g, Group::copyEmpty);
-            if (!persistent) {
-                state.merge(g);
-            }
-            synchronized (state) {
-                if (state.loggedCount == 0) {
-                    state.loggedCount = state.count;
-                    state.loggedAtMillis = now;
-                    Log.warn(Report.describe(persistent ? state : g, headline));
-                    io.leakwatch.agent.jfr.Jfr.leak(state, state.count);
-                } else if (state.count > state.loggedCount && now - state.loggedAtMillis >= REPEAT_MILLIS) {
-                    Log.warn(headline + " " + state.kind.label + " +" + (state.count - state.loggedCount) + " (total "
-                            + state.count + ") at " + state.stack.top());
-                    io.leakwatch.agent.jfr.Jfr.leak(state, state.count - state.loggedCount);
-                    state.loggedCount = state.count;
-                    state.loggedAtMillis = now;
+    /** The log headline of a settled leak (its handle is gone). */
+    static String headline(Group g) {
+        if (g.reason.equals("released-by-parent")) {
+            return "LEAK (never closed; released by its " + noun(g.releasedBy) + " after " + Report.seconds(g.heldMillis()) + ")";
+        }
+        return "LEAK (collected while open, never closed)";
+    }
+
+    /** "jdbc.connection" as "connection". */
+    static String noun(Kind kind) {
+        return kind == null ? "parent" : kind.label.substring(kind.label.lastIndexOf('.') + 1);
+    }
+
+    /** Logs a group in full once, then as a one-line summary at most every {@link #REPEAT_MILLIS}. */
+    private void log(Group g, String headline, long now, boolean persistent) {
+        Group state = persistent ? g : logged.computeIfAbsent(g, Group::copyEmpty);
+        if (!persistent) {
+            state.merge(g);
+        }
+        boolean leak = !g.reason.equals("in-use");
+        synchronized (state) {
+            if (state.loggedCount == 0) {
+                state.loggedCount = state.count;
+                state.loggedAtMillis = now;
+                String text = Report.describe(persistent ? state : g, headline);
+                if (leak) {
+                    Log.warn(text);
+                } else {
+                    Log.info(text);
                 }
+                recordInFlight(state, state.count, leak);
+            } else if (state.count > state.loggedCount && now - state.loggedAtMillis >= REPEAT_MILLIS) {
+                String text = headline + " " + state.kind.label + " +" + (state.count - state.loggedCount) + " (total "
+                        + state.count + ", " + Report.targetCount(state) + ") at " + state.stack.top();
+                if (leak) {
+                    Log.warn(text);
+                } else {
+                    Log.info(text);
+                }
+                recordInFlight(state, state.count - state.loggedCount, leak);
+                state.loggedCount = state.count;
+                state.loggedAtMillis = now;
             }
+        }
+    }
+
+    /** The same news for a running JFR recording, if any (a no-op without one). */
+    private static void recordInFlight(Group g, long count, boolean leak) {
+        if (leak) {
+            io.leakwatch.agent.jfr.Jfr.leak(g, count);
+        } else {
+            io.leakwatch.agent.jfr.Jfr.longHold(g.kind.label, g.target, g.thread, count, g.oldestAgeMillis(), g.stack.lines());
         }
     }
 
     /** Whether the group was already reported in the log (so the exit report does not repeat it in full). */
     boolean wasLogged(Group g) {
-        Group state = g.reason.equals("collected") ? registry.collected.get(g) : logged.get(g);
+        Group state = g.reason.equals("collected") || g.reason.equals("released-by-parent") ? registry.settled.get(g) : logged.get(g);
         return state != null && state.loggedCount > 0;
     }
 }

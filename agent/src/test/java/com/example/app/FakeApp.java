@@ -17,4 +17,23 @@ public final class FakeApp {
         registry.acquire(connection, Kind.JDBC_CONNECTION, "jdbc:fake", null);
         return connection;
     }
+
+    /** Acquires like an application line calling a driver (this method is the caller frame). */
+    public static Object open(Registry registry, Object resource, Kind kind, String target, Object parent) {
+        return driver(registry, resource, kind, target, parent);
+    }
+
+    private static Object driver(Registry registry, Object resource, Kind kind, String target, Object parent) {
+        registry.acquire(resource, kind, target, parent);
+        return resource;
+    }
+
+    /** Acquires a connection and stays inside this method until {@code done} opens. */
+    public static Object holdInside(Registry registry, java.util.concurrent.CountDownLatch acquired,
+            java.util.concurrent.CountDownLatch done) throws InterruptedException {
+        Object c = driver(registry, new Object(), Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        acquired.countDown();
+        done.await();
+        return c;
+    }
 }

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 class RegistryTest {
     private final Registry registry = new Registry(Options.parse("threshold=1s"));
 
+    /** Acquires as an application method that then returns: past the threshold, the handle is abandoned. */
     private Handle acquire(Object resource, Kind kind, Object parent) {
-        return registry.acquire(resource, kind, "jdbc:h2:mem:t", parent);
+        com.example.app.FakeApp.open(registry, resource, kind, "jdbc:h2:mem:t", parent);
+        return registry.find(resource);
     }
 
     private long open() {
@@ -123,9 +125,9 @@ class RegistryTest {
         acquire(new Object(), Kind.HTTP_CLIENT, null);
         registry.release(closed);
         assertThat(registry.agedOpenGroups(h.acquiredNanos + 1)).as("younger than the threshold").isEmpty();
-        assertThat(registry.openGroupsAtExit(h.acquiredNanos + 1)).extracting(g -> g.reason).containsExactly("open-at-exit");
+        assertThat(registry.openAtExit(h.acquiredNanos + 1).leaks).extracting(g -> g.reason).containsExactly("open-at-exit");
         registry.release(conn);
-        assertThat(registry.openGroupsAtExit(h.acquiredNanos + 1)).isEmpty();
+        assertThat(registry.openAtExit(h.acquiredNanos + 1).leaks).isEmpty();
     }
 
     @Test
@@ -214,5 +216,175 @@ class RegistryTest {
         assertThat(released).isEqualTo(acquired);
         assertThat(open()).isZero();
         assertThat(registry.open).isEmpty();
+    }
+
+    private Handle open(Object resource, Kind kind, String target, Object parent) {
+        com.example.app.FakeApp.open(registry, resource, kind, target, parent);
+        return registry.find(resource);
+    }
+
+    @Test
+    void aChildReleasedWithItsParentWithinTheThresholdIsNoLeakButLaterItIs() {
+        Object conn = new Object();
+        Handle c = open(conn, Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        Object quick = new Object();
+        open(quick, Kind.JDBC_STATEMENT, "jdbc:fake", conn);
+        registry.release(conn);
+        assertThat(registry.settled).isEmpty();
+        assertThat(registry.stats(Kind.JDBC_STATEMENT).leaks.sum()).isZero();
+
+        // a statement left open on a long-lived connection: released only when the connection closes, after the threshold
+        Object conn2 = new Object();
+        Handle c2 = open(conn2, Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        Object slow = new Object();
+        Handle s = open(slow, Kind.JDBC_STATEMENT, "jdbc:fake", conn2);
+        Object closedByItself = new Object();
+        open(closedByItself, Kind.JDBC_STATEMENT, "jdbc:fake", conn2);
+        long later = s.acquiredNanos + 2_000_000_000L;
+        registry.flagAged(later);
+        registry.release(closedByItself);
+        assertThat(registry.lateReleases.values()).as("closed by the application, late").extracting(g -> g.kind)
+                .containsExactly(Kind.JDBC_STATEMENT);
+        while (System.nanoTime() < s.acquiredNanos + 1_000_000_000L) {
+            Thread.onSpinWait();
+        }
+        registry.release(conn2);
+        assertThat(registry.settled.values()).singleElement().satisfies(g -> {
+            assertThat(g.reason).isEqualTo("released-by-parent");
+            assertThat(g.kind).isEqualTo(Kind.JDBC_STATEMENT);
+            assertThat(g.releasedBy).isEqualTo(Kind.JDBC_CONNECTION);
+            assertThat(g.heldMillis()).isGreaterThanOrEqualTo(1000);
+            assertThat(Sweeper.headline(g)).startsWith("LEAK (never closed; released by its connection after 1.");
+        });
+        assertThat(registry.stats(Kind.JDBC_STATEMENT).leaks.sum()).isEqualTo(1);
+        assertThat(registry.stats(Kind.JDBC_STATEMENT).late.sum()).as("the leak is not also a late release").isEqualTo(1);
+        assertThat(open()).isZero();
+        assertThat(c.isOpen() || c2.isOpen()).isFalse();
+    }
+
+    @Test
+    void aChildCollectedWhileItsParentIsOpenIsJudgedWhenItsParentIsReleasedOrWhenItPassesTheThreshold() throws Exception {
+        Object conn = new Object();
+        open(conn, Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        Handle inTime = dropChild(conn);
+        Object conn2 = new Object();
+        open(conn2, Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        Handle tooLong = dropChild(conn2);
+        for (int i = 0; i < 100 && (inTime.state() != Handle.ORPHAN || tooLong.state() != Handle.ORPHAN); i++) {
+            System.gc();
+            Thread.sleep(20);
+            assertThat(registry.drainCollected()).as("not reported at once").isEmpty();
+        }
+        assertThat(inTime.state()).isEqualTo(Handle.ORPHAN);
+        assertThat(open()).as("still open in the driver until its connection closes").isEqualTo(4);
+        registry.release(conn);
+        assertThat(registry.settled).as("its connection released it in time").isEmpty();
+        assertThat(registry.flagAged(tooLong.acquiredNanos + 2_000_000_000L)).as("only the connection is flagged").hasSize(1);
+        assertThat(registry.settled.values()).singleElement().satisfies(g -> {
+            assertThat(g.reason).isEqualTo("collected");
+            assertThat(g.kind).isEqualTo(Kind.JDBC_STATEMENT);
+        });
+        assertThat(registry.leaksToLog).isNotEmpty();
+        assertThat(registry.stats(Kind.JDBC_STATEMENT).leaks.sum()).isEqualTo(1);
+        assertThat(registry.stats(Kind.JDBC_STATEMENT).released.sum()).isEqualTo(1);
+        registry.release(conn2);
+        assertThat(open()).isZero();
+    }
+
+    private Handle dropChild(Object conn) {
+        return open(new Object(), Kind.JDBC_STATEMENT, "jdbc:fake", conn);
+    }
+
+    @Test
+    void oneLineLeakingAgainstManyTargetsIsOneGroupWithATargetCountAndExamples() {
+        List<Object> kept = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Object r = new Object();
+            kept.add(r);
+            com.example.app.FakeApp.open(registry, r, Kind.HTTP_RESPONSE, "http://127.0.0.1:80/pet/" + (i % 20), null);
+        }
+        List<Group> groups = registry.agedOpenGroups(System.nanoTime() + 10_000_000_000L);
+        assertThat(groups).singleElement().satisfies(g -> {
+            assertThat(g.count()).isEqualTo(50);
+            assertThat(g.targetCount()).isEqualTo(20);
+            assertThat(g.targets()).hasSize(Group.EXAMPLE_TARGETS).doesNotHaveDuplicates()
+                    .allSatisfy(t -> assertThat(t).matches("http://127\\.0\\.0\\.1:80/pet/\\d+"));
+            assertThat(g.target).isEqualTo(g.targets().get(0));
+            assertThat(Report.describe(g, "X")).contains("target=" + g.target + " (20 targets, e.g. " + g.target + " ");
+        });
+        assertThat(kept).hasSize(50);
+    }
+
+    @Test
+    void aHandleHeldInsideItsAcquiringMethodIsInUseAndBecomesAbandonedWhenTheThreadLeavesIt() throws Exception {
+        java.util.concurrent.CountDownLatch acquired = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch exit = new java.util.concurrent.CountDownLatch(1);
+        List<Object> result = new ArrayList<>();
+        Thread job = new Thread(() -> {
+            try {
+                result.add(com.example.app.FakeApp.holdInside(registry, acquired, done));
+                exit.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "report-job");
+        job.start();
+        acquired.await();
+        Handle h = registry.openHandles().get(0);
+        long later = h.acquiredNanos + 2_000_000_000L;
+        assertThat(registry.flagAged(later)).singleElement().satisfies(g -> {
+            assertThat(g.reason).isEqualTo("in-use");
+            assertThat(g.holder().state).isEqualTo(Holder.IN_USE);
+            assertThat(g.holder().threadState).isEqualTo("WAITING");
+            assertThat(g.holder().describe()).startsWith("in use: thread report-job WAITING in Unsafe.park, inside com.example.app.FakeApp.holdInside(FakeApp.java:");
+        });
+        Registry.Aged now = registry.agedOpen(later);
+        assertThat(now.leaks).isEmpty();
+        assertThat(now.holds).extracting(g -> g.reason).containsExactly("in-use");
+        assertThat(registry.flagAged(later)).as("still in use: nothing new").isEmpty();
+
+        done.countDown();
+        awaitLeft(job);
+        assertThat(registry.flagAged(later)).singleElement().satisfies(g -> {
+            assertThat(g.reason).isEqualTo("threshold");
+            assertThat(g.holder().state).isEqualTo(Holder.ABANDONED);
+            assertThat(g.holder().describe()).startsWith("abandoned: thread report-job has left FakeApp.holdInside; now WAITING");
+        });
+        assertThat(registry.agedOpen(later).leaks).extracting(g -> g.reason).containsExactly("threshold");
+
+        exit.countDown();
+        job.join();
+        assertThat(registry.agedOpen(later).leaks).singleElement()
+                .satisfies(g -> assertThat(g.holder().describe()).isEqualTo("abandoned: thread report-job has ended"));
+        assertThat(result).hasSize(1);
+    }
+
+    /** Waits until the thread is parked outside FakeApp.holdInside. */
+    private static void awaitLeft(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            boolean inside = false;
+            for (StackTraceElement e : t.getStackTrace()) {
+                inside |= e.getMethodName().equals("holdInside");
+            }
+            if (!inside && t.getState() == Thread.State.WAITING) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("thread did not leave holdInside");
+    }
+
+    @Test
+    void withoutAStackTheHolderIsUnknownAndTheHandleStaysALeak() {
+        Registry off = new Registry(Options.parse("threshold=1s,stacks=off"));
+        Object conn = new Object();
+        Handle h = off.acquire(conn, Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        assertThat(off.flagAged(h.acquiredNanos + 2_000_000_000L)).singleElement().satisfies(g -> {
+            assertThat(g.reason).isEqualTo("threshold");
+            assertThat(g.holder().state).isEqualTo(Holder.UNKNOWN);
+        });
+        assertThat(off.agedOpen(h.acquiredNanos + 2_000_000_000L).holds).isEmpty();
     }
 }

@@ -293,6 +293,25 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         }
     }
 
+    /** "target X", or "targets X, Y, Z and 9 more (12 in all)" when one line leaked against several. */
+    @SuppressWarnings("unchecked")
+    private static String targets(Map<String, Object> g) {
+        Object examples = g.get("targets");
+        long count = g.get("targetCount") instanceof Long ? (Long) g.get("targetCount") : 1;
+        if (!(examples instanceof List) || count <= 1 || ((List<Object>) examples).size() <= 1) {
+            return "target " + (g.get("target") == null ? "unknown" : g.get("target"));
+        }
+        List<Object> list = (List<Object>) examples;
+        StringBuilder b = new StringBuilder("targets ");
+        for (int i = 0; i < list.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(list.get(i) == null ? "unknown" : list.get(i));
+        }
+        if (count > list.size()) {
+            b.append(" and ").append(count - list.size()).append(" more");
+        }
+        return b.append(" (").append(count).append(" in all)").toString();
+    }
+
     static String message(List<Map<String, Object>> groups, long graceMillis, boolean threadScoped) {
         long total = 0;
         for (Map<String, Object> g : groups) {
@@ -307,8 +326,11 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
             if ("collected".equals(g.get("reason"))) {
                 b.append(" (garbage-collected without close)");
             }
-            b.append(", target ").append(g.get("target") == null ? "unknown" : g.get("target"));
+            b.append(", ").append(targets(g));
             b.append(", thread ").append(g.get("thread"));
+            if (g.get("holder") != null) {
+                b.append("\n      ").append(g.get("holder"));
+            }
             @SuppressWarnings("unchecked")
             List<String> stack = (List<String>) g.get("stack");
             if (stack.isEmpty()) {

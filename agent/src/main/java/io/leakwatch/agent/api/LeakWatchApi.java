@@ -35,9 +35,11 @@ public final class LeakWatchApi {
 
     /**
      * The handles acquired since {@code mark} (by the thread of id {@code threadId}, or any thread if it is negative)
-     * and not released, grouped by kind, reason, target and stack, most numerous first. Each group is a map with
-     * kind, reason ("open" or "collected"), target, thread, count (Long), oldestAgeMillis (Long), stack (List of
-     * String, the application's frame first; empty when not captured).
+     * and not released, grouped by kind, reason and stack, most numerous first. Each group is a map with
+     * kind, reason ("open" or "collected"), target (the first of targets), targets (List of up to 3 example targets),
+     * targetCount (Long, distinct targets), thread, count (Long), oldestAgeMillis (Long), stack (List of String, the
+     * application's frame first; empty when not captured), and for open handles whose holder was judged, holder (a
+     * String: "in use: thread ... inside ..." or "abandoned: ...").
      */
     public static List<Map<String, Object>> openSince(long mark, long threadId) {
         Registry registry = Registry.current();
@@ -50,6 +52,13 @@ public final class LeakWatchApi {
             m.put("kind", g.kind.label);
             m.put("reason", g.reason);
             m.put("target", g.target);
+            m.put("targets", java.util.Collections.unmodifiableList(g.targets()));
+            m.put("targetCount", (long) g.targetCount());
+            // The calling thread's own handles need no holder line: its test method has returned, and its stack now
+            // is the extension's.
+            if (g.holder() != null && (g.holder().inUse() || !g.thread.equals(Thread.currentThread().getName()))) {
+                m.put("holder", g.holder().describe());
+            }
             m.put("thread", g.thread);
             m.put("count", g.count());
             m.put("oldestAgeMillis", g.oldestAgeMillis());

@@ -75,6 +75,18 @@ public final class Check {
             }
             out.println("  " + JUnitXml.headline(g, model.thresholdMillis) + "\n      at " + g.topFrame());
         }
+        if (!model.longHoldGroups.isEmpty()) {
+            out.println("leakwatch check: " + model.longHolds + " long hold" + (model.longHolds == 1 ? "" : "s")
+                    + " (past the threshold, still in use by their thread; not leaks):");
+            int shown = 0;
+            for (GroupModel g : model.longHoldGroups) {
+                if (shown++ == MAX_LISTED) {
+                    out.println("  ... " + (model.longHoldGroups.size() - MAX_LISTED) + " more groups in the report");
+                    break;
+                }
+                out.println("  " + JUnitXml.headline(g, model.thresholdMillis) + "\n      at " + g.topFrame());
+            }
+        }
         if (junit != null) {
             try {
                 Report.writeAtomically(Paths.get(junit).toAbsolutePath(), JUnitXml.render(model, maxLeaks));

@@ -41,6 +41,7 @@ public final class Html {
         b.append("</p>\n</header>\n");
         summary(b, r);
         leaks(b, r);
+        longHolds(b, r);
         chart(b, r);
         lateReleases(b, r);
         b.append("</body>\n</html>\n");
@@ -54,6 +55,7 @@ public final class Html {
         card(b, "acquired", "acquired", r.acquired, "");
         card(b, "released", "released", r.released, "");
         card(b, "open", "open now", r.open, "");
+        card(b, "longHolds", "long holds", r.longHolds, r.longHolds > 0 ? "warn" : "");
         card(b, "lateReleases", "late releases", r.lateReleases, r.lateReleases > 0 ? "warn" : "");
         card(b, "dropped", "dropped", r.dropped, r.dropped > 0 ? "warn" : "");
         card(b, "internalErrors", "internal errors", r.internalErrors, r.internalErrors > 0 ? "warn" : "");
@@ -72,6 +74,16 @@ public final class Html {
             return;
         }
         groupTable(b, "leaks", r.leakGroups, r.thresholdMillis, false);
+        b.append("</section>\n");
+    }
+
+    private static void longHolds(StringBuilder b, ReportModel r) {
+        b.append("<section>\n<h2>Long holds</h2>\n<p class=\"note\">Open past the threshold, but their thread is still inside the method that acquired them: in use, not leaks (yet).</p>\n");
+        if (r.longHoldGroups.isEmpty()) {
+            b.append("<p class=\"ok\">None.</p>\n</section>\n");
+            return;
+        }
+        groupTable(b, "long-holds", r.longHoldGroups, r.thresholdMillis, false);
         b.append("</section>\n");
     }
 
@@ -95,8 +107,11 @@ public final class Html {
                     .append("<td class=\"num count\">").append(g.count).append("</td><td><span class=\"kind\">").append(escape(g.kind))
                     .append("</span></td><td>").append(escape(g.reasonText(thresholdMillis))).append("</td><td class=\"num\">")
                     .append(escape(Text.duration(held ? g.heldMillis : g.oldestAgeMillis))).append("</td><td class=\"target\">")
-                    .append(escape(g.target == null ? "unknown" : g.target)).append("</td><td>").append(escape(g.thread))
-                    .append("</td><td class=\"stack\">");
+                    .append(escape(g.targetText())).append("</td><td>").append(escape(g.thread));
+            if (g.holder != null) {
+                b.append("<div class=\"holder ").append(escape(g.holder.state)).append("\">").append(escape(g.holder.text())).append("</div>");
+            }
+            b.append("</td><td class=\"stack\">");
             int app = g.appFrame();
             if (app < 0) {
                 b.append("<span class=\"none\">stack not captured (stacks=off or not sampled)</span>");
@@ -204,6 +219,6 @@ public final class Html {
             "svg{max-width:100%;height:auto;border:1px solid #eaeef2;border-radius:6px}.grid{stroke:#eaeef2}",
             ".axis{font-size:11px;fill:#59636e;font-family:system-ui,sans-serif}.series{fill:none;stroke-width:2}",
             ".legend{list-style:none;padding:0;display:flex;gap:18px;flex-wrap:wrap}.swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}",
-            ".peak{color:#59636e}",
+            ".peak{color:#59636e}.holder{font-size:12px;color:#59636e;overflow-wrap:anywhere}.holder.in-use{color:#1a7f37}",
             "");
 }

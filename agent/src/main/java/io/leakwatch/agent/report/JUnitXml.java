@@ -66,13 +66,16 @@ public final class JUnitXml {
 
     /** One line: how many, what, why, where to. */
     public static String headline(GroupModel g, long thresholdMillis) {
-        return g.count + " x " + g.kind + " " + g.reasonText(thresholdMillis) + " (oldest " + Text.duration(g.oldestAgeMillis)
-                + "), target " + (g.target == null ? "unknown" : g.target) + ", thread " + g.thread;
+        // a handle that is gone (collected, released by its parent) has its age in the reason and no thread to look at
+        boolean gone = g.reason.equals("collected") || g.reason.equals("released-by-parent");
+        return g.count + " x " + g.kind + " " + g.reasonText(thresholdMillis)
+                + (gone ? "" : " (oldest " + Text.duration(g.oldestAgeMillis) + ")") + ", target " + g.targetText()
+                + ", thread " + g.thread + (g.holder == null || gone && g.holder.threadState == null ? "" : "; " + g.holder.text());
     }
 
     public static String summary(ReportModel r) {
         return Text.plural(r.leaks, "leak") + " in " + Text.plural(r.leakGroups.size(), "group") + "; acquired " + r.acquired
-                + ", released " + r.released + ", open " + r.open + ", late releases " + r.lateReleases + ", dropped " + r.dropped
+                + ", released " + r.released + ", open " + r.open + ", long holds " + r.longHolds + ", late releases " + r.lateReleases + ", dropped " + r.dropped
                 + ", internal errors " + r.internalErrors;
     }
 

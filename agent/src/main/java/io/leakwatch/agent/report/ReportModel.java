@@ -23,10 +23,13 @@ public final class ReportModel {
     public final long released;
     public final long open;
     public final long leaks;
+    /** Handles past the threshold still in use by their thread (0 in reports written before long holds existed). */
+    public final long longHolds;
     public final long lateReleases;
     public final long dropped;
     public final long internalErrors;
     public final List<GroupModel> leakGroups;
+    public final List<GroupModel> longHoldGroups;
     public final List<GroupModel> lateReleaseGroups;
     /** Kinds charted in {@link #timeline}, in its column order (after the time column). */
     public final List<String> timelineKinds;
@@ -54,10 +57,12 @@ public final class ReportModel {
         released = requiredLong(summary, "released", "summary.");
         open = requiredLong(summary, "open", "summary.");
         leaks = requiredLong(summary, "leaks", "summary.");
+        longHolds = optLong(summary, "longHolds", 0);
         lateReleases = optLong(summary, "lateReleases", 0);
         dropped = optLong(summary, "dropped", 0);
         internalErrors = optLong(summary, "internalErrors", 0);
         leakGroups = groups(root.get("leaks"), "leaks");
+        longHoldGroups = root.containsKey("longHolds") ? groups(root.get("longHolds"), "longHolds") : List.of();
         lateReleaseGroups = root.containsKey("lateReleases") ? groups(root.get("lateReleases"), "lateReleases") : List.of();
         List<String> kinds = new ArrayList<>();
         List<long[]> rows = new ArrayList<>();
@@ -105,9 +110,31 @@ public final class ReportModel {
             for (Object line : list(g.get("stack"), field + "[].stack")) {
                 stack.add(string(line, field + "[].stack[]"));
             }
+            String target = optString(g, "target", null);
+            List<String> targets = new ArrayList<>();
+            if (g.containsKey("targets")) {
+                for (Object t : list(g.get("targets"), field + "[].targets")) {
+                    targets.add(t == null ? null : string(t, field + "[].targets[]"));
+                }
+            } else {
+                targets.add(target);
+            }
+            HolderModel holder = null;
+            if (g.get("holder") != null) {
+                Map<String, Object> h = object(g.get("holder"), field + "[].holder");
+                List<String> at = new ArrayList<>();
+                if (h.containsKey("at")) {
+                    for (Object frame : list(h.get("at"), field + "[].holder.at")) {
+                        at.add(string(frame, field + "[].holder.at[]"));
+                    }
+                }
+                holder = new HolderModel(string(h.get("state"), field + "[].holder.state"), optString(h, "thread", null),
+                        optString(h, "threadState", null), Collections.unmodifiableList(at));
+            }
             groups.add(new GroupModel(string(g.get("kind"), field + "[].kind"), string(g.get("reason"), field + "[].reason"),
                     requiredLong(g, "count", field + "[]."), optLong(g, "oldestAgeMillis", 0), optLong(g, "heldMillis", 0),
-                    optString(g, "thread", null), optString(g, "target", null), Collections.unmodifiableList(stack)));
+                    optString(g, "thread", null), target, Collections.unmodifiableList(stack), Collections.unmodifiableList(targets),
+                    optLong(g, "targetCount", targets.size()), optString(g, "releasedBy", null), holder));
         }
         return Collections.unmodifiableList(groups);
     }
@@ -179,7 +206,39 @@ public final class ReportModel {
         return value instanceof Boolean ? "a boolean" : "the number " + value;
     }
 
-    /** One leak group or late-release group. */
+    /** Who held a group's handles (its first handle) when judged. */
+    public static final class HolderModel {
+        /** "in-use", "abandoned" or "unknown". */
+        public final String state;
+        public final String thread;
+        public final String threadState;
+        /** The holder thread's frames when judged, top first. */
+        public final List<String> at;
+
+        HolderModel(String state, String thread, String threadState, List<String> at) {
+            this.state = state;
+            this.thread = thread;
+            this.threadState = threadState;
+            this.at = at;
+        }
+
+        /** One line: "in use: thread w RUNNABLE in SocketInputStream.read" or "abandoned: thread w has ended". */
+        public String text() {
+            String now = at.isEmpty() ? "" : " in " + at.get(0);
+            switch (state) {
+                case "in-use": return "in use: thread " + thread + " " + threadState + now;
+                case "unknown": return "holder unknown (allocation stack not captured), counted as a leak";
+                default:
+                    if (threadState == null) {
+                        return "abandoned: never closed by the application";
+                    }
+                    return threadState.equals("TERMINATED") ? "abandoned: thread " + thread + " has ended"
+                            : "abandoned: thread " + thread + " left the acquiring method; now " + threadState + now;
+            }
+        }
+    }
+
+    /** One leak, long-hold or late-release group. */
     public static final class GroupModel {
         public final String kind;
         public final String reason;
@@ -187,11 +246,20 @@ public final class ReportModel {
         public final long oldestAgeMillis;
         public final long heldMillis;
         public final String thread;
+        /** The first example target ({@link #targets}' first). */
         public final String target;
         public final List<String> stack;
+        /** A few example targets, the first seen first (null stands for unknown). */
+        public final List<String> targets;
+        /** Distinct targets of the group. */
+        public final long targetCount;
+        /** For reason "released-by-parent", the parent's kind; else null. */
+        public final String releasedBy;
+        /** Null in reports without holder information (and in late releases never judged). */
+        public final HolderModel holder;
 
         GroupModel(String kind, String reason, long count, long oldestAgeMillis, long heldMillis, String thread, String target,
-                List<String> stack) {
+                List<String> stack, List<String> targets, long targetCount, String releasedBy, HolderModel holder) {
             this.kind = kind;
             this.reason = reason;
             this.count = count;
@@ -200,6 +268,25 @@ public final class ReportModel {
             this.thread = thread;
             this.target = target;
             this.stack = stack;
+            this.targets = targets;
+            this.targetCount = targetCount;
+            this.releasedBy = releasedBy;
+            this.holder = holder;
+        }
+
+        /** "jdbc:h2:mem:a", or "http://h:80/pet/1, http://h:80/pet/2 and 10 more (12 targets)". */
+        public String targetText() {
+            if (targetCount <= 1 || targets.size() <= 1) {
+                return target == null ? "unknown" : target;
+            }
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < targets.size(); i++) {
+                b.append(i == 0 ? "" : ", ").append(targets.get(i) == null ? "unknown" : targets.get(i));
+            }
+            if (targetCount > targets.size()) {
+                b.append(" and ").append(targetCount - targets.size()).append(" more");
+            }
+            return b.append(" (").append(targetCount).append(" targets)").toString();
         }
 
         /** Index in {@link #stack} of the first frame that is not the JDK's (the application's line), or -1. */
@@ -228,7 +315,11 @@ public final class ReportModel {
         public String reasonText(long thresholdMillis) {
             switch (reason) {
                 case "threshold": return "held past " + Text.duration(thresholdMillis);
-                case "collected": return "garbage-collected without close";
+                case "collected": return "never closed; garbage-collected after " + Text.duration(oldestAgeMillis);
+                case "released-by-parent": return "never closed; released by its "
+                        + (releasedBy == null ? "parent" : releasedBy.substring(releasedBy.lastIndexOf('.') + 1)) + " after "
+                        + Text.duration(heldMillis);
+                case "in-use": return "in use past " + Text.duration(thresholdMillis);
                 case "open-at-exit": return "open at exit";
                 case "late-release": return "released late";
                 default: return reason;

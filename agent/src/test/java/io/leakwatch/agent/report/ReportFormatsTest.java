@@ -35,10 +35,11 @@ class ReportFormatsTest {
         return Report.of(r);
     }
 
+    /** Acquired in an application method that returns: past the threshold, abandoned (a leak). */
     private Object acquire(Registry r, Kind kind, String target) {
         Object resource = new Object();
         keep.add(resource);
-        r.acquire(resource, kind, target, null, true);
+        com.example.app.FakeApp.open(r, resource, kind, target, null);
         return resource;
     }
 
@@ -115,5 +116,55 @@ class ReportFormatsTest {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
         return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void longHoldsAndTargetsReachEveryRendering() throws Exception {
+        Registry r = new Registry(Options.parse("threshold=0ms"));
+        // acquired on this thread, which is still inside the method that acquired it (JUnit's, the test's own frames
+        // being trimmed as the agent's): in use, a long hold
+        Object held = new Object();
+        keep.add(held);
+        r.acquire(held, Kind.JDBC_CONNECTION, "jdbc:h2:mem:held", null, true);
+        Report report = Report.of(r);
+        assertThat(report.leaks).isZero();
+        assertThat(report.longHolds).isEqualTo(1);
+        ReportModel m = ReportModel.parse(report.toJson());
+        assertThat(m.longHolds).isEqualTo(1);
+        assertThat(m.leakGroups).isEmpty();
+        ReportModel.GroupModel hold = m.longHoldGroups.get(0);
+        assertThat(hold.holder.state).isEqualTo("in-use");
+        assertThat(hold.holder.text()).startsWith("in use: thread " + Thread.currentThread().getName() + " RUNNABLE in ");
+        assertThat(hold.targets).containsExactly("jdbc:h2:mem:held");
+        assertThat(Html.render(m)).contains("<table id=\"long-holds\">").contains("id=\"summary-longHolds\">1<")
+                .contains("<div class=\"holder in-use\">in use: thread ");
+        assertThat(JUnitXml.render(m, 0)).contains("tests=\"1\" failures=\"0\"").contains("long holds 1");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Path json = Files.createTempFile("leakwatch-holds", ".json");
+        Files.writeString(json, report.toJson());
+        int status = io.leakwatch.agent.cli.Check.check(new String[] {json.toString()},
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("0 leaks in 0 groups").contains("1 long hold (past the threshold")
+                .contains("1 x jdbc.connection in use past 0 ms");
+        Files.delete(json);
+    }
+
+    @Test
+    void aGroupWithManyTargetsNamesAFewAndCountsThem() {
+        String json = "{\"schema\": 1, \"thresholdMillis\": 1000, \"summary\": {\"acquired\": 12, \"released\": 0, \"open\": 12, \"leaks\": 12},"
+                + " \"leaks\": [{\"kind\": \"http.response\", \"reason\": \"threshold\", \"count\": 12, \"thread\": \"main\","
+                + " \"target\": \"http://h:80/pet/1\", \"targets\": [\"http://h:80/pet/1\", \"http://h:80/pet/2\", null], \"targetCount\": 12,"
+                + " \"holder\": {\"state\": \"abandoned\", \"thread\": \"main\", \"threadState\": \"TERMINATED\", \"at\": []}, \"stack\": []}]}";
+        ReportModel m = ReportModel.parse(json);
+        ReportModel.GroupModel g = m.leakGroups.get(0);
+        assertThat(g.targetText()).isEqualTo("http://h:80/pet/1, http://h:80/pet/2, unknown and 9 more (12 targets)");
+        assertThat(JUnitXml.headline(g, 1000)).isEqualTo("12 x http.response held past 1.0 s (oldest 0 ms), target "
+                + "http://h:80/pet/1, http://h:80/pet/2, unknown and 9 more (12 targets), thread main; abandoned: thread main has ended");
+        assertThat(Html.render(m)).contains("http://h:80/pet/1, http://h:80/pet/2, unknown and 9 more (12 targets)");
+        // a report written before targets existed still reads
+        ReportModel old = ReportModel.parse(json.replaceAll(", \"targets\": \\[[^]]*\\], \"targetCount\": 12", ""));
+        assertThat(old.leakGroups.get(0).targetText()).isEqualTo("http://h:80/pet/1");
+        assertThat(old.longHoldGroups).isEmpty();
     }
 }

@@ -81,7 +81,10 @@ class SafetyIT {
     void exitReportIsCompleteWhenAnotherThreadCallsSystemExit() throws Exception {
         Forked.Result r = Forked.main(ShutdownApp.class).agent("threshold=0ms").args("exit-from-thread", "5").run();
         assertThat(r.exitCode).as("the application's own status").isEqualTo(5);
-        assertThat(r.leaks("jdbc.connection")).as(r.toString()).hasSize(1);
+        // main took the connection and is still inside main() when the other thread exits: a long hold, not a leak
+        assertThat(r.leaks("jdbc.connection")).as(r.toString()).isEmpty();
+        assertThat(r.report.get("longHolds")).as(r.toString()).hasSize(1);
+        assertThat(r.report.get("longHolds").get(0).get("holder").get("thread").asText()).isEqualTo("main");
     }
 
     @Test
