@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.leakwatch.agent.amqp.AmqpInstrumentation;
 import io.leakwatch.agent.apache.ApacheInstrumentation;
+import io.leakwatch.agent.declared.DeclaredFamily;
+import io.leakwatch.agent.grpc.GrpcInstrumentation;
 import io.leakwatch.agent.jdbc.JdbcInstrumentation;
 import io.leakwatch.agent.jdkhttp.JdkHttpInstrumentation;
 import io.leakwatch.agent.okhttp.OkHttpInstrumentation;
@@ -38,6 +41,8 @@ public final class LeakWatch {
     public final File jar;
     final Sweeper sweeper;
     private volatile boolean exited;
+    /** The user's track= declarations; at exit it names those whose type never loaded. */
+    private final DeclaredFamily declared;
 
     private LeakWatch(Options options, boolean attached, File jar) {
         this.options = options;
@@ -45,6 +50,7 @@ public final class LeakWatch {
         this.attached = attached;
         this.jar = jar;
         this.sweeper = new Sweeper(registry);
+        this.declared = new DeclaredFamily("track", options.track);
     }
 
     /** Where Byte Buddy reads the advice classes from: the agent jar, since the bootstrap loader does not say. */
@@ -128,7 +134,8 @@ public final class LeakWatch {
     private List<String> instrument(Instrumentation inst) {
         List<Family> families = new ArrayList<>();
         for (Family family : List.<Family>of(new JdbcInstrumentation(), new UrlConnectionInstrumentation(), new JdkHttpInstrumentation(),
-                new ApacheInstrumentation(), new OkHttpInstrumentation())) {
+                new ApacheInstrumentation(), new OkHttpInstrumentation(), new AmqpInstrumentation(), new GrpcInstrumentation(),
+                declared)) {
             if (options.enabled(family.name())) {
                 families.add(family);
             }
@@ -227,6 +234,7 @@ public final class LeakWatch {
         Report report;
         try {
             sweeper.sweep();
+            declared.atExit();
             report = Report.of(registry);
             for (Group g : report.leakGroups) {
                 if (!sweeper.wasLogged(g)) {
