@@ -80,11 +80,7 @@ public final class Declaration {
         if (m.group(2).startsWith("java.") || m.group(2).startsWith("jdk.")) {
             throw new IllegalArgumentException(m.group(2) + " is a JDK class; declare application or library classes");
         }
-        try {
-            return new Declaration(t, m, null, true, null);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage());
-        }
+        return new Declaration(t, m, null, true, null);
     }
 
     /** A built-in family's declaration, with its own kind and target. */
@@ -103,11 +99,11 @@ public final class Declaration {
         }
         int hash = t.indexOf('#');
         int arrow = t.indexOf('>');
-        if (hash < 0 || arrow < hash) {
-            return "no Type#method before '>'";
-        }
         if (arrow < 0) {
             return "no '>' and release method after Type#method";
+        }
+        if (hash < 0 || arrow < hash) {
+            return "no Type#method before '>'";
         }
         String after = t.substring(arrow + 1);
         if (after.isEmpty() || after.startsWith("+") || after.startsWith("/")) {
