@@ -20,7 +20,8 @@ public final class Kind implements Comparable<Kind> {
     public static final Kind HTTP_CLIENT = new Kind("http.client", false);
     /** A RabbitMQ connection is a client: held for the process as its library recommends. */
     public static final Kind AMQP_CONNECTION = new Kind("amqp.connection", false);
-    public static final Kind AMQP_CHANNEL = new Kind("amqp.channel", true);
+    /** Long-lived channels are the library's advice, so they never age; too many open from one line is the leak. */
+    public static final Kind AMQP_CHANNEL = new Kind("amqp.channel", false);
     public static final Kind GRPC_CHANNEL = new Kind("grpc.channel", false);
 
     public final String label;

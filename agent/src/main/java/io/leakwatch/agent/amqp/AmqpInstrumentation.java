@@ -8,16 +8,17 @@ import java.util.List;
 
 /**
  * RabbitMQ's amqp-client 5.x, as two declarations. A connection is a client (one per process is the library's advice,
- * so it never ages); a channel ages, and its connection's close releases it: a channel opened per message on a
- * long-lived connection and never closed stays open on the broker until the connection goes, and is reported at
- * the createChannel line.
+ * so it never ages). Channels are meant to be long-lived too, so one held is never reported; but a channel opened per
+ * message and never closed stays open on the broker (and referenced by its connection, so it is never collected)
+ * until the connection goes: once {@code Accumulation.LIMIT} from one createChannel line are open at once, each is
+ * reported there. The connection's close releases its channels.
  */
 public final class AmqpInstrumentation extends DeclaredFamily {
     public AmqpInstrumentation() {
         super("amqp", List.of(
                 Declarations.builtIn("com.rabbitmq.client.ConnectionFactory#newConnection>close/abort+client", Kind.AMQP_CONNECTION,
                         AmqpInstrumentation::target),
-                Declarations.builtIn("com.rabbitmq.client.Connection#createChannel>close/abort+parent", Kind.AMQP_CHANNEL,
+                Declarations.accumulating("com.rabbitmq.client.Connection#createChannel>close/abort+parent", Kind.AMQP_CHANNEL,
                         channel -> target(Reflective.call(channel, "getConnection")))));
     }
 

@@ -37,8 +37,12 @@ public final class Declaration {
     final boolean declaredByUser;
     /** The report's target for a tracked object, or null; built-in families only. */
     final Function<Object, String> target;
+    /** Never aged, but a leak when too many are open at once from one line ({@link Accumulation}); AMQP channels. */
+    final boolean accumulates;
+    private final List<String> markers;
 
-    private Declaration(String text, Matcher m, Kind kind, boolean declaredByUser, Function<Object, String> target) {
+    private Declaration(String text, Matcher m, Kind kind, boolean declaredByUser, Function<Object, String> target,
+            boolean accumulates) {
         this.text = text;
         this.type = m.group(2);
         this.method = m.group(3);
@@ -59,11 +63,13 @@ public final class Declaration {
         this.client = client;
         this.parent = parent;
         this.kind = kind != null ? kind : Kind.of(m.group(1) != null ? m.group(1) : simpleName(type) + "." + method, !client);
-        if (kind != null && kind.ages == client) {
+        if (kind != null && kind.ages == (client || accumulates)) {
             throw new IllegalStateException("kind " + kind + " and flags of " + text + " disagree");
         }
         this.declaredByUser = declaredByUser;
         this.target = target;
+        this.accumulates = accumulates;
+        this.markers = computeMarkers();
     }
 
     /**
@@ -80,16 +86,16 @@ public final class Declaration {
         if (m.group(2).startsWith("java.") || m.group(2).startsWith("jdk.")) {
             throw new IllegalArgumentException(m.group(2) + " is a JDK class; declare application or library classes");
         }
-        return new Declaration(t, m, null, true, null);
+        return new Declaration(t, m, null, true, null, false);
     }
 
     /** A built-in family's declaration, with its own kind and target. */
-    static Declaration builtIn(String text, Kind kind, Function<Object, String> target) {
+    static Declaration builtIn(String text, Kind kind, Function<Object, String> target, boolean accumulates) {
         Matcher m = SYNTAX.matcher(text);
         if (!m.matches()) {
             throw new IllegalStateException("bad built-in declaration " + text);
         }
-        return new Declaration(text, m, kind, false, target);
+        return new Declaration(text, m, kind, false, target, accumulates);
     }
 
     /** What part of a declaration that does not parse is wrong. */
@@ -125,12 +131,26 @@ public final class Declaration {
      * internal form ({@code com/acme/}), so that implementations elsewhere in the library pass the loader's pre-filter.
      */
     List<String> markers() {
+        return markers;
+    }
+
+    private List<String> computeMarkers() {
         List<String> markers = new ArrayList<>();
         markers.add(marker(type));
         if (releaseType != null && !markers.contains(marker(releaseType))) {
             markers.add(marker(releaseType));
         }
-        return markers;
+        return List.copyOf(markers);
+    }
+
+    /** Whether a class of this name is in the packages of {@link #markers()}. */
+    boolean inPackages(String className) {
+        for (String marker : markers) {
+            if (className.length() >= marker.length() && className.regionMatches(0, marker.replace('/', '.'), 0, marker.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String marker(String type) {

@@ -17,7 +17,15 @@ public final class Declarations {
 
     /** A built-in family's declaration, with its own kind and the report's target for what it tracks. */
     public static Declaration builtIn(String text, Kind kind, Function<Object, String> target) {
-        return Declaration.builtIn(text, kind, target);
+        return Declaration.builtIn(text, kind, target, false);
+    }
+
+    /**
+     * A built-in declaration of resources that may live as long as the process and leak by piling up: never aged, a
+     * leak once too many are open at once from one line.
+     */
+    public static Declaration accumulating(String text, Kind kind, Function<Object, String> target) {
+        return Declaration.builtIn(text, kind, target, true);
     }
 
     /**

@@ -134,7 +134,7 @@ public class DeclaredFamily implements Family {
             if (type.getName().equals(d.type) && seen.add(d)) {
                 check(type);
             }
-            return subtype.matches(type);
+            return near(type, d) && subtype.matches(type);
         }
 
         private void check(TypeDescription type) {
@@ -166,6 +166,9 @@ public class DeclaredFamily implements Family {
 
         @Override
         public boolean matches(TypeDescription type, ClassLoader loader, JavaModule module, Class<?> redefined, ProtectionDomain domain) {
+            if (!near(type, d)) {
+                return false;
+            }
             if (d.releaseType != null) {
                 if (type.getName().equals(d.releaseType) && !hasMethod(type, d.releases)) {
                     warn(d, d.releaseType + " has no method " + String.join(" or ", d.releases) + "; nothing is ever released");
@@ -200,6 +203,31 @@ public class DeclaredFamily implements Family {
                 return names;
             }
         }
+    }
+
+    /**
+     * Whether the type or one of its direct supertypes is in the declaration's packages: what the loader's byte scan
+     * lets through for this declaration, checked before the whole hierarchy is resolved, since Byte Buddy sees every
+     * class that any family's markers let through.
+     */
+    static boolean near(TypeDescription type, Declaration d) {
+        if (d.inPackages(type.getName())) {
+            return true;
+        }
+        try {
+            TypeDescription.Generic superClass = type.getSuperClass();
+            if (superClass != null && d.inPackages(superClass.asErasure().getName())) {
+                return true;
+            }
+            for (TypeDescription.Generic i : type.getInterfaces()) {
+                if (d.inPackages(i.asErasure().getName())) {
+                    return true;
+                }
+            }
+        } catch (RuntimeException | LinkageError unresolved) {
+            return false;
+        }
+        return false;
     }
 
     /** The erased return types of the non-primitive methods named {@code method} of the type and its supertypes. */

@@ -24,7 +24,12 @@ public final class DeclaredTracker {
             Handle parent = d.parent && self != null ? registry.find(self) : null;
             String target = d.target == null ? null : d.target.apply(returned);
             Handle handle = registry.acquire(returned, d.kind, target, parent, false);
-            if (d.client && handle != null) {
+            if (handle == null) {
+                return;
+            }
+            if (d.accumulates) {
+                Accumulation.acquired(registry, handle);
+            } else if (d.client) {
                 ClientChurn.created(d.kind.label, handle);
             }
         } catch (Throwable t) {
