@@ -44,7 +44,7 @@ class OptionErrorsIT {
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).isEqualTo("done drivermanager-leak\n");
         assertThat(r.stderr).as(r.toString())
-                .containsPattern(" watching [a-z,]+: threshold=30s, stacks=all, kinds=jdbc,urlconnection,jdkhttp,apache,okhttp\n")
+                .containsPattern(" watching [a-z,]+: threshold=30s, stacks=all, kinds=jdbc,urlconnection,jdkhttp,apache,okhttp,amqp,grpc\n")
                 // the 30 s default: a connection held 2.5 s to the end is open, not yet a leak
                 .contains("leakwatch: 0 leaks in 0 groups (acquired 1, released 0, open 1,");
         assertThat(r.stderr.lines()).as("no option error").noneMatch(l -> l.startsWith("leakwatch:"));
