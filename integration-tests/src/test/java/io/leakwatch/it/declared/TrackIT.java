@@ -41,6 +41,19 @@ class TrackIT {
     }
 
     @Test
+    void theJUnitExtensionFailsATestThatLeaksADeclaredSession() throws Exception {
+        Forked.Result r = Forked.main(io.leakwatch.it.junit.JUnitRunner.class).args(DeclaredJUnitSamples.class.getName())
+                .agent("track=acme.session:" + ACME + "SessionFactory#open>close").run();
+        Path file = r.dir.resolve("junit-results.json");
+        assertThat(file).as(r.toString()).exists();
+        JsonNode results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        assertThat(results.get("leaksASession").get("status").asText()).as(r.toString()).isEqualTo("FAILED");
+        assertThat(results.get("leaksASession").get("message").asText()).as(r.toString()).contains("acme.session x1")
+                .contains("at " + Lines.frame(DeclaredJUnitSamples.class, "leaksASession", "junit"));
+        assertThat(results.get("closesItsSession").get("status").asText()).as(r.toString()).isEqualTo("SUCCESSFUL");
+    }
+
+    @Test
     void aDeclarationThatFitsNothingIsOneWarningAndTheApplicationRunsOn() throws Exception {
         Forked.Result r = Forked.main(APP).agent("threshold=300ms,track=" + ACME + "SessionFactory#opne>close,"
                 + ACME + "Client#connect>stop+client,com.nowhere.Thing#open>close").run();
