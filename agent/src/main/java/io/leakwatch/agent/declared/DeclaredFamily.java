@@ -158,7 +158,8 @@ public class DeclaredFamily implements Family {
     /** Subtypes of the release type: named, or what the acquiring method returns in the class loader at hand. */
     private final class ReleasingType implements AgentBuilder.RawMatcher {
         private final Declaration d;
-        private final Map<ClassLoader, Set<String>> roots = new WeakHashMap<>();
+        /** Per loader, what a release type must extend: the acquiring method's return types there (or nothing). */
+        private final Map<ClassLoader, ElementMatcher<TypeDescription>> roots = new WeakHashMap<>();
 
         ReleasingType(Declaration d) {
             this.d = d;
@@ -175,21 +176,17 @@ public class DeclaredFamily implements Family {
                 }
                 return hasSuperType(named(d.releaseType)).matches(type);
             }
-            Set<String> names = roots(loader);
-            if (names.isEmpty()) {
-                return false;
-            }
-            return hasSuperType(namedOneOf(names.toArray(new String[0]))).matches(type);
+            ElementMatcher<TypeDescription> root = roots(loader);
+            return root != null && root.matches(type);
         }
 
-        private Set<String> roots(ClassLoader loader) {
+        private ElementMatcher<TypeDescription> roots(ClassLoader loader) {
             if (loader == null) {
-                return Set.of();
+                return null;
             }
             synchronized (roots) {
-                Set<String> names = roots.get(loader);
-                if (names == null) {
-                    names = new HashSet<>();
+                if (!roots.containsKey(loader)) {
+                    Set<String> names = new HashSet<>();
                     TypePool.Resolution declared = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader)).describe(d.type);
                     if (declared.isResolved()) {
                         for (TypeDescription r : returnTypes(declared.resolve(), d.method)) {
@@ -198,9 +195,9 @@ public class DeclaredFamily implements Family {
                             }
                         }
                     }
-                    roots.put(loader, names);
+                    roots.put(loader, names.isEmpty() ? null : hasSuperType(namedOneOf(names.toArray(new String[0]))));
                 }
-                return names;
+                return roots.get(loader);
             }
         }
     }
