@@ -57,4 +57,14 @@ public final class CallDepth {
         physical = false;
         return p;
     }
+
+    /** Whether any instrumented call is in progress on this thread: a thread started now is started by that call. */
+    public boolean insideAny() {
+        for (int d : depth) {
+            if (d > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -36,6 +36,8 @@ public final class Options {
     private static final Pattern METRICS = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):\\d{1,5}");
     private static final Pattern METRICS_PORT = Pattern.compile("\\d{1,5}");
     private static final Pattern SAMPLE = Pattern.compile("sample:(\\d{1,9})");
+    /** In {@code report=}, replaced by the process id. */
+    public static final String PID_PLACEHOLDER = "{pid}";
 
     static {
         KEYS.put("threshold", "a duration such as 500ms, 30s, 5m or 1h");
@@ -45,6 +47,7 @@ public final class Options {
         KEYS.put("kinds", "a comma-separated subset of " + String.join(",", FAMILIES));
         KEYS.put("exclude", "comma-separated class or package name prefixes, such as com.acme.migrations");
         KEYS.put("metrics", "host:port or port (0-65535) for the Prometheus endpoint, such as 127.0.0.1:9464 or 9464 (loopback)");
+        KEYS.put("atExit", "open (every handle still open at exit is a leak: for test JVMs) or aged (only those older than threshold)");
         KEYS.put("track", "comma-separated declarations " + Declaration.FORM);
     }
 
@@ -59,6 +62,8 @@ public final class Options {
     public final String metricsHost;
     /** -1 when there is no Prometheus endpoint; 0 picks a free port. */
     public final int metricsPort;
+    /** atExit=open: the exit report counts every handle still open, not only those older than the threshold. */
+    public final boolean everyOpenAtExit;
     /** The user's own resource types ({@code track=}), in the order given. */
     public final List<Declaration> track;
     private final String text;
@@ -73,11 +78,12 @@ public final class Options {
         String metrics = values.get("metrics");
         metricsHost = metrics == null ? null : parseMetricsHost(metrics);
         metricsPort = metrics == null ? -1 : parseMetricsPort(metrics);
+        everyOpenAtExit = parseAtExit(values.getOrDefault("atExit", "aged"));
         track = values.containsKey("track") ? parseTrack(values.get("track")) : List.of();
         text = printable("threshold=" + formatDuration(thresholdMillis) + ", stacks=" + stacksText() + ", kinds="
                 + String.join(",", families) + (report == null ? "" : ", report=" + report)
                 + (failOnLeak ? ", failOnLeak=true" : "") + (exclude.isEmpty() ? "" : ", exclude=" + String.join(",", exclude))
-                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort)
+                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort) + (everyOpenAtExit ? ", atExit=open" : "")
                 + (track.isEmpty() ? "" : ", track=" + track.stream().map(d -> d.text).collect(java.util.stream.Collectors.joining(","))));
     }
 
@@ -89,7 +95,8 @@ public final class Options {
     public static Options parse(String agentArgs, Properties systemProperties) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : systemProperties.stringPropertyNames()) {
-            if (name.startsWith(PROPERTY_PREFIX)) {
+            // leakwatch.junit.* are the JUnit extension's configuration parameters, which JUnit also reads from system properties.
+            if (name.startsWith(PROPERTY_PREFIX) && !name.startsWith(PROPERTY_PREFIX + "junit.")) {
                 String key = name.substring(PROPERTY_PREFIX.length());
                 checkKey(key, "-D" + name);
                 values.put(key, systemProperties.getProperty(name).trim());
@@ -246,6 +253,8 @@ public final class Options {
         if (value.isEmpty()) {
             throw bad("report", value);
         }
+        // One argLine serves every forked test JVM (Surefire forkCount, reuseForks=false): {pid} gives each its own file.
+        value = value.replace(PID_PLACEHOLDER, Long.toString(ProcessHandle.current().pid()));
         Path path;
         try {
             path = Paths.get(value).toAbsolutePath();
@@ -289,6 +298,12 @@ public final class Options {
             throw bad("metrics", value);
         }
         return Integer.parseInt(port);
+    }
+
+    private static boolean parseAtExit(String value) {
+        if (value.equals("open")) return true;
+        if (value.equals("aged")) return false;
+        throw bad("atExit", value);
     }
 
     private String stacksText() {

@@ -60,6 +60,7 @@ final class Sweeper implements Runnable {
     }
 
     void sweep() {
+        io.leakwatch.agent.jfr.Jfr.poll(registry);
         long now = System.currentTimeMillis();
         if (now - cacheClearedAt >= TYPE_CACHE_MILLIS) {
             cacheClearedAt = now;
@@ -97,9 +98,11 @@ final class Sweeper implements Runnable {
                     state.loggedCount = state.count;
                     state.loggedAtMillis = now;
                     Log.warn(Report.describe(persistent ? state : g, headline));
+                    io.leakwatch.agent.jfr.Jfr.leak(state, state.count);
                 } else if (state.count > state.loggedCount && now - state.loggedAtMillis >= REPEAT_MILLIS) {
                     Log.warn(headline + " " + state.kind.label + " +" + (state.count - state.loggedCount) + " (total "
                             + state.count + ") at " + state.stack.top());
+                    io.leakwatch.agent.jfr.Jfr.leak(state, state.count - state.loggedCount);
                     state.loggedCount = state.count;
                     state.loggedAtMillis = now;
                 }

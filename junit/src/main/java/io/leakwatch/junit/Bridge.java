@@ -19,10 +19,14 @@ final class Bridge {
 
     private final MethodHandle mark;
     private final MethodHandle openSince;
+    private final MethodHandle watchThreads;
+    private final MethodHandle threadsStartedSince;
 
-    private Bridge(MethodHandle mark, MethodHandle openSince) {
+    private Bridge(MethodHandle mark, MethodHandle openSince, MethodHandle watchThreads, MethodHandle threadsStartedSince) {
         this.mark = mark;
         this.openSince = openSince;
+        this.watchThreads = watchThreads;
+        this.threadsStartedSince = threadsStartedSince;
     }
 
     /** The bridge, or an exception that fails the test and says how to attach the agent. */
@@ -45,7 +49,9 @@ final class Bridge {
                         + "was given bad options): see the [leakwatch] lines on the test JVM's stderr");
             }
             b = new Bridge(lookup.findStatic(api, "mark", MethodType.methodType(long.class)),
-                    lookup.findStatic(api, "openSince", MethodType.methodType(List.class, long.class, long.class)));
+                    lookup.findStatic(api, "openSince", MethodType.methodType(List.class, long.class, long.class)),
+                    lookup.findStatic(api, "watchThreads", MethodType.methodType(String.class)),
+                    lookup.findStatic(api, "threadsStartedSince", MethodType.methodType(List.class, long.class, long.class)));
         } catch (ExtensionConfigurationException e) {
             throw e;
         } catch (Throwable t) {
@@ -68,6 +74,33 @@ final class Bridge {
     List<Map<String, Object>> openSince(long mark, long threadId) {
         try {
             return (List<Map<String, Object>>) (List<?>) openSince.invokeExact(mark, threadId);
+        } catch (Throwable t) {
+            throw new IllegalStateException("leakwatch: " + t, t);
+        }
+    }
+
+    /** Whether the agent is attached: the class-level check stays quiet without it, each test then says why it fails. */
+    static Bridge find() {
+        try {
+            return get();
+        } catch (ExtensionConfigurationException e) {
+            return null;
+        }
+    }
+
+    /** Starts recording thread starts; null, or why the agent cannot. */
+    String watchThreads() {
+        try {
+            return (String) watchThreads.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("leakwatch: " + t, t);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> threadsStartedSince(long mark, long threadId) {
+        try {
+            return (List<Map<String, Object>>) (List<?>) threadsStartedSince.invokeExact(mark, threadId);
         } catch (Throwable t) {
             throw new IllegalStateException("leakwatch: " + t, t);
         }

@@ -1,10 +1,16 @@
 package io.leakwatch.junit;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -22,20 +28,65 @@ import org.junit.jupiter.api.parallel.Isolated;
  * handles appear in the same window — except in an {@code @Isolated} class, which runs alone. Closes still in flight when the test ends get a grace period
  * ({@code leakwatch.junit.grace}, default 1s) re-checked with backoff.
  *
+ * <p>With {@code leakwatch.junit.threads=true} it also fails a test that leaves running a thread it started, naming
+ * the line that started it (see {@link ThreadCheck}). After {@code @AfterAll} it checks the class's own time the same
+ * way: what its {@code @BeforeAll} and {@code @AfterAll} acquired (and, with the thread check, started) must be
+ * released (stopped) by the end of {@code @AfterAll}. See docs/threads-and-jfr.md.
+ *
  * <p>Register with {@code @ExtendWith(LeakWatchExtension.class)}, or for every test with
  * {@code junit.jupiter.extensions.autodetection.enabled=true} (it is listed in META-INF/services).
  */
-public final class LeakWatchExtension implements BeforeEachCallback, AfterEachCallback {
+public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     public static final String GRACE_PARAMETER = "leakwatch.junit.grace";
+    /** Opt-in: also fail a test that leaves running a thread it started. */
+    public static final String THREADS_PARAMETER = "leakwatch.junit.threads";
+    /** Class or package name prefixes: a thread whose start stack passes through one is not checked. */
+    public static final String THREADS_IGNORE_PARAMETER = "leakwatch.junit.threads.ignore";
     static final long DEFAULT_GRACE_MILLIS = 1000;
     private static final int MAX_FRAMES = 12;
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LeakWatchExtension.class);
 
     @Override
+    public void beforeAll(ExtensionContext context) {
+        Bridge bridge = Bridge.find();
+        if (bridge == null) {
+            return; // every test will fail and say how to attach the agent
+        }
+        boolean threads = threads(context, bridge);
+        long threadId = parallel(context) ? Thread.currentThread().getId() : -1;
+        ClassWindow window = new ClassWindow(bridge.mark(), threadId, Thread.currentThread().getId(), threads);
+        context.getStore(NAMESPACE).put(classKey(context), window);
+        childStarted(context, window.mark);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        ClassWindow window = context.getStore(NAMESPACE).remove(classKey(context), ClassWindow.class);
+        if (window == null) {
+            return;
+        }
+        Bridge bridge = Bridge.get();
+        String className = context.getRequiredTestClass().getSimpleName();
+        try {
+            List<String> ignore = ignoredThreads(context);
+            check(context, () -> window.openHandles(bridge),
+                    () -> window.threads ? ThreadCheck.withoutIgnored(window.liveThreads(bridge), ignore) : List.of(),
+                    "in " + className + "'s @BeforeAll or @AfterAll", window.threadId >= 0);
+        } finally {
+            childEnded(context, bridge.mark());
+        }
+    }
+
+    @Override
     public void beforeEach(ExtensionContext context) {
         Bridge bridge = Bridge.get();
+        boolean threads = threads(context, bridge);
         long threadId = parallel(context) ? Thread.currentThread().getId() : -1;
-        context.getStore(NAMESPACE).put("window", new long[] {bridge.mark(), threadId});
+        long mark = bridge.mark();
+        // Threads always count from the test's own thread (and what it started): a thread a pre-existing one starts
+        // during the test (a database's writer, a shared event loop) is not the test's.
+        context.getStore(NAMESPACE).put("window", new long[] {mark, threadId, threads ? 1 : 0, Thread.currentThread().getId()});
+        childStarted(context, mark);
     }
 
     @Override
@@ -45,12 +96,29 @@ public final class LeakWatchExtension implements BeforeEachCallback, AfterEachCa
             return; // beforeEach failed, and said why
         }
         Bridge bridge = Bridge.get();
+        try {
+            List<String> ignore = ignoredThreads(context);
+            check(context, () -> bridge.openSince(window[0], window[1]),
+                    () -> window[2] == 1 ? ThreadCheck.withoutIgnored(bridge.threadsStartedSince(window[0], window[3]), ignore) : List.of(),
+                    null, window[1] >= 0);
+        } finally {
+            childEnded(context, bridge.mark());
+        }
+    }
+
+    /**
+     * Fails if handles stay open or threads stay running after a grace period re-checked with backoff: like goleak, a
+     * close handed to another thread (an executor, a client's callback) may land just after the test, and a thread
+     * told to stop takes a moment to end. {@code during} is null for a test.
+     */
+    private static void check(ExtensionContext context, Supplier<List<Map<String, Object>>> handles,
+            Supplier<List<Map<String, Object>>> threads, String during, boolean threadScoped) {
         long graceMillis = grace(context);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         long pause = 5;
-        List<Map<String, Object>> open = bridge.openSince(window[0], window[1]);
-        // Like goleak: a close handed to another thread (an executor, a client's callback) may land just after the test.
-        while (!open.isEmpty() && System.nanoTime() < deadline) {
+        List<Map<String, Object>> open = handles.get();
+        List<Map<String, Object>> running = threads.get();
+        while ((!open.isEmpty() || !running.isEmpty()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(Math.min(pause, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
             } catch (InterruptedException e) {
@@ -58,17 +126,170 @@ public final class LeakWatchExtension implements BeforeEachCallback, AfterEachCa
                 break;
             }
             pause = Math.min(pause * 2, 100);
-            open = bridge.openSince(window[0], window[1]);
+            open = handles.get();
+            running = threads.get();
         }
+        if (open.isEmpty() && running.isEmpty()) {
+            return;
+        }
+        Map<Integer, List<Map<String, Object>>> underHandles = new TreeMap<>();
+        running = ThreadCheck.split(running, open, underHandles);
+        StringBuilder message = new StringBuilder();
+        List<String> failureFrames;
         if (!open.isEmpty()) {
-            AssertionError error = new AssertionError(message(open, graceMillis, window[1] >= 0));
-            // The failure points at the allocation, so an IDE's "jump to failure" lands on the leaking line.
-            @SuppressWarnings("unchecked")
-            StackTraceElement[] allocation = frames((List<String>) open.get(0).get("stack"));
-            if (allocation.length > 0) {
-                error.setStackTrace(allocation);
+            String m = message(open, graceMillis, threadScoped);
+            if (during != null) {
+                long total = 0;
+                for (Map<String, Object> g : open) {
+                    total += (Long) g.get("count");
+                }
+                // The per-test header, restated for the class; the body (what, where) is the same.
+                m = "leakwatch: " + total + (total == 1 ? " handle" : " handles") + " acquired " + during
+                        + (total == 1 ? " was" : " were") + " not closed by the end of @AfterAll (still open " + graceMillis
+                        + " ms after @AfterAll):" + m.substring(m.indexOf('\n'));
             }
-            throw error;
+            message.append(m);
+            message.append(ThreadCheck.underHandles(underHandles, open));
+            @SuppressWarnings("unchecked")
+            List<String> allocation = (List<String>) open.get(0).get("stack");
+            failureFrames = allocation;
+        } else {
+            failureFrames = ThreadCheck.applicationFrames(running.get(0));
+        }
+        if (!running.isEmpty()) {
+            message.append(message.length() == 0 ? "" : "\n").append(ThreadCheck.message(running, graceMillis,
+                    (during == null ? "during this test" : during) + (threadScoped ? " by its thread" : "")));
+        }
+        AssertionError error = new AssertionError(message.toString());
+        // The failure points at the allocation (or the thread's start), so an IDE's "jump to failure" lands on that line.
+        StackTraceElement[] frames = frames(failureFrames);
+        if (frames.length > 0) {
+            error.setStackTrace(frames);
+        }
+        throw error;
+    }
+
+    /** Whether the thread check is on; if so, makes sure the agent records thread starts. */
+    private static boolean threads(ExtensionContext context, Bridge bridge) {
+        Optional<String> value = context.getConfigurationParameter(THREADS_PARAMETER);
+        if (value.isEmpty() || value.get().trim().equals("false")) {
+            return false;
+        }
+        if (!value.get().trim().equals("true")) {
+            throw new ExtensionConfigurationException("leakwatch: invalid value for configuration parameter " + THREADS_PARAMETER
+                    + ": '" + value.get() + "'; expected true or false");
+        }
+        ignoredThreads(context); // a bad value fails before the tests run, not after each
+        String cannot = bridge.watchThreads();
+        if (cannot != null) {
+            throw new ExtensionConfigurationException("leakwatch: " + THREADS_PARAMETER + "=true, but " + cannot
+                    + "; set it to false or run on a JVM that allows retransformation");
+        }
+        return true;
+    }
+
+    private static List<String> ignoredThreads(ExtensionContext context) {
+        return context.getConfigurationParameter(THREADS_IGNORE_PARAMETER).map(ThreadCheck::parseIgnore).orElse(List.of());
+    }
+
+    private static String classKey(ExtensionContext context) {
+        return "class-window " + context.getUniqueId();
+    }
+
+    /** Tells every enclosing class that a test (or a nested class) began: its own time is not the class's. */
+    private static void childStarted(ExtensionContext context, long mark) {
+        for (ExtensionContext c = context.getParent().orElse(null); c != null; c = c.getParent().orElse(null)) {
+            ClassWindow w = c.getStore(NAMESPACE).get(classKey(c), ClassWindow.class);
+            if (w != null) {
+                w.childStarted(mark);
+            }
+        }
+    }
+
+    private static void childEnded(ExtensionContext context, long mark) {
+        for (ExtensionContext c = context.getParent().orElse(null); c != null; c = c.getParent().orElse(null)) {
+            ClassWindow w = c.getStore(NAMESPACE).get(classKey(c), ClassWindow.class);
+            if (w != null) {
+                w.childEnded(mark);
+            }
+        }
+    }
+
+    /**
+     * A test class's own time: from its {@code beforeAll} to its first test, and from its last test to its
+     * {@code afterAll} (its {@code @BeforeAll} and {@code @AfterAll}). Handles acquired then and still open, and threads
+     * started then and still running, are the class's leak.
+     */
+    static final class ClassWindow {
+        final long mark;
+        final long threadId;
+        final long classThreadId;
+        final boolean threads;
+        private boolean hasChildren;
+        private long firstChildStart;
+        private long lastChildEnd;
+
+        ClassWindow(long mark, long threadId, long classThreadId, boolean threads) {
+            this.mark = mark;
+            this.threadId = threadId;
+            this.classThreadId = classThreadId;
+            this.threads = threads;
+        }
+
+        synchronized void childStarted(long at) {
+            if (!hasChildren || at - firstChildStart < 0) {
+                firstChildStart = at;
+            }
+            if (!hasChildren) {
+                lastChildEnd = at;
+            }
+            hasChildren = true;
+        }
+
+        synchronized void childEnded(long at) {
+            if (at - lastChildEnd > 0) {
+                lastChildEnd = at;
+            }
+        }
+
+        /** Open since the mark, less those acquired during the tests: {@code since(mark) - since(first) + since(lastEnd)}. */
+        synchronized List<Map<String, Object>> openHandles(Bridge bridge) {
+            if (!hasChildren) {
+                return bridge.openSince(mark, threadId);
+            }
+            Map<List<Object>, Long> counts = new LinkedHashMap<>();
+            for (Map<String, Object> g : bridge.openSince(lastChildEnd, threadId)) {
+                counts.merge(key(g), (Long) g.get("count"), Long::sum);
+            }
+            for (Map<String, Object> g : bridge.openSince(firstChildStart, threadId)) {
+                counts.merge(key(g), -(Long) g.get("count"), Long::sum);
+            }
+            List<Map<String, Object>> result = new ArrayList<>();
+            for (Map<String, Object> g : bridge.openSince(mark, threadId)) {
+                long n = (Long) g.get("count") + counts.getOrDefault(key(g), 0L);
+                if (n > 0) {
+                    Map<String, Object> copy = new LinkedHashMap<>(g);
+                    copy.put("count", n);
+                    result.add(copy);
+                }
+            }
+            return result;
+        }
+
+        synchronized List<Map<String, Object>> liveThreads(Bridge bridge) {
+            List<Map<String, Object>> result = new ArrayList<>();
+            for (Map<String, Object> t : bridge.threadsStartedSince(mark, classThreadId)) {
+                long started = (Long) t.get("startNanos");
+                if (!hasChildren || started - firstChildStart < 0 || started - lastChildEnd >= 0) {
+                    result.add(t);
+                }
+            }
+            return result;
+        }
+
+        private static List<Object> key(Map<String, Object> g) {
+            return List.of(String.valueOf(g.get("kind")), String.valueOf(g.get("reason")), String.valueOf(g.get("target")),
+                    String.valueOf(g.get("thread")), g.get("stack"));
         }
     }
 

@@ -58,4 +58,47 @@ public final class LeakWatchApi {
         }
         return result;
     }
+
+    /**
+     * Starts recording where each thread is started (the JUnit thread check); returns null, or a one-line reason it
+     * cannot. Idempotent.
+     */
+    public static String watchThreads() {
+        if (Registry.current() == null) {
+            return "the leakwatch agent is not running";
+        }
+        return io.leakwatch.agent.threads.ThreadStarts.enable();
+    }
+
+    /**
+     * The live platform threads started since {@code mark} (by the thread of id {@code threadId} or by threads it
+     * started since then, transitively; by any thread if it is negative) that the JDK, the test framework or the agent did not start for itself, oldest first. Each is a map
+     * with name, id (Long), state, daemon (Boolean), startNanos (Long), starter (the starting thread's name), starterId (Long),
+     * insideAcquisition (Boolean: started inside an instrumented acquisition) and stack (List of String, the caller of
+     * {@code Thread.start} first). Only threads started after {@link #watchThreads()} are known.
+     */
+    public static List<Map<String, Object>> threadsStartedSince(long mark, long threadId) {
+        List<Map<String, Object>> result = new ArrayList<>();
+        Thread self = Thread.currentThread();
+        for (Thread t : io.leakwatch.agent.threads.ThreadStarts.live()) {
+            io.leakwatch.agent.threads.ThreadStarts.Start start = io.leakwatch.agent.threads.ThreadStarts.startOf(t);
+            if (t == self || start == null || start.nanos - mark < 0 || (threadId >= 0 && !io.leakwatch.agent.threads.ThreadStarts.descendsFrom(start.starterId, threadId, mark)) || !t.isAlive()
+                    || io.leakwatch.agent.threads.ThreadStarts.notTheTests(t, start.lines()) != null) {
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.getName());
+            m.put("id", t.getId());
+            m.put("state", t.getState().name());
+            m.put("daemon", t.isDaemon());
+            m.put("startNanos", start.nanos);
+            m.put("starter", start.starterName);
+            m.put("starterId", start.starterId);
+            m.put("insideAcquisition", start.insideAcquisition);
+            m.put("stack", start.lines());
+            result.add(m);
+        }
+        result.sort(java.util.Comparator.comparingLong(m -> (Long) m.get("startNanos")));
+        return result;
+    }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -46,6 +47,12 @@ public final class JUnitRunner {
                     r.put("status", result.getStatus().name());
                     r.put("message", result.getThrowable().map(String::valueOf).orElse(""));
                     results.put(((MethodSource) id.getSource().get()).getMethodName(), r);
+                } else if (id.getSource().orElse(null) instanceof ClassSource && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+                    // A class-level failure (@BeforeAll/@AfterAll, class callbacks), keyed by the class's simple name.
+                    Map<String, String> r = new LinkedHashMap<>();
+                    r.put("status", result.getStatus().name());
+                    r.put("message", result.getThrowable().map(String::valueOf).orElse(""));
+                    results.put(((ClassSource) id.getSource().get()).getJavaClass().getSimpleName(), r);
                 }
             }
         });
