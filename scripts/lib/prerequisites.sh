@@ -77,3 +77,14 @@ ensure_redis() {
   fi
   echo "Redis is not reachable on 127.0.0.1:6379: start it (the Redis tests will fail)" >&2
 }
+
+# The amqp family's tests use the local RabbitMQ on 127.0.0.1:5672 (guest/guest).
+ensure_rabbitmq() {
+  if (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then return; fi
+  if command -v rabbitmq-server >/dev/null; then
+    echo "starting the local RabbitMQ"
+    as_root rabbitmq-server -detached || true
+    for _ in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null && return; sleep 1; done
+  fi
+  echo "RabbitMQ is not reachable on 127.0.0.1:5672: start it (rabbitmq-server -detached); the amqp tests will fail" >&2
+}

@@ -13,7 +13,9 @@ public final class CallDepth {
     public static final int APACHE = 4;
     public static final int OKHTTP = 5;
     public static final int REDIS = 6;
-    private static final int SLOTS = 8;
+    /** Every family declared with track= (amqp and grpc too): one declared resource made inside another counts once. */
+    public static final int DECLARED = 7;
+    private static final int SLOTS = 16;
 
     private static final ThreadLocal<CallDepth> CURRENT = ThreadLocal.withInitial(CallDepth::new);
 

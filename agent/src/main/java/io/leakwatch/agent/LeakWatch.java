@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.leakwatch.agent.amqp.AmqpInstrumentation;
 import io.leakwatch.agent.apache.ApacheInstrumentation;
+import io.leakwatch.agent.declared.DeclaredFamily;
+import io.leakwatch.agent.grpc.GrpcInstrumentation;
 import io.leakwatch.agent.jdbc.JdbcInstrumentation;
 import io.leakwatch.agent.jdkhttp.JdkHttpInstrumentation;
 import io.leakwatch.agent.okhttp.OkHttpInstrumentation;
@@ -39,6 +42,8 @@ public final class LeakWatch {
     public final File jar;
     final Sweeper sweeper;
     private volatile boolean exited;
+    /** The user's track= declarations; at exit it names those whose type never loaded. */
+    private final DeclaredFamily declared;
     /** The JVM's own stderr, as it was when the agent started (before a test runner replaced System.err). */
     private final java.io.PrintStream startErr = System.err;
 
@@ -48,6 +53,7 @@ public final class LeakWatch {
         this.attached = attached;
         this.jar = jar;
         this.sweeper = new Sweeper(registry);
+        this.declared = new DeclaredFamily("track", options.track);
     }
 
     /** Where Byte Buddy reads the advice classes from: the agent jar, since the bootstrap loader does not say. */
@@ -140,7 +146,8 @@ public final class LeakWatch {
     private List<String> instrument(Instrumentation inst) {
         List<Family> families = new ArrayList<>();
         for (Family family : List.<Family>of(new JdbcInstrumentation(), new UrlConnectionInstrumentation(), new JdkHttpInstrumentation(),
-                new ApacheInstrumentation(), new OkHttpInstrumentation(), new RedisInstrumentation())) {
+                new ApacheInstrumentation(), new OkHttpInstrumentation(), new RedisInstrumentation(), new AmqpInstrumentation(),
+                new GrpcInstrumentation(), declared)) {
             if (options.enabled(family.name())) {
                 families.add(family);
             }
@@ -260,6 +267,7 @@ public final class LeakWatch {
         Report report;
         try {
             sweeper.sweep();
+            declared.atExit();
             report = Report.atExit(registry, options.everyOpenAtExit);
             for (Group g : report.leakGroups) {
                 if (!sweeper.wasLogged(g)) {

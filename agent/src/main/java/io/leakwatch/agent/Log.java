@@ -10,7 +10,7 @@ import org.slf4j.simple.SimpleLoggerFactory;
  * application's {@code -Dslf4j.provider} (a name shading cannot relocate) and, loaded from the bootstrap path, failed
  * on it with a NullPointerException that aborted the JVM in premain.
  */
-final class Log {
+public final class Log {
     private static volatile Logger logger;
 
     private Log() {
@@ -41,11 +41,11 @@ final class Log {
         }
     }
 
-    static void info(String message) {
+    public static void info(String message) {
         logger().info(message);
     }
 
-    static void warn(String message) {
+    public static void warn(String message) {
         logger().warn(message);
     }
 

@@ -1,5 +1,7 @@
 package io.leakwatch.agent;
 
+import io.leakwatch.agent.declared.Declaration;
+import io.leakwatch.agent.declared.Declarations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -25,9 +27,9 @@ import java.util.regex.Pattern;
 public final class Options {
     public static final String PROPERTY_PREFIX = "leakwatch.";
     /** The instrumented families, in the order they are installed. */
-    public static final List<String> FAMILIES = List.of("jdbc", "urlconnection", "jdkhttp", "apache", "okhttp", "redis");
+    public static final List<String> FAMILIES = List.of("jdbc", "urlconnection", "jdkhttp", "apache", "okhttp", "redis", "amqp", "grpc");
     /** Keys whose value is a comma-separated list: a segment without '=' continues the previous list. */
-    private static final Set<String> LIST_KEYS = Set.of("kinds", "exclude");
+    private static final Set<String> LIST_KEYS = Set.of("kinds", "exclude", "track");
     private static final Map<String, String> KEYS = new LinkedHashMap<>();
     private static final long MAX_DURATION_MILLIS = Long.MAX_VALUE / 1_000_000;
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
@@ -46,6 +48,7 @@ public final class Options {
         KEYS.put("exclude", "comma-separated class or package name prefixes, such as com.acme.migrations");
         KEYS.put("metrics", "host:port or port (0-65535) for the Prometheus endpoint, such as 127.0.0.1:9464 or 9464 (loopback)");
         KEYS.put("atExit", "open (every handle still open at exit is a leak: for test JVMs) or aged (only those older than threshold)");
+        KEYS.put("track", "comma-separated declarations " + Declaration.FORM);
     }
 
     public final long thresholdMillis;
@@ -61,6 +64,8 @@ public final class Options {
     public final int metricsPort;
     /** atExit=open: the exit report counts every handle still open, not only those older than the threshold. */
     public final boolean everyOpenAtExit;
+    /** The user's own resource types ({@code track=}), in the order given. */
+    public final List<Declaration> track;
     private final String text;
 
     private Options(Map<String, String> values) {
@@ -74,10 +79,12 @@ public final class Options {
         metricsHost = metrics == null ? null : parseMetricsHost(metrics);
         metricsPort = metrics == null ? -1 : parseMetricsPort(metrics);
         everyOpenAtExit = parseAtExit(values.getOrDefault("atExit", "aged"));
+        track = values.containsKey("track") ? parseTrack(values.get("track")) : List.of();
         text = printable("threshold=" + formatDuration(thresholdMillis) + ", stacks=" + stacksText() + ", kinds="
                 + String.join(",", families) + (report == null ? "" : ", report=" + report)
                 + (failOnLeak ? ", failOnLeak=true" : "") + (exclude.isEmpty() ? "" : ", exclude=" + String.join(",", exclude))
-                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort) + (everyOpenAtExit ? ", atExit=open" : ""));
+                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort) + (everyOpenAtExit ? ", atExit=open" : "")
+                + (track.isEmpty() ? "" : ", track=" + track.stream().map(d -> d.text).collect(java.util.stream.Collectors.joining(","))));
     }
 
     public static Options defaults() {
@@ -304,7 +311,20 @@ public final class Options {
     }
 
     public boolean enabled(String family) {
-        return families.contains(family);
+        return families.contains(family) || (family.equals("track") && !track.isEmpty());
+    }
+
+    private static List<Declaration> parseTrack(String value) {
+        List<Declaration> declarations = new ArrayList<>();
+        for (String item : parseList("track", value)) {
+            try {
+                declarations.addAll(Declarations.parse(item));
+            } catch (IllegalArgumentException e) {
+                throw new OptionException("leakwatch: invalid value for option track: " + printable(e.getMessage()) + "; expected "
+                        + KEYS.get("track"));
+            }
+        }
+        return List.copyOf(declarations);
     }
 
     private static int distance(String a, String b) {

@@ -480,6 +480,17 @@ public final class Registry {
         }
     }
 
+    /**
+     * A family judged an open handle leaked (one of too many open at once from one line): a leak group with the given
+     * reason, reported like collected ones. The handle stays tracked; a later release counts as usual.
+     */
+    public void leakedWhileOpen(Handle handle, String reason) {
+        if (handle.isOpen()) {
+            stats[handle.kind.ordinal()].leaks.increment();
+            record(settled, Group.of(handle, reason), handle.ageMillis(System.nanoTime()), 0, handle.target, null);
+        }
+    }
+
     /** Counters of one kind. */
     public static final class Stats {
         public final LongAdder acquired = new LongAdder();

@@ -26,7 +26,7 @@ class MetricsTest {
                 .endsWith("\n");
         // Every line is a comment or a sample: name{labels} value.
         assertThat(text.split("\n")).allMatch(l -> l.startsWith("# HELP ") || l.startsWith("# TYPE ")
-                || l.matches("leakwatch_[a-z_]+(\\{kind=\"[a-z.]+\"\\})? [0-9.]+"));
+                || l.matches("leakwatch_[a-z_]+(\\{kind=\"[A-Za-z0-9._-]+\"\\})? [0-9.]+"));
         assertThat(b).isNotNull();
     }
 }

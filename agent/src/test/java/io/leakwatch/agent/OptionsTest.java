@@ -66,9 +66,9 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse("treshold=5s"))
                 .isInstanceOf(Options.OptionException.class)
                 .hasMessage("leakwatch: unknown option 'treshold' (did you mean threshold?); valid options are threshold, report, "
-                        + "failOnLeak, stacks, kinds, exclude, metrics, atExit");
+                        + "failOnLeak, stacks, kinds, exclude, metrics, atExit, track");
         assertThatThrownBy(() -> Options.parse("color=red"))
-                .hasMessage("leakwatch: unknown option 'color'; valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit");
+                .hasMessage("leakwatch: unknown option 'color'; valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, track");
     }
 
     @Test
@@ -77,7 +77,7 @@ class OptionsTest {
         p.setProperty("leakwatch.failonleak", "true");
         assertThatThrownBy(() -> Options.parse(null, p))
                 .hasMessage("leakwatch: unknown option '-Dleakwatch.failonleak' (did you mean failOnLeak?); valid options are "
-                        + "threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit");
+                        + "threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, track");
     }
 
     @Test
@@ -93,7 +93,7 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse("stacks=sample:0")).hasMessageContaining("option stacks: 'sample:0'");
         assertThatThrownBy(() -> Options.parse("kinds=jdbc,ftp")).hasMessage(
                 "leakwatch: invalid value for option kinds: unknown family 'ftp'; expected a comma-separated subset of "
-                        + "jdbc,urlconnection,jdkhttp,apache,okhttp,redis");
+                        + "jdbc,urlconnection,jdkhttp,apache,okhttp,redis,amqp,grpc");
         assertThatThrownBy(() -> Options.parse("exclude=")).hasMessageContaining("option exclude: ''");
         assertThatThrownBy(() -> Options.parse("report=")).hasMessageContaining("option report: ''");
     }
@@ -102,7 +102,7 @@ class OptionsTest {
     void malformedArgumentsAreRejected() {
         assertThatThrownBy(() -> Options.parse("threshold")).hasMessage(
                 "leakwatch: option 'threshold' has no value: write key=value, with key one of threshold, report, failOnLeak, "
-                        + "stacks, kinds, exclude, metrics, atExit");
+                        + "stacks, kinds, exclude, metrics, atExit, track");
         assertThatThrownBy(() -> Options.parse("threshold=1s,threshold=2s")).hasMessage("leakwatch: option threshold is given twice");
         assertThatThrownBy(() -> Options.parse("threshold=1s,,stacks=off")).hasMessageContaining("has no value");
     }

@@ -24,6 +24,7 @@ public final class LeakyApp {
         JdkHttpScenarios.all().forEach(s -> all.put(s.name(), s));
         HttpLibScenarios.all().forEach(s -> all.put(s.name(), s));
         RedisScenarios.all().forEach(s -> all.put(s.name(), s));
+        MessagingScenarios.all().forEach(s -> all.put(s.name(), s));
         return all;
     }
 

@@ -1,0 +1,32 @@
+package io.leakwatch.agent.grpc;
+
+import io.leakwatch.agent.Kind;
+import io.leakwatch.agent.Reflective;
+import io.leakwatch.agent.declared.DeclaredFamily;
+import io.leakwatch.agent.declared.Declarations;
+import java.util.List;
+
+/**
+ * grpc-java channels, as one declaration: whatever any {@code ManagedChannelBuilder} (Netty, shaded Netty, OkHttp,
+ * in-process) builds is a client until {@code shutdown()} or {@code shutdownNow()}. A channel kept for the process is
+ * never reported; one collected without shutdown is a leak (its threads and connections outlive it); many built at one
+ * line are churn. The tracked object is what {@code build()} returns, grpc's own orphan wrapper, so "collected" means
+ * the application dropped it.
+ */
+public final class GrpcInstrumentation extends DeclaredFamily {
+    public GrpcInstrumentation() {
+        super("grpc", List.of(Declarations.builtIn("io.grpc.ManagedChannelBuilder#build>shutdown/shutdownNow+client",
+                Kind.GRPC_CHANNEL, GrpcInstrumentation::target)));
+    }
+
+    /** The channel's authority, host:port as the application named it. */
+    private static String target(Object channel) {
+        Object authority = Reflective.call(channel, "authority");
+        if (authority == null) {
+            return null;
+        }
+        String a = authority.toString();
+        int at = a.lastIndexOf('@');
+        return "grpc://" + (at >= 0 ? a.substring(at + 1) : a);
+    }
+}
