@@ -12,6 +12,7 @@ public final class CallDepth {
     public static final int JDKHTTP = 3;
     public static final int APACHE = 4;
     public static final int OKHTTP = 5;
+    public static final int SOCKET = 6;
     private static final int SLOTS = 8;
 
     private static final ThreadLocal<CallDepth> CURRENT = ThreadLocal.withInitial(CallDepth::new);
@@ -54,5 +55,15 @@ public final class CallDepth {
         boolean p = physical;
         physical = false;
         return p;
+    }
+
+    /** Whether the thread is inside any family's instrumented call but the given slot's: what it opens is that call's. */
+    public boolean insideOtherThan(int slot) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (i != slot && depth[i] > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -8,7 +8,9 @@ public enum Kind {
     URLCONNECTION("urlconnection", true),
     HTTP_RESPONSE("http.response", true),
     /** A client object: never a leak by age, only when collected without being closed. */
-    HTTP_CLIENT("http.client", false);
+    HTTP_CLIENT("http.client", false),
+    /** A connected client socket or socket channel: a leak only when collected without being closed. */
+    SOCKET("socket", false);
 
     public final String label;
     /** Whether holding it past the threshold (and at exit) counts; clients may live as long as the process. */

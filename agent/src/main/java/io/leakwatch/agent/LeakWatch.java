@@ -16,6 +16,7 @@ import io.leakwatch.agent.apache.ApacheInstrumentation;
 import io.leakwatch.agent.jdbc.JdbcInstrumentation;
 import io.leakwatch.agent.jdkhttp.JdkHttpInstrumentation;
 import io.leakwatch.agent.okhttp.OkHttpInstrumentation;
+import io.leakwatch.agent.socket.SocketInstrumentation;
 import io.leakwatch.agent.urlconnection.UrlConnectionInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -128,7 +129,7 @@ public final class LeakWatch {
     private List<String> instrument(Instrumentation inst) {
         List<Family> families = new ArrayList<>();
         for (Family family : List.<Family>of(new JdbcInstrumentation(), new UrlConnectionInstrumentation(), new JdkHttpInstrumentation(),
-                new ApacheInstrumentation(), new OkHttpInstrumentation())) {
+                new ApacheInstrumentation(), new OkHttpInstrumentation(), new SocketInstrumentation())) {
             if (options.enabled(family.name())) {
                 families.add(family);
             }

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 public final class Options {
     public static final String PROPERTY_PREFIX = "leakwatch.";
     /** The instrumented families, in the order they are installed. */
-    public static final List<String> FAMILIES = List.of("jdbc", "urlconnection", "jdkhttp", "apache", "okhttp");
+    public static final List<String> FAMILIES = List.of("jdbc", "urlconnection", "jdkhttp", "apache", "okhttp", "socket");
     /** Keys whose value is a comma-separated list: a segment without '=' continues the previous list. */
     private static final Set<String> LIST_KEYS = Set.of("kinds", "exclude");
     private static final Map<String, String> KEYS = new LinkedHashMap<>();
@@ -43,6 +43,7 @@ public final class Options {
         KEYS.put("kinds", "a comma-separated subset of " + String.join(",", FAMILIES));
         KEYS.put("exclude", "comma-separated class or package name prefixes, such as com.acme.migrations");
         KEYS.put("metrics", "host:port or port (0-65535) for the Prometheus endpoint, such as 127.0.0.1:9464 or 9464 (loopback)");
+        KEYS.put("risks", "on or off (calls that can hang forever: requests without timeouts, pools that wait forever)");
     }
 
     public final long thresholdMillis;
@@ -56,6 +57,8 @@ public final class Options {
     public final String metricsHost;
     /** -1 when there is no Prometheus endpoint; 0 picks a free port. */
     public final int metricsPort;
+    /** Whether calls that can hang forever are reported ({@code risks=off} silences them). */
+    public final boolean risks;
     private final String text;
 
     private Options(Map<String, String> values) {
@@ -68,10 +71,11 @@ public final class Options {
         String metrics = values.get("metrics");
         metricsHost = metrics == null ? null : parseMetricsHost(metrics);
         metricsPort = metrics == null ? -1 : parseMetricsPort(metrics);
+        risks = parseOnOff("risks", values.getOrDefault("risks", "on"));
         text = printable("threshold=" + formatDuration(thresholdMillis) + ", stacks=" + stacksText() + ", kinds="
                 + String.join(",", families) + (report == null ? "" : ", report=" + report)
                 + (failOnLeak ? ", failOnLeak=true" : "") + (exclude.isEmpty() ? "" : ", exclude=" + String.join(",", exclude))
-                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort));
+                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort) + (risks ? "" : ", risks=off"));
     }
 
     public static Options defaults() {
@@ -195,6 +199,12 @@ public final class Options {
     private static boolean parseBoolean(String key, String value) {
         if (value.equals("true")) return true;
         if (value.equals("false")) return false;
+        throw bad(key, value);
+    }
+
+    private static boolean parseOnOff(String key, String value) {
+        if (value.equals("on")) return true;
+        if (value.equals("off")) return false;
         throw bad(key, value);
     }
 

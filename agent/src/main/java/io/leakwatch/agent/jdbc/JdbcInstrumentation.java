@@ -45,7 +45,7 @@ public final class JdbcInstrumentation implements Family {
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
-        return builder
+        return JdbcRisks.extend(builder)
                 .type(implementing("javax.sql.DataSource"))
                 .transform(advice(DataSourceAdvice.class,
                         concrete.and(named("getConnection")).and(returns(hasSuperType(named(CONNECTION))))))
