@@ -158,10 +158,21 @@ public final class ApacheRisks {
         return value instanceof Number ? ((Number) value).longValue() : absent;
     }
 
-    /** 4.x: the manager's default SocketConfig soTimeout; null if it cannot be read. */
+    /**
+     * 4.x: the manager's default SocketConfig soTimeout (the pooling manager's is null until set: SocketConfig.DEFAULT,
+     * soTimeout 0); null if it cannot be read.
+     */
     private static Long socketTimeout4(Object manager) {
-        Object config = Reflective.call(manager, "getDefaultSocketConfig");
-        if (config == null) {
+        if (manager == null) {
+            return null;
+        }
+        Object config;
+        if (manager.getClass().getName().equals("org.apache.http.impl.conn.PoolingHttpClientConnectionManager")) {
+            config = Reflective.call(manager, "getDefaultSocketConfig");
+            if (config == null) {
+                return 0L;
+            }
+        } else {
             config = Reflective.call(manager, "getSocketConfig");
         }
         Object so = Reflective.call(config, "getSoTimeout");

@@ -21,6 +21,20 @@ public final class SocketInstrumentation implements Family {
     static final String SOCKET = "java.net.Socket";
     static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
 
+    /**
+     * Loaded now, so that start-up retransforms them with the classes already loaded: on JDK 25 reading a jar stream
+     * loads SocketChannelImpl, which can happen while Byte Buddy itself is being built, when no transformer runs.
+     */
+    public SocketInstrumentation() {
+        for (String name : new String[] {SOCKET, CHANNEL}) {
+            try {
+                Class.forName(name, false, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // then it is loaded later, through the transformer
+            }
+        }
+    }
+
     @Override
     public String name() {
         return "socket";
