@@ -43,6 +43,7 @@ public final class Html {
         leaks(b, r);
         chart(b, r);
         lateReleases(b, r);
+        DiagnosisHtml.render(b, r.diagnosis);
         b.append("</body>\n</html>\n");
         return b.toString();
     }
