@@ -49,27 +49,36 @@ public final class Diagnosis {
         b.append(targets.isEmpty() ? "]" : "\n  ]");
     }
 
-    /** The Prometheus families of risks and targets. */
+    /** The Prometheus families of risks and targets; a family with no sample yet is left out (the format wants one). */
     static void prometheus(StringBuilder b) {
-        b.append("# HELP leakwatch_risk_calls_total Calls that can hang forever (no timeout), by kind and target; not leaks.\n");
-        b.append("# TYPE leakwatch_risk_calls_total counter\n");
-        for (Risks.Risk r : Risks.risks()) {
-            b.append("leakwatch_risk_calls_total{kind=\"").append(r.kind).append("\",target=\"").append(label(r.target))
-                    .append("\",site=\"").append(label(r.stack.top())).append("\"} ").append(r.count()).append('\n');
+        List<Risks.Risk> risks = Risks.risks();
+        if (!risks.isEmpty()) {
+            b.append("# HELP leakwatch_risk_calls_total Calls that can hang forever (no timeout), by kind, target and site; not leaks.\n");
+            b.append("# TYPE leakwatch_risk_calls_total counter\n");
+            for (Risks.Risk r : risks) {
+                b.append("leakwatch_risk_calls_total{kind=\"").append(r.kind).append("\",target=\"").append(label(r.target))
+                        .append("\",site=\"").append(label(r.stack.top())).append("\"} ").append(r.count()).append('\n');
+            }
         }
         List<Traffic.Target> targets = Traffic.targets();
+        if (targets.isEmpty()) {
+            return;
+        }
         target(b, targets, "leakwatch_target_requests_total", "counter", "Requests made (pool borrows for JDBC).", Traffic.Target::requests);
         target(b, targets, "leakwatch_target_connections_opened_total", "counter", "New connections opened.",
                 Traffic.Target::connectionsOpened);
         target(b, targets, "leakwatch_target_open_connections", "gauge", "Connections open now.", Traffic.Target::openNow);
         target(b, targets, "leakwatch_target_peak_in_use", "gauge",
                 "Most connections in use at once (pools), or open at once (HTTP and sockets).", Traffic.Target::peakInUse);
-        b.append("# HELP leakwatch_target_limit The pool's connection limit for the target, where the library exposes it.\n");
-        b.append("# TYPE leakwatch_target_limit gauge\n");
+        List<Traffic.Target> limited = new ArrayList<>();
         for (Traffic.Target t : targets) {
             if (t.limit() > 0) {
-                b.append("leakwatch_target_limit").append(labels(t)).append(' ').append(t.limit()).append('\n');
+                limited.add(t);
             }
+        }
+        if (!limited.isEmpty()) {
+            target(b, limited, "leakwatch_target_limit", "gauge", "The pool's connection limit for the target, where the library exposes it.",
+                    Traffic.Target::limit);
         }
     }
 
@@ -99,30 +108,57 @@ public final class Diagnosis {
         return lines;
     }
 
-    /** JMX: a target's figures; public getters so the MXBean maps it to CompositeData. */
+    /**
+     * JMX: a target's figures at one moment; public getters so the MXBean maps it to CompositeData, and
+     * {@link #from} so a client's MXBean proxy can map it back.
+     */
     public static final class TargetView {
-        private final Traffic.Target t;
+        private final String target;
+        private final String family;
+        private final long requests;
+        private final long connectionsOpened;
         private final long openNow;
+        private final long limit;
+        private final long peakInUse;
+        private final String diagnosis;
+
+        TargetView(String target, String family, long requests, long connectionsOpened, long openNow, long limit, long peakInUse,
+                String diagnosis) {
+            this.target = target;
+            this.family = family;
+            this.requests = requests;
+            this.connectionsOpened = connectionsOpened;
+            this.openNow = openNow;
+            this.limit = limit;
+            this.peakInUse = peakInUse;
+            this.diagnosis = diagnosis;
+        }
 
         TargetView(Traffic.Target t) {
-            this.t = t;
-            this.openNow = t.openNow();
+            this(t.target, t.family(), t.requests(), t.connectionsOpened(), t.openNow(), t.limit(), t.peakInUse(),
+                    t.diagnosis() == null ? "" : t.diagnosis());
+        }
+
+        public static TargetView from(javax.management.openmbean.CompositeData d) {
+            return new TargetView((String) d.get("target"), (String) d.get("family"), (Long) d.get("requests"),
+                    (Long) d.get("connectionsOpened"), (Long) d.get("openNow"), (Long) d.get("limit"), (Long) d.get("peakInUse"),
+                    (String) d.get("diagnosis"));
         }
 
         public String getTarget() {
-            return t.target;
+            return target;
         }
 
         public String getFamily() {
-            return t.family();
+            return family;
         }
 
         public long getRequests() {
-            return t.requests();
+            return requests;
         }
 
         public long getConnectionsOpened() {
-            return t.connectionsOpened();
+            return connectionsOpened;
         }
 
         public long getOpenNow() {
@@ -131,15 +167,16 @@ public final class Diagnosis {
 
         /** -1 where the library exposes no limit. */
         public long getLimit() {
-            return t.limit();
+            return limit;
         }
 
         public long getPeakInUse() {
-            return t.peakInUse();
+            return peakInUse;
         }
 
+        /** What the agent concluded (no reuse, pool at its limit), or empty. */
         public String getDiagnosis() {
-            return t.diagnosis() == null ? "" : t.diagnosis();
+            return diagnosis;
         }
     }
 

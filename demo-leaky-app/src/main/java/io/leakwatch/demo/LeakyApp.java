@@ -23,6 +23,7 @@ public final class LeakyApp {
         }
         JdkHttpScenarios.all().forEach(s -> all.put(s.name(), s));
         HttpLibScenarios.all().forEach(s -> all.put(s.name(), s));
+        SocketScenarios.all().forEach(s -> all.put(s.name(), s));
         return all;
     }
 

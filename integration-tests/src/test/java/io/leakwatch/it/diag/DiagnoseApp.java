@@ -57,6 +57,7 @@ public final class DiagnoseApp {
                     break;
                 case "reuse": reuse(); break;
                 case "pool-limit": poolLimit(); break;
+                case "selfcheck": selfcheck(); break;
                 default: throw new IllegalArgumentException(mode);
             }
         }
@@ -222,6 +223,38 @@ public final class DiagnoseApp {
             }
             for (Connection c : held) {
                 c.close();
+            }
+        }
+    }
+
+    /** The agent's JMX attributes and Prometheus endpoint, read from inside: what an operator would see. */
+    static void selfcheck() throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("io.leakwatch:type=LeakWatch");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!server.isRegistered(name) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        String[] riskLines = (String[]) server.getAttribute(name, "Risks");
+        System.out.println("jmx risks=" + riskLines.length);
+        for (Object o : (Object[]) server.getAttribute(name, "Targets")) {
+            javax.management.openmbean.CompositeData t = (javax.management.openmbean.CompositeData) o;
+            System.out.println("jmx " + t.get("target") + " requests=" + t.get("requests") + " opened=" + t.get("connectionsOpened")
+                    + " limit=" + t.get("limit") + " peak=" + t.get("peakInUse"));
+        }
+        String endpoint = (String) server.getAttribute(name, "MetricsEndpoint");
+        while (endpoint.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            endpoint = (String) server.getAttribute(name, "MetricsEndpoint");
+        }
+        HttpURLConnection c = (HttpURLConnection) new URL(endpoint).openConnection();
+        c.setReadTimeout(5000);
+        c.setConnectTimeout(2000);
+        try (InputStream in = c.getInputStream()) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("leakwatch_target_") || line.startsWith("leakwatch_risk_")) {
+                    System.out.println("prom " + line);
+                }
             }
         }
     }

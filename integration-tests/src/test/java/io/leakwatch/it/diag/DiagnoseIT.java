@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class DiagnoseIT {
     @Test
     void everyRiskIsFoundOncePerSiteAndTheSameCallsWithTimeoutsStaySilent() throws Exception {
-        Forked.Result r = Forked.main(DiagnoseApp.class).agent("threshold=5s").args("risky", "safe").run();
+        Forked.Result r = Forked.main(DiagnoseApp.class).agent("threshold=5s,metrics=0").args("risky", "safe", "selfcheck").run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         List<JsonNode> risks = risks(r);
         expect(r, risks, "http.no-read-timeout", "urlRisky");
@@ -38,6 +38,11 @@ class DiagnoseIT {
         assertThat(r.leaks()).as(r.toString()).isEmpty();
         assertThat(r.summary("leaks")).isZero();
         assertThat(r.stderr).doesNotContain("[leakwatch] WARN");
+        // the same in JMX and Prometheus
+        assertThat(r.stdout).contains("jmx risks=11");
+        assertThat(r.stdout.lines().filter(l -> l.startsWith("prom leakwatch_risk_calls_total{kind=\"pool.waits-forever\",target=\""
+                + DiagnoseApp.PG + "\",site=\"io.leakwatch.it.diag.DiagnoseApp.dbcpRisky(")).map(l -> l.substring(l.lastIndexOf(' ') + 1)))
+                .containsExactly("3");
     }
 
     @Test
@@ -50,7 +55,8 @@ class DiagnoseIT {
 
     @Test
     void aSharedClientReusesAClientPerRequestIsFlaggedAndAFullPoolIsFlaggedWithItsPeak() throws Exception {
-        Forked.Result r = Forked.main(DiagnoseApp.class).agent("threshold=5s,risks=off").args("reuse", "pool-limit").run();
+        Forked.Result r = Forked.main(DiagnoseApp.class).agent("threshold=5s,risks=off,metrics=0").args("reuse", "pool-limit", "selfcheck")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         String sharedPort = port(r, "shared");
         String perRequestPort = port(r, "per-request");
@@ -80,6 +86,13 @@ class DiagnoseIT {
         assertThat(pool.get("diagnosis").asText()).contains("limit 3");
         assertThat(r.stderr).contains("WARN POOL AT LIMIT in use reached the pool's limit 3 (maxTotal) at " + DiagnoseApp.PG_LIMIT);
         assertThat(r.leaks()).as(r.toString()).isEmpty();
+        // the same figures in JMX and Prometheus
+        assertThat(r.stdout).contains("jmx 127.0.0.1:" + perRequestPort + " requests=12 opened=12 limit=5 peak=1")
+                .contains("jmx " + DiagnoseApp.PG_LIMIT + " requests=3 ")
+                .contains("prom leakwatch_target_connections_opened_total{target=\"127.0.0.1:" + sharedPort + "\",family=\"apache\"} 1")
+                .contains("prom leakwatch_target_requests_total{target=\"127.0.0.1:" + perRequestPort + "\",family=\"apache\"} 12")
+                .contains("prom leakwatch_target_limit{target=\"" + DiagnoseApp.PG_LIMIT + "\",family=\"jdbc\"} 3")
+                .contains("prom leakwatch_target_peak_in_use{target=\"" + DiagnoseApp.PG_LIMIT + "\",family=\"jdbc\"} 3");
     }
 
     private static JsonNode expect(Forked.Result r, List<JsonNode> risks, String kind, String method) {

@@ -51,6 +51,19 @@ class SocketIT {
         assertThat(pg.get("connectionsOpened").asInt()).isEqualTo(1);
     }
 
+    @Test
+    void theDemoSocketScenarioLeaksAndItsTwinDoesNot() throws Exception {
+        Forked.Result leak = Forked.demo("socket-dropped").agent("threshold=1s").jvmArg("-Ddemo.holdMillis=1000").run();
+        assertThat(leak.exitCode).as(leak.toString()).isZero();
+        JsonNode socket = single(leak.leaks(), leak);
+        assertThat(socket.get("kind").asText()).isEqualTo("socket");
+        assertThat(Forked.Result.topFrame(socket)).startsWith("io.leakwatch.demo.SocketScenarios");
+        Forked.Result clean = Forked.demo("--clean", "socket-dropped").agent("threshold=1s").jvmArg("-Ddemo.holdMillis=1000").run();
+        assertThat(clean.exitCode).as(clean.toString()).isZero();
+        assertThat(clean.leaks()).as(clean.toString()).isEmpty();
+        assertThat(clean.stdout).contains("HTTP/1.1 200");
+    }
+
     private static int growth(Forked.Result r, String mode) {
         for (String line : r.stdout.split("\n")) {
             if (line.startsWith(mode + " fdGrowth=")) {
