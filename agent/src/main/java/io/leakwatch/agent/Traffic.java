@@ -68,8 +68,26 @@ public final class Traffic {
         return end < 0 ? url.substring(start) : url.substring(start, end);
     }
 
-    /** Whether an application frame is on the captured stack (else a library's own thread did the work). */
+    /** HTTP client libraries whose own connections are theirs, as the pools' are. */
+    private static final String[] CLIENT_LIBRARIES = {"okhttp3.", "okio.", "kotlin.", "org.apache.http.", "org.apache.hc."};
+
+    /**
+     * Whether the application itself made what the captured stack shows: false when the first caller above the JDK is
+     * a client library or a pool (its own connection), or when no application frame is on the stack at all (a
+     * library's own thread).
+     */
     public static boolean fromApplication(Throwable capture) {
+        for (StackTraceElement frame : capture.getStackTrace()) {
+            String c = frame.getClassName();
+            if (c.startsWith("io.leakwatch.agent.") || c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.")
+                    || c.startsWith("sun.") || c.startsWith("com.sun.")) {
+                continue;
+            }
+            if (Stack.startsWithAny(c, CLIENT_LIBRARIES) || Stack.startsWithAny(c, Stack.POOLS)) {
+                return false;
+            }
+            break;
+        }
         return !Stack.intern(capture).isEmpty();
     }
 
