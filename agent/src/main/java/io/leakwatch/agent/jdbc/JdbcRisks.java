@@ -114,7 +114,6 @@ public final class JdbcRisks {
         final String waitsForever;
         volatile boolean riskFound;
         volatile Risks.Risk risk;
-        private volatile Object hikariBean;
 
         Pool(Object source) {
             String name = source.getClass().getName();
@@ -192,13 +191,9 @@ public final class JdbcRisks {
             }
         }
 
-        private Object bean(Object source) {
-            Object b = hikariBean;
-            if (b == null) {
-                b = Reflective.call(source, "getHikariPoolMXBean");
-                hikariBean = b;
-            }
-            return b;
+        /** Asked each time, never kept: the pool refers to its data source, which must stay collectable. */
+        private static Object bean(Object source) {
+            return Reflective.call(source, "getHikariPoolMXBean");
         }
 
         private static long number(Object value) {

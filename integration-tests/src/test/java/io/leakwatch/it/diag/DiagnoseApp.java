@@ -46,6 +46,7 @@ public final class DiagnoseApp {
                     apache5Risky();
                     okRisky();
                     dbcpRisky();
+                    hikariRisky();
                     break;
                 case "safe":
                     urlSafe();
@@ -54,6 +55,7 @@ public final class DiagnoseApp {
                     apache5Safe();
                     okSafe();
                     dbcpSafe();
+                    hikariSafe();
                     break;
                 case "reuse": reuse(); break;
                 case "pool-limit": poolLimit(); break;
@@ -188,6 +190,35 @@ public final class DiagnoseApp {
                 }
             }
         }
+    }
+
+    static void hikariRisky() throws Exception {
+        try (com.zaxxer.hikari.HikariDataSource pool = hikari()) {
+            pool.setConnectionTimeout(0); // HikariCP: "wait indefinitely"
+            for (int i = 0; i < CALLS; i++) {
+                try (Connection c = pool.getConnection()) { // RISK hikari
+                    c.isValid(1);
+                }
+            }
+        }
+    }
+
+    static void hikariSafe() throws Exception {
+        try (com.zaxxer.hikari.HikariDataSource pool = hikari()) { // connectionTimeout 30 s by default
+            for (int i = 0; i < CALLS; i++) {
+                try (Connection c = pool.getConnection()) {
+                    c.isValid(1);
+                }
+            }
+        }
+    }
+
+    private static com.zaxxer.hikari.HikariDataSource hikari() {
+        com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource();
+        pool.setJdbcUrl(PG);
+        pool.setUsername("postgres");
+        pool.setMaximumPoolSize(2);
+        return pool;
     }
 
     /** One client for every request, a new client for each: the servers count the connections they see. */

@@ -30,16 +30,17 @@ class DiagnoseIT {
         JsonNode pool = expect(r, risks, "pool.waits-forever", "dbcpRisky");
         assertThat(pool.get("target").asText()).isEqualTo(DiagnoseApp.PG);
         assertThat(pool.get("fix").asText()).contains("maxWait");
+        assertThat(expect(r, risks, "pool.waits-forever", "hikariRisky").get("fix").asText()).contains("connectionTimeout");
         // exactly these: the safe twins, and what a library's defaults bound (Apache 5's 3-minute pool wait), are silent
-        assertThat(risks).as(r.toString()).hasSize(11);
+        assertThat(risks).as(r.toString()).hasSize(12);
         assertThat(risks).noneMatch(k -> top(k).contains("Safe("));
         // one log line per site, never a leak
-        assertThat(r.stderr.lines().filter(l -> l.contains("INFO RISK "))).hasSize(11);
+        assertThat(r.stderr.lines().filter(l -> l.contains("INFO RISK "))).hasSize(12);
         assertThat(r.leaks()).as(r.toString()).isEmpty();
         assertThat(r.summary("leaks")).isZero();
         assertThat(r.stderr).doesNotContain("[leakwatch] WARN");
         // the same in JMX and Prometheus
-        assertThat(r.stdout).contains("jmx risks=11");
+        assertThat(r.stdout).contains("jmx risks=12");
         assertThat(r.stdout.lines().filter(l -> l.startsWith("prom leakwatch_risk_calls_total{kind=\"pool.waits-forever\",target=\""
                 + DiagnoseApp.PG + "\",site=\"io.leakwatch.it.diag.DiagnoseApp.dbcpRisky(")).map(l -> l.substring(l.lastIndexOf(' ') + 1)))
                 .containsExactly("3");
