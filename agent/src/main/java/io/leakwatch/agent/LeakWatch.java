@@ -39,6 +39,8 @@ public final class LeakWatch {
     public final File jar;
     final Sweeper sweeper;
     private volatile boolean exited;
+    /** The JVM's own stderr, as it was when the agent started (before a test runner replaced System.err). */
+    private final java.io.PrintStream startErr = System.err;
 
     private LeakWatch(Options options, boolean attached, File jar) {
         this.options = options;
@@ -224,11 +226,29 @@ public final class LeakWatch {
             return;
         }
         exited = true;
+        // Surefire's forked booter (Gradle's test worker likewise) replaces System.err with a stream into its channel
+        // to the build and closes that channel before the JVM exits: what the exit report printed there never
+        // reached the build log. The JVM's own stderr (fd 2) is still read and copied into the log, so it goes there.
+        java.io.PrintStream err = System.err;
+        boolean redirected = !attached && err != startErr;
+        if (redirected) {
+            System.setErr(startErr);
+        }
+        try {
+            exitReport();
+        } finally {
+            if (redirected) {
+                System.setErr(err);
+            }
+        }
+    }
+
+    private void exitReport() {
         sweeper.stop();
         Report report;
         try {
             sweeper.sweep();
-            report = Report.of(registry);
+            report = Report.atExit(registry, options.everyOpenAtExit);
             for (Group g : report.leakGroups) {
                 if (!sweeper.wasLogged(g)) {
                     Log.warn(Report.describe(g, g.reason.equals("open-at-exit") ? "LEAK (open at exit)" : "LEAK (" + g.reason + ")"));

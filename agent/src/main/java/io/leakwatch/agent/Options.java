@@ -34,6 +34,8 @@ public final class Options {
     private static final Pattern METRICS = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):\\d{1,5}");
     private static final Pattern METRICS_PORT = Pattern.compile("\\d{1,5}");
     private static final Pattern SAMPLE = Pattern.compile("sample:(\\d{1,9})");
+    /** In {@code report=}, replaced by the process id. */
+    public static final String PID_PLACEHOLDER = "{pid}";
 
     static {
         KEYS.put("threshold", "a duration such as 500ms, 30s, 5m or 1h");
@@ -43,6 +45,7 @@ public final class Options {
         KEYS.put("kinds", "a comma-separated subset of " + String.join(",", FAMILIES));
         KEYS.put("exclude", "comma-separated class or package name prefixes, such as com.acme.migrations");
         KEYS.put("metrics", "host:port or port (0-65535) for the Prometheus endpoint, such as 127.0.0.1:9464 or 9464 (loopback)");
+        KEYS.put("atExit", "open (every handle still open at exit is a leak: for test JVMs) or aged (only those older than threshold)");
         KEYS.put("risks", "on or off (calls that can hang forever: requests without timeouts, pools that wait forever)");
     }
 
@@ -57,6 +60,8 @@ public final class Options {
     public final String metricsHost;
     /** -1 when there is no Prometheus endpoint; 0 picks a free port. */
     public final int metricsPort;
+    /** atExit=open: the exit report counts every handle still open, not only those older than the threshold. */
+    public final boolean everyOpenAtExit;
     /** Whether calls that can hang forever are reported ({@code risks=off} silences them). */
     public final boolean risks;
     private final String text;
@@ -71,11 +76,13 @@ public final class Options {
         String metrics = values.get("metrics");
         metricsHost = metrics == null ? null : parseMetricsHost(metrics);
         metricsPort = metrics == null ? -1 : parseMetricsPort(metrics);
+        everyOpenAtExit = parseAtExit(values.getOrDefault("atExit", "aged"));
         risks = parseOnOff("risks", values.getOrDefault("risks", "on"));
         text = printable("threshold=" + formatDuration(thresholdMillis) + ", stacks=" + stacksText() + ", kinds="
                 + String.join(",", families) + (report == null ? "" : ", report=" + report)
                 + (failOnLeak ? ", failOnLeak=true" : "") + (exclude.isEmpty() ? "" : ", exclude=" + String.join(",", exclude))
-                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort) + (risks ? "" : ", risks=off"));
+                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort) + (everyOpenAtExit ? ", atExit=open" : "")
+                + (risks ? "" : ", risks=off"));
     }
 
     public static Options defaults() {
@@ -249,6 +256,8 @@ public final class Options {
         if (value.isEmpty()) {
             throw bad("report", value);
         }
+        // One argLine serves every forked test JVM (Surefire forkCount, reuseForks=false): {pid} gives each its own file.
+        value = value.replace(PID_PLACEHOLDER, Long.toString(ProcessHandle.current().pid()));
         Path path;
         try {
             path = Paths.get(value).toAbsolutePath();
@@ -292,6 +301,12 @@ public final class Options {
             throw bad("metrics", value);
         }
         return Integer.parseInt(port);
+    }
+
+    private static boolean parseAtExit(String value) {
+        if (value.equals("open")) return true;
+        if (value.equals("aged")) return false;
+        throw bad("atExit", value);
     }
 
     private String stacksText() {

@@ -379,4 +379,19 @@ public final class Registry {
             peak.set(open.sum());
         }
     }
+
+    /**
+     * Every open handle of a kind that ages, whatever its age, grouped like {@link #agedOpenGroups}: for
+     * {@code atExit=open}, where a handle a test JVM still holds when it exits is a leak even if it is young.
+     */
+    List<Group> openGroupsAtExit(long nowNanos) {
+        ConcurrentHashMap<Group, Group> groups = new ConcurrentHashMap<>();
+        for (Handle handle : open.values()) {
+            int state = handle.state();
+            if (handle.kind.ages && (state == Handle.OPEN || state == Handle.FLAGGED) && !ignoreIfPoolInternal(handle)) {
+                record(groups, Group.of(handle, state == Handle.FLAGGED ? "threshold" : "open-at-exit"), handle.ageMillis(nowNanos), 0);
+            }
+        }
+        return new ArrayList<>(groups.values());
+    }
 }

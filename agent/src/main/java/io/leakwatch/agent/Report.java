@@ -256,4 +256,15 @@ public final class Report {
             b.append('"');
         }
     }
+
+    /** The exit report: as {@link #of}, but with {@code everyOpen} every handle still open counts, whatever its age. */
+    static Report atExit(Registry r, boolean everyOpen) {
+        if (!everyOpen) {
+            return of(r);
+        }
+        r.drainCollected();
+        List<Group> groups = Registry.copies(r.collected.values());
+        groups.addAll(r.openGroupsAtExit(System.nanoTime()));
+        return new Report(r, groups);
+    }
 }

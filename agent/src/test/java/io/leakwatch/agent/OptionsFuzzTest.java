@@ -25,14 +25,14 @@ class OptionsFuzzTest {
     private static final long SEED = 0x1EA4_0A7CL;
     private static final int RUNS = 40_000;
     /** Every key but report, which creates directories: it only ever gets a path under the temporary directory. */
-    private static final List<String> KEYS = List.of("threshold", "failOnLeak", "stacks", "kinds", "exclude", "metrics",
+    private static final List<String> KEYS = List.of("threshold", "failOnLeak", "stacks", "kinds", "exclude", "metrics", "atExit",
             "Threshold", "treshold", "failonleak", "stack", "kind", "", " ", "leakwatch.threshold", "threshold ", "metric");
     private static final List<String> VALUES = List.of("500ms", "30s", "5m", "1h", "0ms", "999999999999h", "9223372036854775807ms",
             "1.5s", "-1s", "1 s", "s", "ms", "true", "false", "TRUE", "yes", "all", "off", "sample:1", "sample:0",
             "sample:999999999", "sample:9999999999", "sample:-1", "sample:", "sample:x", "jdbc", "jdbc,okhttp", "redis",
             "com.acme", "com.acme.a,com.acme.b", "9464", "0", "65535", "65536", "99999", "127.0.0.1:9464", "[::1]:9464",
             "[::1]", "host:", ":80", "-host:1", "a..b:1", "localhost:007", "", " ", "=", "==", ",", "\u00e9t\u00e9", "\u0661\u0662s",
-            "\uff11s", "\ud83d\udca5", "\u0000", "\n", "1s\n", "\r\nleakwatch: forged line", "\u2028", "\t", "\\", "'", "\"");
+            "\uff11s", "\ud83d\udca5", "\u0000", "\n", "1s\n", "\r\nleakwatch: forged line", "\u2028", "\t", "\\", "'", "\"", "open", "aged");
     private static final List<String> REPORT_ENDINGS = List.of(File.separator, ".json", ".html", ".xml", ".XML", ".txt", "", ".",
             ".json\n", ".h\u0000tml");
     private static final List<String> SEPARATORS = List.of("=", "=", "=", " = ", "==", ":", "", "\t=");

@@ -66,9 +66,9 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse("treshold=5s"))
                 .isInstanceOf(Options.OptionException.class)
                 .hasMessage("leakwatch: unknown option 'treshold' (did you mean threshold?); valid options are threshold, report, "
-                        + "failOnLeak, stacks, kinds, exclude, metrics, risks");
+                        + "failOnLeak, stacks, kinds, exclude, metrics, atExit, risks");
         assertThatThrownBy(() -> Options.parse("color=red"))
-                .hasMessage("leakwatch: unknown option 'color'; valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, risks");
+                .hasMessage("leakwatch: unknown option 'color'; valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, risks");
     }
 
     @Test
@@ -77,7 +77,7 @@ class OptionsTest {
         p.setProperty("leakwatch.failonleak", "true");
         assertThatThrownBy(() -> Options.parse(null, p))
                 .hasMessage("leakwatch: unknown option '-Dleakwatch.failonleak' (did you mean failOnLeak?); valid options are "
-                        + "threshold, report, failOnLeak, stacks, kinds, exclude, metrics, risks");
+                        + "threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, risks");
     }
 
     @Test
@@ -112,7 +112,7 @@ class OptionsTest {
     void malformedArgumentsAreRejected() {
         assertThatThrownBy(() -> Options.parse("threshold")).hasMessage(
                 "leakwatch: option 'threshold' has no value: write key=value, with key one of threshold, report, failOnLeak, "
-                        + "stacks, kinds, exclude, metrics, risks");
+                        + "stacks, kinds, exclude, metrics, atExit, risks");
         assertThatThrownBy(() -> Options.parse("threshold=1s,threshold=2s")).hasMessage("leakwatch: option threshold is given twice");
         assertThatThrownBy(() -> Options.parse("threshold=1s,,stacks=off")).hasMessageContaining("has no value");
     }

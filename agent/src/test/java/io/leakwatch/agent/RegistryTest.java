@@ -115,6 +115,20 @@ class RegistryTest {
     }
 
     @Test
+    void atExitOpenCountsYoungOpenHandlesButNotClientsOrReleasedOnes() {
+        Object conn = new Object();
+        Object closed = new Object();
+        Handle h = acquire(conn, Kind.JDBC_CONNECTION, null);
+        acquire(closed, Kind.JDBC_CONNECTION, null);
+        acquire(new Object(), Kind.HTTP_CLIENT, null);
+        registry.release(closed);
+        assertThat(registry.agedOpenGroups(h.acquiredNanos + 1)).as("younger than the threshold").isEmpty();
+        assertThat(registry.openGroupsAtExit(h.acquiredNanos + 1)).extracting(g -> g.reason).containsExactly("open-at-exit");
+        registry.release(conn);
+        assertThat(registry.openGroupsAtExit(h.acquiredNanos + 1)).isEmpty();
+    }
+
+    @Test
     void clientsNeverAge() {
         Handle h = acquire(new Object(), Kind.HTTP_CLIENT, null);
         assertThat(registry.flagAged(h.acquiredNanos + 3_600_000_000_000L)).isEmpty();

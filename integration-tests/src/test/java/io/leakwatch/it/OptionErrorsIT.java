@@ -13,11 +13,11 @@ class OptionErrorsIT {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "threshold=30|leakwatch: invalid value for option threshold: '30'; expected a duration such as 500ms, 30s, 5m or 1h",
-        "treshold=5s|leakwatch: unknown option 'treshold' (did you mean threshold?); valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, risks",
+        "treshold=5s|leakwatch: unknown option 'treshold' (did you mean threshold?); valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, risks",
         "stacks=sample:x|leakwatch: invalid value for option stacks: 'sample:x'; expected all, off, or sample:N with N >= 1",
         "failOnLeak=1|leakwatch: invalid value for option failOnLeak: '1'; expected true or false",
         "kinds=jdbc,redis|leakwatch: invalid value for option kinds: unknown family 'redis'; expected a comma-separated subset of jdbc,urlconnection,jdkhttp,apache,okhttp,socket",
-        "threshold|leakwatch: option 'threshold' has no value: write key=value, with key one of threshold, report, failOnLeak, stacks, kinds, exclude, metrics, risks",
+        "threshold|leakwatch: option 'threshold' has no value: write key=value, with key one of threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, risks",
     })
     void badAgentArgument(String options, String message) throws Exception {
         Forked.Result r = Forked.main(JdbcApp.class).agent(options).noReport().args("clean", "jdbc:h2:mem:x").run();
@@ -29,7 +29,7 @@ class OptionErrorsIT {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "-Dleakwatch.threshold=soon|leakwatch: invalid value for option threshold: 'soon'; expected a duration such as 500ms, 30s, 5m or 1h",
-        "-Dleakwatch.stack=off|leakwatch: unknown option '-Dleakwatch.stack' (did you mean stacks?); valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, risks",
+        "-Dleakwatch.stack=off|leakwatch: unknown option '-Dleakwatch.stack' (did you mean stacks?); valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, risks",
     })
     void badSystemProperty(String property, String message) throws Exception {
         Forked.Result r = Forked.main(JdbcApp.class).noReport().jvmArg(property).args("clean", "jdbc:h2:mem:x").run();
