@@ -22,15 +22,19 @@ public final class SocketInstrumentation implements Family {
     static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
 
     /**
-     * Loaded now, so that start-up retransforms them with the classes already loaded: on JDK 25 reading a jar stream
-     * loads SocketChannelImpl, which can happen while Byte Buddy itself is being built, when no transformer runs.
+     * On JDK 25+ reading a jar stream loads SocketChannelImpl, which happens while Byte Buddy is being built or is
+     * transforming, when its circularity lock passes classes over: loaded now, they are retransformed with the
+     * classes already loaded at start-up instead. This builds Byte Buddy at start-up on those JDKs; JDK 17 to 24 load
+     * them lazily as usual.
      */
     public SocketInstrumentation() {
-        for (String name : new String[] {SOCKET, CHANNEL}) {
-            try {
-                Class.forName(name, false, null);
-            } catch (ClassNotFoundException | LinkageError e) {
-                // then it is loaded later, through the transformer
+        if (Runtime.version().feature() >= 25) {
+            for (String name : new String[] {SOCKET, CHANNEL}) {
+                try {
+                    Class.forName(name, false, null);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // then it is loaded later, through the transformer
+                }
             }
         }
     }
