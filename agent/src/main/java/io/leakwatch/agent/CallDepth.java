@@ -15,6 +15,7 @@ public final class CallDepth {
     public static final int REDIS = 6;
     /** Every family declared with track= (amqp and grpc too): one declared resource made inside another counts once. */
     public static final int DECLARED = 7;
+    public static final int SOCKET = 8;
     private static final int SLOTS = 16;
 
     private static final ThreadLocal<CallDepth> CURRENT = ThreadLocal.withInitial(CallDepth::new);
@@ -53,6 +54,16 @@ public final class CallDepth {
     public boolean insideAny() {
         for (int d : depth) {
             if (d > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the thread is inside any family's instrumented call but the given slot's: what it opens is that call's. */
+    public boolean insideOtherThan(int slot) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (i != slot && depth[i] > 0) {
                 return true;
             }
         }

@@ -29,6 +29,8 @@ public final class Kind implements Comparable<Kind> {
     public static final Kind REDIS_SHARED_CONNECTION = new Kind("redis.connection.shared", false);
     /** A Lettuce RedisClient that owns its event loops: a leak only when collected without shutdown. */
     public static final Kind REDIS_CLIENT = new Kind("redis.client", false);
+    /** A connected client socket or socket channel: a leak only when collected without being closed. */
+    public static final Kind SOCKET = new Kind("socket", false);
 
     public final String label;
     /** Whether holding it past the threshold (and at exit) counts; clients may live as long as the process. */

@@ -20,6 +20,7 @@ import io.leakwatch.agent.jdbc.JdbcInstrumentation;
 import io.leakwatch.agent.jdkhttp.JdkHttpInstrumentation;
 import io.leakwatch.agent.okhttp.OkHttpInstrumentation;
 import io.leakwatch.agent.redis.RedisInstrumentation;
+import io.leakwatch.agent.socket.SocketInstrumentation;
 import io.leakwatch.agent.urlconnection.UrlConnectionInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -147,7 +148,7 @@ public final class LeakWatch {
         List<Family> families = new ArrayList<>();
         for (Family family : List.<Family>of(new JdbcInstrumentation(), new UrlConnectionInstrumentation(), new JdkHttpInstrumentation(),
                 new ApacheInstrumentation(), new OkHttpInstrumentation(), new RedisInstrumentation(), new AmqpInstrumentation(),
-                new GrpcInstrumentation(), declared)) {
+                new GrpcInstrumentation(), declared, new SocketInstrumentation())) {
             if (options.enabled(family.name())) {
                 families.add(family);
             }

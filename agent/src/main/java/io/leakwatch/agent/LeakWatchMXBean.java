@@ -62,4 +62,10 @@ public interface LeakWatchMXBean {
      * latest sweep: long holds, not leaks.
      */
     long getLongHolds();
+
+    /** Calls that can hang forever (no timeout), one line per call site: kind, count, target, site, fix. Not leaks. */
+    java.util.List<String> getRisks();
+
+    /** Per target: requests, connections opened, open now, the pool's limit (-1 if unknown), peak in use. */
+    java.util.List<Diagnosis.TargetView> getTargets();
 }

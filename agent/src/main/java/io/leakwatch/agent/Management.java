@@ -327,6 +327,16 @@ public final class Management implements LeakWatchMXBean {
         Log.info("counters reset through JMX");
     }
 
+    @Override
+    public java.util.List<String> getRisks() {
+        return Diagnosis.riskLines();
+    }
+
+    @Override
+    public java.util.List<Diagnosis.TargetView> getTargets() {
+        return Diagnosis.targetViews();
+    }
+
     private final class KindBean implements KindMXBean {
         private final Kind kind;
 

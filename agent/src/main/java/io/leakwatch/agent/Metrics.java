@@ -28,6 +28,7 @@ public final class Metrics {
         b.append("# HELP leakwatch_internal_errors_total Failures of the agent itself (the application is not affected).\n");
         b.append("# TYPE leakwatch_internal_errors_total counter\n");
         b.append("leakwatch_internal_errors_total ").append(registry.internalErrors.sum()).append('\n');
+        Diagnosis.prometheus(b);
         return b.toString();
     }
 

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 public final class Options {
     public static final String PROPERTY_PREFIX = "leakwatch.";
     /** The instrumented families, in the order they are installed. */
-    public static final List<String> FAMILIES = List.of("jdbc", "urlconnection", "jdkhttp", "apache", "okhttp", "redis", "amqp", "grpc");
+    public static final List<String> FAMILIES = List.of("jdbc", "urlconnection", "jdkhttp", "apache", "okhttp", "redis", "amqp", "grpc", "socket");
     /** Keys whose value is a comma-separated list: a segment without '=' continues the previous list. */
     private static final Set<String> LIST_KEYS = Set.of("kinds", "exclude", "track");
     private static final Map<String, String> KEYS = new LinkedHashMap<>();
@@ -49,6 +49,7 @@ public final class Options {
         KEYS.put("metrics", "host:port or port (0-65535) for the Prometheus endpoint, such as 127.0.0.1:9464 or 9464 (loopback)");
         KEYS.put("atExit", "open (every handle still open at exit is a leak: for test JVMs) or aged (only those older than threshold)");
         KEYS.put("track", "comma-separated declarations " + Declaration.FORM);
+        KEYS.put("risks", "on or off (calls that can hang forever: requests without timeouts, pools that wait forever)");
     }
 
     public final long thresholdMillis;
@@ -66,6 +67,8 @@ public final class Options {
     public final boolean everyOpenAtExit;
     /** The user's own resource types ({@code track=}), in the order given. */
     public final List<Declaration> track;
+    /** Whether calls that can hang forever are reported ({@code risks=off} silences them). */
+    public final boolean risks;
     private final String text;
 
     private Options(Map<String, String> values) {
@@ -80,11 +83,13 @@ public final class Options {
         metricsPort = metrics == null ? -1 : parseMetricsPort(metrics);
         everyOpenAtExit = parseAtExit(values.getOrDefault("atExit", "aged"));
         track = values.containsKey("track") ? parseTrack(values.get("track")) : List.of();
+        risks = parseOnOff("risks", values.getOrDefault("risks", "on"));
         text = printable("threshold=" + formatDuration(thresholdMillis) + ", stacks=" + stacksText() + ", kinds="
                 + String.join(",", families) + (report == null ? "" : ", report=" + report)
                 + (failOnLeak ? ", failOnLeak=true" : "") + (exclude.isEmpty() ? "" : ", exclude=" + String.join(",", exclude))
                 + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort) + (everyOpenAtExit ? ", atExit=open" : "")
-                + (track.isEmpty() ? "" : ", track=" + track.stream().map(d -> d.text).collect(java.util.stream.Collectors.joining(","))));
+                + (track.isEmpty() ? "" : ", track=" + track.stream().map(d -> d.text).collect(java.util.stream.Collectors.joining(",")))
+                + (risks ? "" : ", risks=off"));
     }
 
     public static Options defaults() {
@@ -209,6 +214,12 @@ public final class Options {
     private static boolean parseBoolean(String key, String value) {
         if (value.equals("true")) return true;
         if (value.equals("false")) return false;
+        throw bad(key, value);
+    }
+
+    private static boolean parseOnOff(String key, String value) {
+        if (value.equals("on")) return true;
+        if (value.equals("off")) return false;
         throw bad(key, value);
     }
 

@@ -102,7 +102,9 @@ public final class Report {
         groups(b, longHoldGroups, false);
         b.append("],\n  \"lateReleases\": [");
         groups(b, lateReleases, true);
-        b.append("],\n  \"timeline\": {\"startedAtMillis\": ").append(startedAtMillis).append(", \"kinds\": [");
+        b.append("]");
+        Diagnosis.json(b);
+        b.append(",\n  \"timeline\": {\"startedAtMillis\": ").append(startedAtMillis).append(", \"kinds\": [");
         for (int i = 0; i < timelineKinds.size(); i++) {
             b.append(i == 0 ? "" : ", ");
             Json.string(b, timelineKinds.get(i));

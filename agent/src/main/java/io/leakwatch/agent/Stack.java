@@ -144,6 +144,27 @@ public final class Stack {
         return null;
     }
 
+    /**
+     * Whether the first frame outside the agent and the JDK is code of a library some family instruments (a class of
+     * the same jar, as its loader sees it, as one of the instrumented classes): what that library opens for itself,
+     * such as the socket under a pooled connection.
+     */
+    public static boolean openedByInstrumentedLibrary(StackTraceElement[] raw) {
+        for (StackTraceElement frame : raw) {
+            String c = frame.getClassName();
+            if (c.startsWith(AGENT) || isJdk(c)) {
+                continue;
+            }
+            for (Library library : JARS.values()) {
+                if (library.holds(frame)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return false;
+    }
+
     private static boolean isJdk(String className) {
         return startsWithAny(className, JDK);
     }

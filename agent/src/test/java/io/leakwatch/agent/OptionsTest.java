@@ -66,9 +66,9 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse("treshold=5s"))
                 .isInstanceOf(Options.OptionException.class)
                 .hasMessage("leakwatch: unknown option 'treshold' (did you mean threshold?); valid options are threshold, report, "
-                        + "failOnLeak, stacks, kinds, exclude, metrics, atExit, track");
+                        + "failOnLeak, stacks, kinds, exclude, metrics, atExit, track, risks");
         assertThatThrownBy(() -> Options.parse("color=red"))
-                .hasMessage("leakwatch: unknown option 'color'; valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, track");
+                .hasMessage("leakwatch: unknown option 'color'; valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, track, risks");
     }
 
     @Test
@@ -77,7 +77,17 @@ class OptionsTest {
         p.setProperty("leakwatch.failonleak", "true");
         assertThatThrownBy(() -> Options.parse(null, p))
                 .hasMessage("leakwatch: unknown option '-Dleakwatch.failonleak' (did you mean failOnLeak?); valid options are "
-                        + "threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, track");
+                        + "threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, track, risks");
+    }
+
+    @Test
+    void risksAreOnUnlessTurnedOff() {
+        assertThat(Options.defaults().risks).isTrue();
+        assertThat(Options.parse("risks=off").risks).isFalse();
+        assertThat(Options.parse("risks=off").toString()).endsWith(", risks=off");
+        assertThat(Options.parse("risks=on").risks).isTrue();
+        assertThatThrownBy(() -> Options.parse("risks=no")).hasMessage("leakwatch: invalid value for option risks: 'no'; "
+                + "expected on or off (calls that can hang forever: requests without timeouts, pools that wait forever)");
     }
 
     @Test
@@ -93,7 +103,7 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse("stacks=sample:0")).hasMessageContaining("option stacks: 'sample:0'");
         assertThatThrownBy(() -> Options.parse("kinds=jdbc,ftp")).hasMessage(
                 "leakwatch: invalid value for option kinds: unknown family 'ftp'; expected a comma-separated subset of "
-                        + "jdbc,urlconnection,jdkhttp,apache,okhttp,redis,amqp,grpc");
+                        + "jdbc,urlconnection,jdkhttp,apache,okhttp,redis,amqp,grpc,socket");
         assertThatThrownBy(() -> Options.parse("exclude=")).hasMessageContaining("option exclude: ''");
         assertThatThrownBy(() -> Options.parse("report=")).hasMessageContaining("option report: ''");
     }
@@ -102,7 +112,7 @@ class OptionsTest {
     void malformedArgumentsAreRejected() {
         assertThatThrownBy(() -> Options.parse("threshold")).hasMessage(
                 "leakwatch: option 'threshold' has no value: write key=value, with key one of threshold, report, failOnLeak, "
-                        + "stacks, kinds, exclude, metrics, atExit, track");
+                        + "stacks, kinds, exclude, metrics, atExit, track, risks");
         assertThatThrownBy(() -> Options.parse("threshold=1s,threshold=2s")).hasMessage("leakwatch: option threshold is given twice");
         assertThatThrownBy(() -> Options.parse("threshold=1s,,stacks=off")).hasMessageContaining("has no value");
     }

@@ -25,6 +25,7 @@ public final class LeakyApp {
         HttpLibScenarios.all().forEach(s -> all.put(s.name(), s));
         RedisScenarios.all().forEach(s -> all.put(s.name(), s));
         MessagingScenarios.all().forEach(s -> all.put(s.name(), s));
+        SocketScenarios.all().forEach(s -> all.put(s.name(), s));
         return all;
     }
 

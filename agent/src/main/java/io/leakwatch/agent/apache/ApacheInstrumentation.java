@@ -61,6 +61,7 @@ public final class ApacheInstrumentation implements Family {
         return builder
                 .type(namedOneOf(CLIENTS))
                 .transform(advice(ExecuteAdvice.class, named("doExecute")))
+                .transform(advice(ApacheRisks.ExecuteAdvice.class, named("doExecute")))
                 .transform(advice(ClientAdvice.class, isConstructor()))
                 .transform(advice(ClientCloseAdvice.class, named("close")))
                 .type(namedOneOf(BASE_CLIENTS))

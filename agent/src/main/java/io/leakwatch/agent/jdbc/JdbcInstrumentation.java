@@ -57,7 +57,7 @@ public final class JdbcInstrumentation implements Family {
         ElementMatcher.Junction<MethodDescription> getConnection = concrete.and(not(isStatic())).and(named("getConnection"))
                 .and(takesArguments(0).or(takesArguments(String.class, String.class)))
                 .and(returns(hasSuperType(named(CONNECTION))));
-        AgentBuilder.Identified.Extendable extendable = builder
+        AgentBuilder.Identified.Extendable extendable = JdbcRisks.extend(builder)
                 .type(not(isInterface()).and(implementing("javax.sql.DataSource").or(declaresMethod(getConnection)))
                         .and(not(hasSuperType(namedOneOf(CONNECTION, STATEMENT, RESULT_SET, METADATA)))))
                 .transform(advice(DataSourceAdvice.class, getConnection))

@@ -55,6 +55,7 @@ public final class JdkHttpInstrumentation implements Family {
                 .type(named(CLIENT))
                 .transform(LeakWatch.advice(SendAdvice.class.getName(), isPublic().and(named("send"))))
                 .transform(LeakWatch.advice(SendAsyncAdvice.class.getName(), isPublic().and(named("sendAsync"))))
+                .transform(LeakWatch.advice(JdkHttpRisks.SendAdvice.class.getName(), named("sendAsync").and(takesArguments(4))))
                 .transform(LeakWatch.advice(CreateAdvice.class.getName(), isStatic().and(named("create")).and(takesArguments(1))))
                 .type(named(FACADE))
                 .transform(LeakWatch.advice(ClientCloseAdvice.class.getName(),

@@ -40,6 +40,7 @@ public final class OkHttpInstrumentation implements Family {
         return builder
                 .type(named(CALL))
                 .transform(advice(ExecuteAdvice.class, named("execute").and(takesArguments(0))))
+                .transform(advice(OkHttpRisks.ExecuteAdvice.class, named("execute").and(takesArguments(0))))
                 // Kotlin internal: compiled as releaseConnectionNoEvents$okhttp
                 .transform(advice(ReleaseAdvice.class, nameStartsWith("releaseConnectionNoEvents")))
                 .type(named(CLIENT))

@@ -44,6 +44,7 @@ public final class Html {
         longHolds(b, r);
         chart(b, r);
         lateReleases(b, r);
+        DiagnosisHtml.render(b, r.diagnosis);
         b.append("</body>\n</html>\n");
         return b.toString();
     }

@@ -35,6 +35,8 @@ public final class ReportModel {
     public final List<String> timelineKinds;
     /** Rows of {millis since the agent started, open handles of each timeline kind}. */
     public final List<long[]> timeline;
+    /** Calls that can hang and per-target reuse: never part of the leak figures. */
+    public final DiagnosisModel diagnosis;
 
     private ReportModel(Map<String, Object> root) {
         Object schema = root.get("schema");
@@ -85,6 +87,7 @@ public final class ReportModel {
         }
         timelineKinds = Collections.unmodifiableList(kinds);
         timeline = Collections.unmodifiableList(rows);
+        diagnosis = DiagnosisModel.of(root);
     }
 
     /** Parses a report's text; throws {@link ReportException} (or its JSON subclass) naming what is wrong. */

@@ -54,6 +54,7 @@ public final class UrlConnectionInstrumentation implements Family {
                 .transform(LeakWatch.advice(CallAdvice.class.getName(), isPublic().and(namedOneOf("connect", "getInputStream",
                         "getOutputStream", "getHeaderField", "getHeaderFields", "getHeaderFieldKey"))))
                 .transform(LeakWatch.advice(DisconnectAdvice.class.getName(), named("disconnect").and(takesArguments(0))))
+                .transform(LeakWatch.advice(UrlConnectionRisks.ConnectAdvice.class.getName(), named("plainConnect0").and(takesArguments(0))))
                 .type(named(HTTP_URL_CONNECTION + "$HttpInputStream"))
                 .transform(LeakWatch.advice(StreamCloseAdvice.class.getName(), named("close").and(takesArguments(0))))
                 // read() and read(byte[]) go through read(byte[], int, int)

@@ -1,0 +1,97 @@
+package io.leakwatch.agent.socket;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.leakwatch.agent.CallDepth;
+import io.leakwatch.agent.Family;
+import io.leakwatch.agent.LeakWatch;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * The safety net under every library: a connected client {@code java.net.Socket} or {@code SocketChannel} (java.base)
+ * is a handle from its connect until its close, a leak only if garbage-collected unclosed (its descriptor then waits
+ * for a cleaner). Every connect is counted per {@code host:port}, which is how the agent sees connections opened.
+ * Sockets connected inside another family's call (a driver's, an HTTP client's, a pool's) belong to that call's
+ * handle and are counted only.
+ */
+public final class SocketInstrumentation implements Family {
+    static final String SOCKET = "java.net.Socket";
+    static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
+
+    /**
+     * On JDK 25+ reading a jar stream loads SocketChannelImpl, which happens while Byte Buddy is being built or is
+     * transforming, when its circularity lock passes classes over: loaded now, they are retransformed with the
+     * classes already loaded at start-up instead. This builds Byte Buddy at start-up on those JDKs; JDK 17 to 24 load
+     * them lazily as usual.
+     */
+    public SocketInstrumentation() {
+        if (Runtime.version().feature() >= 25) {
+            for (String name : new String[] {SOCKET, CHANNEL}) {
+                try {
+                    Class.forName(name, false, null);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // then it is loaded later, through the transformer
+                }
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return "socket";
+    }
+
+    @Override
+    public List<String> jdkClassPrefixes() {
+        return List.of(SOCKET, CHANNEL);
+    }
+
+    /**
+     * java/net/Socket would be named by every application class that opens one; only Socket names its own nested
+     * stream class, and nothing outside the JDK names sun/nio/ch.
+     */
+    @Override
+    public List<String> markers() {
+        return List.of("java/net/Socket$SocketInputStream", CHANNEL.replace('.', '/'));
+    }
+
+    @Override
+    public List<String> jdkModules() {
+        return List.of("java.base");
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
+        // connect(SocketAddress) and the constructors that connect all end in connect(SocketAddress, int)
+        return builder
+                .type(named(SOCKET))
+                .transform(LeakWatch.advice(ConnectAdvice.class.getName(), named("connect").and(takesArguments(2))))
+                .transform(LeakWatch.advice(CloseAdvice.class.getName(), named("close").and(takesArguments(0))))
+                .type(named(CHANNEL))
+                .transform(LeakWatch.advice(ConnectAdvice.class.getName(), named("connect").and(takesArguments(1))))
+                .transform(LeakWatch.advice(CloseAdvice.class.getName(), named("implCloseSelectableChannel").and(takesArguments(0))));
+    }
+
+    public static final class ConnectAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static CallDepth enter() {
+            return CallDepth.entered(CallDepth.SOCKET);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object socket, @Advice.Argument(0) Object address,
+                @Advice.Thrown Throwable thrown) {
+            SocketTracker.connected(depth, socket, address, thrown);
+        }
+    }
+
+    public static final class CloseAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object socket) {
+            SocketTracker.closed(socket);
+        }
+    }
+}
