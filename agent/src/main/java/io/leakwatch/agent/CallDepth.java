@@ -12,6 +12,8 @@ public final class CallDepth {
     public static final int JDKHTTP = 3;
     public static final int APACHE = 4;
     public static final int OKHTTP = 5;
+    public static final int OKHTTP_ENQUEUE = 6;
+    public static final int APACHE_ASYNC = 7;
     private static final int SLOTS = 8;
 
     private static final ThreadLocal<CallDepth> CURRENT = ThreadLocal.withInitial(CallDepth::new);

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executors;
 
@@ -17,7 +18,7 @@ import java.util.concurrent.Executors;
  */
 final class LoopbackServer {
     /** What the leaky paths keep reachable, so their handles are held past the threshold rather than collected. */
-    static final List<Object> KEPT = new ArrayList<>();
+    static final List<Object> KEPT = Collections.synchronizedList(new ArrayList<>());
     /** Never to appear in the agent's output: a query-string token and a user-info password. */
     static final String TOKEN = "tok-SECRET-4711";
     static final String PASSWORD = "pw-SECRET-0815";
@@ -70,6 +71,18 @@ final class LoopbackServer {
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    /** Keeps {@code o} reachable; from any thread (asynchronous callbacks). */
+    static void keep(Object o) {
+        KEPT.add(o);
+    }
+
+    /** A 127.0.0.1 port nothing listens on: a request to it fails at connect. */
+    static int closedPort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 
