@@ -10,7 +10,7 @@ import org.slf4j.simple.SimpleLoggerFactory;
  * application's {@code -Dslf4j.provider} (a name shading cannot relocate) and, loaded from the bootstrap path, failed
  * on it with a NullPointerException that aborted the JVM in premain.
  */
-final class Log {
+public final class Log {
     private static volatile Logger logger;
 
     private Log() {
@@ -45,7 +45,7 @@ final class Log {
         logger().info(message);
     }
 
-    static void warn(String message) {
+    public static void warn(String message) {
         logger().warn(message);
     }
 

@@ -281,7 +281,7 @@ public final class Registry {
 
     /**
      * The handles acquired at or after {@code sinceNanos} (a {@link System#nanoTime()} value), by the thread with id
-     * {@code threadId} unless it is negative, that are still open (kinds that age) or were collected unclosed, grouped
+     * {@code threadId} unless it is negative, that are still open (kinds open at a test's end) or were collected unclosed, grouped
      * with reason "open" or "collected". For the JUnit extension; walks the open table, so not for hot paths.
      */
     public List<Group> openGroupsSince(long sinceNanos, long threadId) {
@@ -292,7 +292,7 @@ public final class Registry {
                 continue;
             }
             boolean collected = handle.get() == null;
-            if ((collected || handle.kind.ages) && !ignoreIfPoolInternal(handle)) {
+            if ((collected || handle.kind.openAtTestEnd) && !ignoreIfPoolInternal(handle)) {
                 record(groups, Group.of(handle, collected ? "collected" : "open"), handle.ageMillis(now), 0);
             }
         }
