@@ -2,7 +2,9 @@ package io.leakwatch.it.httplibs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -94,17 +96,23 @@ public final class Apache5AsyncApp {
 
     /** A client started per request and never closed keeps its I/O threads; closed ones end theirs. */
     static void clientsPerRequest() throws Exception {
-        int before = reactorThreads();
+        Set<Thread> before = reactorThreads();
         for (int i = 0; i < 12; i++) {
             startedPerRequest();
         }
-        System.out.println("unclosed clients: +" + (reactorThreads() - before) + " reactor threads");
-        int leaked = reactorThreads();
+        Set<Thread> unclosed = reactorThreads();
+        unclosed.removeAll(before);
         for (int i = 0; i < 12; i++) {
             closedPerRequest();
         }
-        poll(() -> reactorThreads() <= leaked);
-        System.out.println("closed clients: +" + (reactorThreads() - leaked) + " reactor threads");
+        poll(() -> reactorThreads().size() <= before.size() + unclosed.size());
+        Set<Thread> closed = reactorThreads();
+        closed.removeAll(before);
+        closed.removeAll(unclosed);
+        LoopbackServer.holdAndCollect();
+        System.out.println("unclosed clients: " + unclosed.stream().filter(Thread::isAlive).count() + " reactor threads alive of "
+                + unclosed.size() + " " + unclosed.stream().filter(t -> !t.isAlive()).map(Thread::getName).toList());
+        System.out.println("closed clients: " + closed.size() + " reactor threads alive");
     }
 
     static void startedPerRequest() throws Exception {
@@ -121,14 +129,14 @@ public final class Apache5AsyncApp {
     }
 
     /** The I/O reactor threads of every running client (HttpClient names them httpclient-main-N, httpclient-dispatch-N). */
-    static int reactorThreads() {
-        int n = 0;
+    static Set<Thread> reactorThreads() {
+        Set<Thread> threads = new HashSet<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith("httpclient-")) {
-                n++;
+                threads.add(t);
             }
         }
-        return n;
+        return threads;
     }
 
     private static void poll(BooleanSupplier done) throws InterruptedException {
