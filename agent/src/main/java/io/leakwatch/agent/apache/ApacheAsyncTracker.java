@@ -60,7 +60,7 @@ public final class ApacheAsyncTracker {
             RUNNING.put(client, new Running(running));
             if (running.incrementAndGet() == ClientChurn.THRESHOLD && WARNED.add(site)) {
                 Log.warn("CLIENTS NEVER CLOSED Apache HttpAsyncClient started " + ClientChurn.THRESHOLD + " times at " + site
-                        + " and still running: each keeps its I/O reactor threads and connections until close(), and is never"
+                        + " and still running: each keeps its I/O reactor threads and connections until close(), even once"
                         + " collected; close each one, or start one client and share it");
             }
         } catch (Throwable t) {
@@ -82,9 +82,9 @@ public final class ApacheAsyncTracker {
     }
 
     /**
-     * Clients still running per start() line. Not a leak in the report (a client may serve the whole process, and a
-     * running one is never collected), but {@link ClientChurn#THRESHOLD} running at once from one line are no longer
-     * a few long-lived clients: they are started per request and never closed.
+     * Clients started and not closed yet (collected or not) per start() line. Not a leak in the report, as a client
+     * may serve the whole process, but {@link ClientChurn#THRESHOLD} running at once from one line are no longer a few
+     * long-lived clients: they are started per request and never closed.
      */
     private static final ConcurrentHashMap<String, AtomicInteger> RUNNING_BY_SITE = new ConcurrentHashMap<>();
     private static final WeakIdentityMap<Running> RUNNING = new WeakIdentityMap<>();
