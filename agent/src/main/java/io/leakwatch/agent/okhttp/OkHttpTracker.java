@@ -42,13 +42,15 @@ public final class OkHttpTracker {
         return outer;
     }
 
-    /** An exchange ended with {@code response} (null if it failed). */
+    /**
+     * An exchange ended with {@code response} (null if it failed). It replaces whatever the thread's last exchange left
+     * untaken (one whose response went to one of OkHttp's own callbacks), so that is never handed to another call.
+     */
     public static void chainDone(Object call, Object outer, Object response) {
         Exchange exchange = EXCHANGE.get();
-        if (response != null && exchange.lease != null) {
-            exchange.doneCall = call;
-            exchange.doneLease = exchange.lease;
-        }
+        boolean held = response != null && exchange.lease != null;
+        exchange.doneCall = held ? call : null;
+        exchange.doneLease = held ? exchange.lease : null;
         exchange.lease = outer;
     }
 
