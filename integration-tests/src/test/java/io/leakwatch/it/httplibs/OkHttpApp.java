@@ -12,7 +12,7 @@ import okhttp3.Response;
 
 /**
  * OkHttp, compiled against 4.12 and run on 3.12 to 5.x (so only API every one of them has): leaks marked LEAK, each
- * next to its clean twin, synchronous and asynchronous. Args: {@code leaks} or {@code pool}.
+ * next to its clean twin, synchronous and asynchronous, and what a leak does to the pool.
  */
 public final class OkHttpApp {
     /** Kept for the process lifetime, never shut down: not a leak. */
@@ -21,20 +21,17 @@ public final class OkHttpApp {
 
     public static void main(String[] args) throws Exception {
         server = LoopbackServer.start();
-        if (args[0].equals("pool")) {
-            notReturnedToThePool();
-            asyncNotReturnedToThePool();
-        } else {
-            try {
-                closedOnlyOnTheHappyPath(server.secretUrl("/fail"));
-            } catch (IOException expected) {
-                // the 500 path threw before close()
-            }
-            leakDropped();
-            clean();
-            asyncLeaks();
-            asyncClean();
+        notReturnedToThePool();
+        asyncNotReturnedToThePool();
+        try {
+            closedOnlyOnTheHappyPath(server.secretUrl("/fail"));
+        } catch (IOException expected) {
+            // the 500 path threw before close()
         }
+        leakDropped();
+        clean();
+        asyncLeaks();
+        asyncClean();
         LoopbackServer.holdAndCollect();
         System.exit(0); // OkHttp's dispatcher threads are not daemons and idle a minute before they end
     }

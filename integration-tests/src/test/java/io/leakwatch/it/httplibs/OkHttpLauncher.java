@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Runs {@link OkHttpApp} against another OkHttp (3.12, 3.14, 4.8, 5.x): a class loader over that version's jars
+ * Runs {@link OkHttpApp} against another OkHttp (3.12, 3.14, 4.2, 4.8, 5.x): a class loader over that version's jars
  * (args[0], a directory the build copies them to) and this module's test classes, beside the platform loader only, so
  * OkHttp 4.12 on the class path is never seen.
  */
@@ -27,6 +27,6 @@ public final class OkHttpLauncher {
         Class<?> app = Class.forName(OkHttpApp.class.getName(), true, loader);
         System.out.println("okhttp from " + app.getClassLoader().loadClass("okhttp3.OkHttpClient").getProtectionDomain()
                 .getCodeSource().getLocation().getPath().replaceAll(".*/", ""));
-        app.getMethod("main", String[].class).invoke(null, (Object) new String[] {args[1]});
+        app.getMethod("main", String[].class).invoke(null, (Object) java.util.Arrays.copyOfRange(args, 1, args.length));
     }
 }
