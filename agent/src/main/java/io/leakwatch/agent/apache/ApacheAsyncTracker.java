@@ -150,8 +150,13 @@ public final class ApacheAsyncTracker {
         try {
             Request request = REQUESTS.get(runtime);
             // The target is the route's (scheme://host:port/): the exchange does not carry the request's path.
-            registry.acquire(runtime, Kind.HTTP_RESPONSE, request == null ? null : request.host, null,
-                    request == null ? null : request.stack);
+            String target = request == null ? null : request.host;
+            if (request != null && request.stack != null) {
+                registry.acquire(runtime, Kind.HTTP_RESPONSE, target, null, request.stack);
+            } else {
+                // a runtime made off the caller's thread (fork()), or stacks=off: stacks= decides, as for any acquisition
+                registry.acquire(runtime, Kind.HTTP_RESPONSE, target, null, false);
+            }
         } catch (Throwable t) {
             registry.internalError(t);
         }
