@@ -16,6 +16,8 @@ public final class CallDepth {
     /** Every family declared with track= (amqp and grpc too): one declared resource made inside another counts once. */
     public static final int DECLARED = 7;
     public static final int SOCKET = 8;
+    public static final int OKHTTP_ENQUEUE = 9;
+    public static final int APACHE_ASYNC = 10;
     private static final int SLOTS = 16;
 
     private static final ThreadLocal<CallDepth> CURRENT = ThreadLocal.withInitial(CallDepth::new);

@@ -31,15 +31,28 @@ public final class Kind implements Comparable<Kind> {
     public static final Kind REDIS_CLIENT = new Kind("redis.client", false);
     /** A connected client socket or socket channel: a leak only when collected without being closed. */
     public static final Kind SOCKET = new Kind("socket", false);
+    /**
+     * A started asynchronous client, whose I/O threads run until it is closed, even once the client object is
+     * collected: a leak when collected unclosed, never by age (it may serve the whole process), and open at the end of
+     * the test that started it.
+     */
+    public static final Kind HTTP_ASYNC_CLIENT = new Kind("http.async-client", false, true);
 
     public final String label;
     /** Whether holding it past the threshold (and at exit) counts; clients may live as long as the process. */
     public final boolean ages;
+    /** Whether it counts as open at the end of a test that acquired it, though it does not age. */
+    public final boolean openAtTestEnd;
     private final int ordinal;
 
     private Kind(String label, boolean ages) {
+        this(label, ages, ages);
+    }
+
+    private Kind(String label, boolean ages, boolean openAtTestEnd) {
         this.label = label;
         this.ages = ages;
+        this.openAtTestEnd = openAtTestEnd;
         synchronized (ALL) {
             this.ordinal = ALL.size();
             ALL.add(this);

@@ -416,7 +416,7 @@ public final class Registry {
 
     /**
      * The handles acquired at or after {@code sinceNanos} (a {@link System#nanoTime()} value), by the thread with id
-     * {@code threadId} unless it is negative, that are still open (kinds that age) or were collected unclosed, grouped
+     * {@code threadId} unless it is negative, that are still open (kinds open at a test's end) or were collected unclosed, grouped
      * with reason "open" or "collected". For the JUnit extension; walks the open table, so not for hot paths.
      */
     public List<Group> openGroupsSince(long sinceNanos, long threadId) {
@@ -426,7 +426,7 @@ public final class Registry {
             if (handle.acquiredNanos - sinceNanos < 0 || (threadId >= 0 && handle.threadId != threadId) || !handle.pending()) {
                 continue;
             }
-            if ((handle.get() == null || handle.kind.ages) && !ignoreIfPoolInternal(handle)) {
+            if ((handle.get() == null || handle.kind.openAtTestEnd) && !ignoreIfPoolInternal(handle)) {
                 found.add(handle);
             }
         }

@@ -22,6 +22,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * {@code execute}/{@code executeOpen}: 5.x's {@code InternalExecRuntime}, 4.5's {@code ConnectionHolder}. Every way the
  * library gives the connection back (response closed, entity read to its end or consumed, request aborted) ends in
  * one of their release methods, which is where the handle is released. Clients are handles too, released by close().
+ * The 5.x async client is in {@link ApacheAsyncInstrumentation}.
  */
 public final class ApacheInstrumentation implements Family {
     private static final String[] CLIENTS = {
@@ -47,7 +48,8 @@ public final class ApacheInstrumentation implements Family {
     @Override
     public List<String> markers() {
         List<String> markers = new ArrayList<>();
-        for (String[] names : List.of(CLIENTS, BASE_CLIENTS, new String[] {RUNTIME_5, HOLDER_4})) {
+        for (String[] names : List.of(CLIENTS, BASE_CLIENTS, new String[] {RUNTIME_5, HOLDER_4},
+                ApacheAsyncInstrumentation.CLASSES.toArray(new String[0]))) {
             for (String name : names) {
                 markers.add(name.replace('.', '/'));
             }
@@ -58,7 +60,7 @@ public final class ApacheInstrumentation implements Family {
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         ElementMatcher.Junction<TypeDescription> handler = namedOneOf(HANDLERS);
-        return builder
+        return ApacheAsyncInstrumentation.extend(builder)
                 .type(namedOneOf(CLIENTS))
                 .transform(advice(ExecuteAdvice.class, named("doExecute")))
                 .transform(advice(ApacheRisks.ExecuteAdvice.class, named("doExecute")))

@@ -8,19 +8,23 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executors;
 
 /**
  * The HTTP/1.1 keep-alive server the HTTP library apps talk to, on a free 127.0.0.1 port: {@code /ok} 200,
- * {@code /fail} 500, both with a body, so the client keeps the connection until the body is read or closed.
+ * {@code /fail} 500, both with a body, so the client keeps the connection until the body is read or closed; {@code /big}
+ * 200 with {@link #BIG} bytes.
  */
 final class LoopbackServer {
     /** What the leaky paths keep reachable, so their handles are held past the threshold rather than collected. */
-    static final List<Object> KEPT = new ArrayList<>();
+    static final List<Object> KEPT = Collections.synchronizedList(new ArrayList<>());
     /** Never to appear in the agent's output: a query-string token and a user-info password. */
     static final String TOKEN = "tok-SECRET-4711";
     static final String PASSWORD = "pw-SECRET-0815";
+    /** The size of {@code /big}: far more than a client buffers before its reader asks for more. */
+    static final int BIG = 4 << 20;
 
     private final HttpServer server;
 
@@ -28,6 +32,7 @@ final class LoopbackServer {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/ok", ex -> respond(ex, 200, "hello\n"));
         server.createContext("/fail", ex -> respond(ex, 500, "internal error\n"));
+        server.createContext("/big", ex -> respond(ex, 200, "x".repeat(BIG)));
         server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "loopback-http");
             t.setDaemon(true);
@@ -70,6 +75,18 @@ final class LoopbackServer {
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    /** Keeps {@code o} reachable; from any thread (asynchronous callbacks). */
+    static void keep(Object o) {
+        KEPT.add(o);
+    }
+
+    /** A 127.0.0.1 port nothing listens on: a request to it fails at connect. */
+    static int closedPort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 
