@@ -286,7 +286,12 @@ public final class Attach {
         return command.isEmpty() ? "main class unknown" : command.split(" ")[0];
     }
 
-    /** Calls an operation of the target's MXBean through its local JMX connector, started if it is not yet. */
+    /**
+     * Calls an operation of the target's MXBean through its local JMX connector, started if it is not yet. The
+     * connector's address comes from the target JVM itself over the attach API (same OS user, local only), never
+     * from user input, which is what BanJNDI guards against.
+     */
+    @SuppressWarnings("BanJNDI")
     private static String invoke(VirtualMachine vm, String operation) throws Failure, IOException {
         JMXServiceURL url = new JMXServiceURL(vm.startLocalManagementAgent());
         try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
