@@ -41,8 +41,8 @@ public final class AgentLauncher {
                     .invoke(null, args, inst, attached, jar);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
+            if (cause instanceof RuntimeException runtimeException) {
+                throw runtimeException;
             }
             throw new IllegalStateException("leakwatch: could not start: " + cause, cause);
         } catch (Exception e) {

@@ -45,7 +45,7 @@ public final class Forensics {
             long now = System.currentTimeMillis();
             Exhaustion previous = LATEST.get(target);
             if (previous != null && now - previous.atMillis < QUIET_MILLIS) {
-                previous.suppressed++;
+                incrementSuppressed(previous);
                 return;
             }
             if (previous == null && LATEST.size() >= MAX_TARGETS) {
@@ -95,7 +95,7 @@ public final class Forensics {
     /** A JDBC URL covers its own handles; an HTTP route {@code scheme://host:port/} every path under it. */
     static boolean covers(String target, String handleTarget) {
         return handleTarget != null && (target.equals(handleTarget)
-                || target.endsWith("/") && target.contains("://") && handleTarget.startsWith(target));
+                || (target.endsWith("/") && target.contains("://") && handleTarget.startsWith(target)));
     }
 
     /** What each holder thread does now, read in one call; empty if the JVM cannot tell. */
@@ -248,5 +248,14 @@ public final class Forensics {
             }
             this.stack = frames.toArray(new String[0]);
         }
+    }
+
+    /**
+     * Racing exhaustions of one target may lose an increment, which only undercounts the "suppressed since" note of a
+     * report; a lock or an atomic on the exhaustion path is not worth that.
+     */
+    @SuppressWarnings("NonAtomicVolatileUpdate")
+    private static void incrementSuppressed(Exhaustion e) {
+        e.suppressed++;
     }
 }

@@ -157,10 +157,10 @@ public final class Group {
     /** Groups are equal when their kind, reason and stack are. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Group)) {
+        if (!(o instanceof Group g)) {
             return false;
         }
-        Group g = (Group) o;
+        
         return kind == g.kind && reason.equals(g.reason) && stack.equals(g.stack);
     }
 

@@ -89,8 +89,8 @@ public final class Handle extends WeakReference<Object> {
     /** The interned stack, or null when none was captured. */
     public Stack stack() {
         Object s = stack;
-        if (s instanceof Throwable) {
-            Stack interned = Stack.intern((Throwable) s);
+        if (s instanceof Throwable throwable) {
+            Stack interned = Stack.intern(throwable);
             stack = interned;
             return interned;
         }
@@ -152,9 +152,9 @@ public final class Handle extends WeakReference<Object> {
         if (this == other) {
             return true;
         }
-        if (other instanceof Handle) {
+        if (other instanceof Handle handle) {
             Object mine = get();
-            return mine != null && mine == ((Handle) other).get();
+            return mine != null && mine == handle.get();
         }
         return false;
     }
@@ -176,7 +176,7 @@ public final class Handle extends WeakReference<Object> {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Handle && ((Handle) other).get() == resource;
+            return other instanceof Handle handle && handle.get() == resource;
         }
     }
 }

@@ -60,13 +60,15 @@ public final class Holder {
     /** One line for people: "in use: thread w RUNNABLE in SocketInputStream.read, inside Job.run(Job.java:88)". */
     public String describe() {
         switch (state) {
-            case IN_USE:
-                return "in use: thread " + thread + " " + threadState + (at.isEmpty() ? "" : " in " + shortName(at.get(0)))
+  case IN_USE -> {
+return "in use: thread " + thread + " " + threadState + (at.isEmpty() ? "" : " in " + shortName(at.get(0)))
                         + ", inside " + inside;
-            case UNKNOWN:
-                return "holder unknown: allocation stack not captured (stacks=off or not sampled), so counted as a leak";
-            default:
-                if (threadState == null) {
+}
+  case UNKNOWN -> {
+return "holder unknown: allocation stack not captured (stacks=off or not sampled), so counted as a leak";
+}
+  default -> {
+if (threadState == null) {
                     return "abandoned: never closed by the application (thread " + thread + ")";
                 }
                 if (threadState.equals("TERMINATED")) {
@@ -74,7 +76,8 @@ public final class Holder {
                 }
                 return "abandoned: thread " + thread + " has left " + inside + "; now " + threadState
                         + (at.isEmpty() ? "" : " in " + shortName(at.get(0)));
-        }
+}
+}
     }
 
     /** "java.base/java.net.SocketInputStream.read(SocketInputStream.java:1)" as "SocketInputStream.read". */

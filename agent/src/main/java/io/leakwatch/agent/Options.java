@@ -190,13 +190,17 @@ public final class Options {
             throw bad(key, value);
         }
         long n = Long.parseLong(m.group(1));
-        long unit;
-        switch (m.group(2)) {
-            case "ms": unit = 1; break;
-            case "s": unit = 1000; break;
-            case "m": unit = 60_000; break;
-            default: unit = 3_600_000;
-        }
+        
+        long unit = switch (m.group(2)) {
+  case "ms" -> 
+1;
+  case "s" -> 
+1000;
+  case "m" -> 
+60_000;
+  default -> 
+3_600_000;
+};
         // the registry counts in nanoseconds: a longer duration would overflow to a negative threshold
         if (n > MAX_DURATION_MILLIS / unit) {
             throw bad(key, value);
@@ -249,7 +253,7 @@ public final class Options {
 
     private static List<String> parseList(String key, String value) {
         List<String> items = new ArrayList<>();
-        for (String item : value.split(",")) {
+        for (String item : value.split(",", -1)) {
             if (!item.isBlank()) {
                 items.add(item.trim());
             }

@@ -205,11 +205,14 @@ public final class Report {
     }
 
     private static String render(String extension, String json, ReportModel model) {
-        switch (extension) {
-            case "html": return Html.render(model);
-            case "xml": return JUnitXml.render(model, 0);
-            default: return json;
-        }
+        return switch (extension) {
+  case "html" -> 
+Html.render(model);
+  case "xml" -> 
+JUnitXml.render(model, 0);
+  default -> 
+json;
+};
     }
 
     /** Writes a file whole or not at all: to a sibling .tmp, then renamed over it. */
@@ -302,18 +305,24 @@ public final class Report {
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 switch (c) {
-                    case '"': b.append("\\\""); break;
-                    case '\\': b.append("\\\\"); break;
-                    case '\n': b.append("\\n"); break;
-                    case '\r': b.append("\\r"); break;
-                    case '\t': b.append("\\t"); break;
-                    default:
-                        if (c < 0x20) {
+  case '"' -> 
+b.append("\\\"");
+  case '\\' -> 
+b.append("\\\\");
+  case '\n' -> 
+b.append("\\n");
+  case '\r' -> 
+b.append("\\r");
+  case '\t' -> 
+b.append("\\t");
+  default -> {
+if (c < 0x20) {
                             b.append(String.format("\\u%04x", (int) c));
                         } else {
                             b.append(c);
                         }
-                }
+}
+}
             }
             b.append('"');
         }

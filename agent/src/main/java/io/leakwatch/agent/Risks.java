@@ -127,10 +127,10 @@ public final class Risks {
 
         @Override
         public boolean equals(Object o) {
-            if (!(o instanceof Key)) {
+            if (!(o instanceof Key k)) {
                 return false;
             }
-            Key k = (Key) o;
+            
             return kind.equals(k.kind) && site.equals(k.site) && java.util.Objects.equals(target, k.target);
         }
 

@@ -100,7 +100,7 @@ public final class Stack {
         }
         library = library(entry, raw, i);
         int caller = i;
-        while (i < raw.length && (isJdk(raw[i].getClassName()) || library != null && library.holds(raw[i]))) {
+        while (i < raw.length && (isJdk(raw[i].getClassName()) || (library != null && library.holds(raw[i])))) {
             i++;
         }
         if (i >= raw.length && library != null) {
@@ -269,7 +269,7 @@ public final class Stack {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Stack && ((Stack) other).hash == hash && Arrays.equals(((Stack) other).frames, frames);
+        return other instanceof Stack stack && stack.hash == hash && Arrays.equals(stack.frames, frames);
     }
 
     /**

@@ -24,6 +24,8 @@ final class Sweeper implements Runnable {
         this.registry = registry;
     }
 
+    // The sweeper is background bookkeeping: it must yield to the application's threads, never compete with them.
+    @SuppressWarnings("ThreadPriorityCheck")
     void start() {
         thread = new Thread(this, "leakwatch-sweeper");
         thread.setDaemon(true);

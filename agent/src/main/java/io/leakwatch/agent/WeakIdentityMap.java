@@ -44,7 +44,7 @@ public final class WeakIdentityMap<V> {
                 return true;
             }
             Object mine = get();
-            return mine != null && o instanceof Entry && ((Entry) o).get() == mine;
+            return mine != null && o instanceof Entry entry && entry.get() == mine;
         }
     }
 
@@ -62,7 +62,7 @@ public final class WeakIdentityMap<V> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Entry && ((Entry) o).get() == key;
+            return o instanceof Entry entry && entry.get() == key;
         }
     }
 }

@@ -128,11 +128,14 @@ class OptionsFuzzTest {
 
     private String value(Random random) {
         String v = pick(random, VALUES);
-        switch (random.nextInt(6)) {
-            case 0: return v + junk(random, 3);
-            case 1: return junk(random, 3) + v;
-            default: return v;
-        }
+        return switch (random.nextInt(6)) {
+  case 0 -> 
+v + junk(random, 3);
+  case 1 -> 
+junk(random, 3) + v;
+  default -> 
+v;
+};
     }
 
     /** A path inside the temporary directory, a directory (trailing /) or a file of any extension, with unusual characters. */

@@ -170,6 +170,7 @@ class RegistryTest {
     @Test
     void sampledStacksCaptureOneInN() {
         Registry r = new Registry(Options.parse("stacks=sample:10"));
+        @SuppressWarnings("ModifiedButNotUsed") // holds the resources strongly, so their weak handles stay registered
         List<Object> kept = new ArrayList<>();
         int captured = 0;
         for (int i = 0; i < 100; i++) {

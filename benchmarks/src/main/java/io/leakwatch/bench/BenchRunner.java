@@ -87,7 +87,7 @@ public final class BenchRunner {
     }
 
     private void header() {
-        line("# leakwatch overhead, " + LocalDate.now() + "\n");
+        line("# leakwatch overhead, " + LocalDate.now(java.time.ZoneId.systemDefault()) + "\n");
         line("machine: " + Runtime.getRuntime().availableProcessors() + " cores, JDK " + System.getProperty("java.version")
                 + " (" + System.getProperty("java.vendor") + "), " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         line("JMH: AverageTime, 1 fork, " + (quick ? "2x1s warm-up, 3x1s measurement" : "3x1s warm-up, 5x2s measurement")

@@ -40,7 +40,7 @@ final class JdkHttpScenarios {
                             HttpURLConnection c = open("/fail?api_key=demo-secret");
                             if (c.getResponseCode() >= 400) {
                                 try (InputStream error = c.getErrorStream()) {
-                                    System.out.println("    failed with " + c.getResponseCode() + ": " + new String(error.readAllBytes()).trim());
+                                    System.out.println("    failed with " + c.getResponseCode() + ": " + new String(error.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim());
                                 }
                             }
                         }),

@@ -28,6 +28,8 @@ final class RedisScenarios {
     private RedisScenarios() {
     }
 
+    // HOST is an IP literal: there is no name to resolve to several addresses.
+    @SuppressWarnings("AddressSelection")
     private static synchronized boolean reachable(String scenario) {
         if (reachable == null) {
             try (Socket socket = new Socket()) {

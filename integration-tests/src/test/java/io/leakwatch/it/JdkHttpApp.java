@@ -24,14 +24,21 @@ public final class JdkHttpApp {
         http = HttpTestServer.http();
         for (String mode : args) {
             switch (mode) {
-                case "leak-stream": leakStream(); break;
-                case "leak-async": leakAsync(); break;
-                case "leak-collected": leakCollected(); break;
-                case "clients-dropped": clientsDropped(); break;
-                case "clean": clean(); break;
-                case "clean-clients": cleanClients(); break;
-                default: throw new IllegalArgumentException(mode);
-            }
+  case "leak-stream" -> 
+leakStream();
+  case "leak-async" -> 
+leakAsync();
+  case "leak-collected" -> 
+leakCollected();
+  case "clients-dropped" -> 
+clientsDropped();
+  case "clean" -> 
+clean();
+  case "clean-clients" -> 
+cleanClients();
+  default -> 
+throw new IllegalArgumentException(mode);
+}
         }
         HttpTestServer.holdAndExit();
     }
@@ -88,8 +95,8 @@ public final class JdkHttpApp {
             HttpClient client = HttpClient.newHttpClient();
             client.send(get("/ok"), HttpResponse.BodyHandlers.ofString());
             KEPT.add(client);
-            if (client instanceof AutoCloseable) {
-                ((AutoCloseable) client).close();
+            if (client instanceof AutoCloseable autoCloseable) {
+                autoCloseable.close();
             }
         }
     }

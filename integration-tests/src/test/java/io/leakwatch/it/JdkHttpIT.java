@@ -65,6 +65,6 @@ class JdkHttpIT {
 
     static int javaFeature(Forked.Result r) {
         String version = r.report.get("jvm").get("javaVersion").asText();
-        return Integer.parseInt(version.split("[.\\-+]")[0]);
+        return Integer.parseInt(version.split("[.\\-+]", 2)[0]);
     }
 }

@@ -91,7 +91,7 @@ class ReportFormatsIT {
 
     static String chromium() {
         for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
                 if (Files.isExecutable(Paths.get(dir, name))) {
                     return Paths.get(dir, name).toString();
                 }

@@ -1,5 +1,7 @@
 package io.leakwatch.it;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -25,14 +27,21 @@ public final class UrlConnectionApp {
         http = HttpTestServer.http();
         for (String mode : args) {
             switch (mode) {
-                case "leak-error-stream": leakErrorStream(); break;
-                case "leak-collected": leakCollected(); break;
-                case "leak-https": leakHttps(); break;
-                case "leak-https-collected": leakHttpsCollected(); break;
-                case "clean": clean(); break;
-                case "clean-https": cleanHttps(); break;
-                default: throw new IllegalArgumentException(mode);
-            }
+  case "leak-error-stream" -> 
+leakErrorStream();
+  case "leak-collected" -> 
+leakCollected();
+  case "leak-https" -> 
+leakHttps();
+  case "leak-https-collected" -> 
+leakHttpsCollected();
+  case "clean" -> 
+clean();
+  case "clean-https" -> 
+cleanHttps();
+  default -> 
+throw new IllegalArgumentException(mode);
+}
         }
         HttpTestServer.holdAndExit();
     }
@@ -85,7 +94,7 @@ public final class UrlConnectionApp {
         // a POST, its response read
         c = (HttpURLConnection) new URL(http.url("/ok")).openConnection();
         c.setDoOutput(true);
-        c.getOutputStream().write("payload".getBytes());
+        c.getOutputStream().write("payload".getBytes(UTF_8));
         c.getInputStream().readAllBytes();
         System.out.println("clean connections=" + http.connections());
         // closed unread: the JDK skips what is left, or closes the socket

@@ -31,9 +31,11 @@ class LeakWatchExtensionTest {
         g.put("count", 2L);
         g.put("stack", STACK);
         assertThat(LeakWatchExtension.message(List.of(g), 1000, false)).isEqualTo(
-                "leakwatch: 2 handles acquired during this test were not closed (still open 1000 ms after it ended):\n"
-                        + "  jdbc.connection x2, target jdbc:h2:mem:orders, thread main\n"
-                        + "      at com.acme.OrderRepositoryTest.findsOrders(OrderRepositoryTest.java:12)");
+                """
+                leakwatch: 2 handles acquired during this test were not closed (still open 1000 ms after it ended):
+                  jdbc.connection x2, target jdbc:h2:mem:orders, thread main
+                      at com.acme.OrderRepositoryTest.findsOrders(OrderRepositoryTest.java:12)\
+                """);
     }
 
     @Test

@@ -26,10 +26,10 @@ public final class AmqpInstrumentation extends DeclaredFamily {
     private static String target(Object connection) {
         Object address = Reflective.call(connection, "getAddress");
         Object port = Reflective.call(connection, "getPort");
-        if (!(address instanceof java.net.InetAddress) || port == null) {
+        if (!(address instanceof java.net.InetAddress inetAddress) || port == null) {
             return null;
         }
-        String host = ((java.net.InetAddress) address).getHostAddress();
+        String host = inetAddress.getHostAddress();
         return "amqp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 }

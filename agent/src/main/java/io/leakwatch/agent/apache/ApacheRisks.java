@@ -118,7 +118,7 @@ public final class ApacheRisks {
             }
             socketTimeout = v5 ? socketTimeout5(manager) : socketTimeout4(manager);
             Object max = Reflective.call(manager, "getDefaultMaxPerRoute");
-            limit = max instanceof Integer ? (Integer) max : -1;
+            limit = max instanceof Integer i ? i : -1;
         }
 
         Verdict verdict(Object config) {
@@ -155,7 +155,7 @@ public final class ApacheRisks {
     }
 
     private static long millis(Object value, long absent) {
-        return value instanceof Number ? ((Number) value).longValue() : absent;
+        return value instanceof Number number ? number.longValue() : absent;
     }
 
     /**
@@ -176,7 +176,7 @@ public final class ApacheRisks {
             config = Reflective.call(manager, "getSocketConfig");
         }
         Object so = Reflective.call(config, "getSoTimeout");
-        return so instanceof Integer ? (long) (Integer) so : null;
+        return so instanceof Integer i ? (long) i : null;
     }
 
     /**

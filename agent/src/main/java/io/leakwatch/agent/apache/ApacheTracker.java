@@ -107,7 +107,7 @@ public final class ApacheTracker {
      * is harmless. The builders pass the client what its close() releases as the field {@code closeables}.
      */
     static boolean ownsNothing(Object client) {
-        Object closeables = Reflective.field(client, "closeables", Boolean.TRUE);
+        Object closeables = Reflective.field(client, "closeables", true);
         return closeables == null || (closeables instanceof Collection && ((Collection<?>) closeables).isEmpty());
     }
 

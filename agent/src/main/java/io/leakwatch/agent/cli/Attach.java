@@ -63,7 +63,7 @@ public final class Attach {
             } catch (Failure e) {
                 status = "? (" + shortReason(e.getMessage()) + ")";
             }
-            out.printf("%-8s %-16s %s%n", d.id(), status, d.displayName().isEmpty() ? "(unknown)" : d.displayName().split(" ")[0]);
+            out.printf("%-8s %-16s %s%n", d.id(), status, d.displayName().isEmpty() ? "(unknown)" : d.displayName().split(" ", 2)[0]);
         }
         return 0;
     }
@@ -283,7 +283,7 @@ public final class Attach {
 
     private static String mainClass(VirtualMachine vm) throws IOException {
         String command = vm.getSystemProperties().getProperty("sun.java.command", "");
-        return command.isEmpty() ? "main class unknown" : command.split(" ")[0];
+        return command.isEmpty() ? "main class unknown" : command.split(" ", 2)[0];
     }
 
     /**

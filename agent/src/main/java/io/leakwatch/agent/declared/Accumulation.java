@@ -63,6 +63,8 @@ final class Accumulation {
             open.clear();
         }
 
+        // Identity on purpose: the registry still maps the resource to this very handle, not to a later one.
+        @SuppressWarnings("ReferenceEquality")
         private static boolean stillOpen(Registry registry, Handle h) {
             Object resource = h.get();
             return resource != null && registry.find(resource) == h;

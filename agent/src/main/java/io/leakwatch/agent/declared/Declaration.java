@@ -154,7 +154,7 @@ public final class Declaration {
     }
 
     private static String marker(String type) {
-        String[] parts = type.split("\\.");
+        String[] parts = type.split("\\.", -1);
         if (parts.length == 1) {
             return type;
         }

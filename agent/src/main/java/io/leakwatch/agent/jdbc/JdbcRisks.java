@@ -123,38 +123,39 @@ public final class JdbcRisks {
             String limitName;
             String limitGetter;
             switch (kind) {
-                case "hikari":
+                case "hikari" -> {
                     limitName = "maximumPoolSize";
                     limitGetter = "getMaximumPoolSize";
                     Object timeout = Reflective.call(source, "getConnectionTimeout");
-                    waitsForever = timeout instanceof Long && (Long) timeout >= Integer.MAX_VALUE
+                    waitsForever = timeout instanceof Long t && t >= Integer.MAX_VALUE
                             ? "set HikariCP's connectionTimeout (ms, above 0) on the HikariConfig/HikariDataSource" : null;
-                    break;
-                case "dbcp2":
+                }
+                case "dbcp2" -> {
                     limitName = "maxTotal";
                     limitGetter = "getMaxTotal";
                     Object wait = Reflective.call(source, "getMaxWaitMillis");
-                    waitsForever = wait instanceof Long && (Long) wait < 0
+                    waitsForever = wait instanceof Long w && w < 0
                             ? "set maxWait on the BasicDataSource (setMaxWait(Duration), property maxWaitMillis): its default -1"
                             + " waits forever for a free connection" : null;
-                    break;
-                case "tomcat":
+                }
+                case "tomcat" -> {
                     limitName = "maxActive";
                     limitGetter = "getMaxActive";
                     Object maxWait = Reflective.call(source, "getMaxWait");
-                    waitsForever = maxWait instanceof Integer && (Integer) maxWait <= 0
+                    waitsForever = maxWait instanceof Integer w && w <= 0
                             ? "set maxWait (ms, above 0) on the Tomcat JDBC pool's PoolProperties/DataSource" : null;
-                    break;
-                default:
+                }
+                default -> {
                     limitName = "maxPoolSize";
                     limitGetter = "getMaxPoolSize";
                     Object checkout = Reflective.call(source, "getCheckoutTimeout");
-                    waitsForever = checkout instanceof Integer && (Integer) checkout <= 0
+                    waitsForever = checkout instanceof Integer c && c <= 0
                             ? "set checkoutTimeout (ms, above 0) on the c3p0 ComboPooledDataSource: its default 0 waits forever" : null;
+                }
             }
             Object limit = Reflective.call(source, limitGetter);
-            if (target != null && limit instanceof Integer) {
-                target.limit((Integer) limit, limitName);
+            if (target != null && limit instanceof Integer l) {
+                target.limit(l, limitName);
             }
             if (target != null) {
                 target.pool(source, this::openNow);
@@ -163,31 +164,31 @@ public final class JdbcRisks {
 
         /** Connections the pool has checked out now, or -1 if it does not say. */
         long inUse(Object source) {
-            switch (kind) {
-                case "hikari":
-                    return number(Reflective.call(bean(source), "getActiveConnections"));
-                case "dbcp2":
-                    return number(Reflective.call(source, "getNumActive"));
-                case "tomcat":
-                    return number(Reflective.call(source, "getActive"));
-                default:
-                    return number(Reflective.call(source, "getNumBusyConnectionsDefaultUser"));
-            }
+            return switch (kind) {
+                case "hikari" -> number(Reflective.call(bean(source), "getActiveConnections"));
+                case "dbcp2" -> number(Reflective.call(source, "getNumActive"));
+                case "tomcat" -> number(Reflective.call(source, "getActive"));
+                default -> number(Reflective.call(source, "getNumBusyConnectionsDefaultUser"));
+            };
         }
 
         /** The pool's physical connections, idle or in use; -1 if it does not say. */
         long openNow(Object source) {
             switch (kind) {
-                case "hikari":
+                case "hikari" -> {
                     return number(Reflective.call(bean(source), "getTotalConnections"));
-                case "dbcp2":
+                }
+                case "dbcp2" -> {
                     long active = number(Reflective.call(source, "getNumActive"));
                     long idle = number(Reflective.call(source, "getNumIdle"));
                     return active < 0 || idle < 0 ? -1 : active + idle;
-                case "tomcat":
+                }
+                case "tomcat" -> {
                     return number(Reflective.call(source, "getSize"));
-                default:
+                }
+                default -> {
                     return number(Reflective.call(source, "getNumConnectionsDefaultUser"));
+                }
             }
         }
 
@@ -197,7 +198,7 @@ public final class JdbcRisks {
         }
 
         private static long number(Object value) {
-            return value instanceof Number ? ((Number) value).longValue() : -1;
+            return value instanceof Number n ? n.longValue() : -1;
         }
     }
 }

@@ -158,7 +158,7 @@ public final class JdbcTracker {
      */
     public static void transactionCompleted(Object managedConnection) {
         Registry registry = Registry.current();
-        if (registry != null && Reflective.field(managedConnection, "connection", Boolean.TRUE) == null) {
+        if (registry != null && Reflective.field(managedConnection, "connection", true) == null) {
             registry.release(managedConnection);
         }
     }

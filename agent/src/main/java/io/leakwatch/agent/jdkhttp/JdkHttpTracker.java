@@ -66,7 +66,9 @@ public final class JdkHttpTracker {
             // exclude= needs the stack, as for a synchronous acquisition; stacks=sample:N takes every one here
             Throwable stack = agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
                     ? new Throwable() : null;
-            ((CompletableFuture<?>) future).whenComplete(new Arrival(stack));
+            // The stage whenComplete returns is not needed: Arrival records the outcome, and the application's own
+            // future still reports its failures to the application.
+            Object unused = ((CompletableFuture<?>) future).whenComplete(new Arrival(stack));
         } catch (Throwable t) {
             registry.internalError(t);
         }

@@ -54,18 +54,18 @@ public final class OkHttpRisks {
 
     /** {read fix, connect fix}, null where bounded; unreadable settings are never called a risk. */
     private static String[] judge(Object client) {
-        if (zero(client, "callTimeoutMillis") == Boolean.FALSE) {
+        if (Boolean.FALSE.equals(zero(client, "callTimeoutMillis"))) {
             return SAFE;
         }
         return new String[] {
-            zero(client, "readTimeoutMillis") == Boolean.TRUE
+            Boolean.TRUE.equals(zero(client, "readTimeoutMillis"))
                     ? "set a read timeout above zero: OkHttpClient.Builder().readTimeout(...) (or callTimeout(...))" : null,
-            zero(client, "connectTimeoutMillis") == Boolean.TRUE
+            Boolean.TRUE.equals(zero(client, "connectTimeoutMillis"))
                     ? "set a connect timeout above zero: OkHttpClient.Builder().connectTimeout(...) (or callTimeout(...))" : null};
     }
 
     private static Boolean zero(Object client, String getter) {
         Object v = Reflective.call(client, getter);
-        return v instanceof Integer ? (Integer) v == 0 : null;
+        return v instanceof Integer i ? i == 0 : null;
     }
 }

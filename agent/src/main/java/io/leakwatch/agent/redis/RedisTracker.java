@@ -27,7 +27,6 @@ public final class RedisTracker {
     private static final String UNKNOWN = "redis://unknown";
     /** Connect sites remembered; past that a new site's connections are all taken for shared ones (never aged). */
     private static final int MAX_SITES = 1_000;
-    private static final String AGENT = "io.leakwatch.agent.";
     /** The target of each Jedis pool's connections, for the forensics of a pool that ran dry. */
     private static final WeakIdentityMap<String> POOL_TARGETS = new WeakIdentityMap<>();
     /**
@@ -114,7 +113,7 @@ public final class RedisTracker {
             return;
         }
         try {
-            if (Boolean.FALSE.equals(Reflective.field(client, "sharedResources", Boolean.TRUE))) {
+            if (Boolean.FALSE.equals(Reflective.field(client, "sharedResources", true))) {
                 Handle handle = registry.acquire(client, Kind.REDIS_CLIENT, LETTUCE_CLIENT_TYPE, null, false);
                 ClientChurn.created("Lettuce RedisClient", handle);
             }

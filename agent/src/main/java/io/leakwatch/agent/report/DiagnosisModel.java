@@ -68,7 +68,7 @@ public final class DiagnosisModel {
 
     private static long number(Map<String, Object> map, String key) {
         Object v = map.get(key);
-        return v instanceof Number ? ((Number) v).longValue() : 0;
+        return v instanceof Number number ? number.longValue() : 0;
     }
 
     /** One call site that can hang forever. */

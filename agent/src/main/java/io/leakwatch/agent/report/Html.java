@@ -201,25 +201,25 @@ public final class Html {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    private static final String CSS = String.join("\n",
-            "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328;margin:24px auto;max-width:1200px;padding:0 16px;background:#fff}",
-            "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}",
-            ".meta,.note{color:#59636e;margin:0 0 8px}.ok{color:#1a7f37;font-weight:600}",
-            ".cards{display:flex;flex-wrap:wrap;gap:10px;margin-top:16px}",
-            ".card{border:1px solid #d0d7de;border-radius:8px;padding:10px 16px;min-width:96px;display:flex;flex-direction:column}",
-            ".card .n{font-size:24px;font-weight:700;font-variant-numeric:tabular-nums}.card .l{color:#59636e;font-size:12px;text-transform:uppercase;letter-spacing:.04em}",
-            ".card.bad{border-color:#cf222e;background:#ffebe9}.card.bad .n{color:#cf222e}.card.good .n{color:#1a7f37}.card.warn{border-color:#bf8700;background:#fff8c5}",
-            "table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #eaeef2}",
-            "th{background:#f6f8fa;font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:#59636e}",
-            ".num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.count{font-weight:700}",
-            ".kind{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#eef1f4;border-radius:4px;padding:1px 5px}",
-            ".target{overflow-wrap:anywhere;min-width:12em;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}",
-            "td.stack{max-width:560px}summary{cursor:pointer}code.top{font-size:12px;word-break:break-all}.frames{color:#59636e;font-size:12px}",
-            "ol{margin:6px 0 0;padding-left:28px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;color:#59636e}",
-            "li{overflow-wrap:anywhere}li.app{color:#1f2328}mark{background:#fff3b0;padding:0 2px}.none{color:#59636e;font-style:italic}",
-            "svg{max-width:100%;height:auto;border:1px solid #eaeef2;border-radius:6px}.grid{stroke:#eaeef2}",
-            ".axis{font-size:11px;fill:#59636e;font-family:system-ui,sans-serif}.series{fill:none;stroke-width:2}",
-            ".legend{list-style:none;padding:0;display:flex;gap:18px;flex-wrap:wrap}.swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}",
-            ".peak{color:#59636e}.holder{font-size:12px;color:#59636e;overflow-wrap:anywhere}.holder.in-use{color:#1a7f37}",
-            "");
+    private static final String CSS = """
+                                      body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328;margin:24px auto;max-width:1200px;padding:0 16px;background:#fff}
+                                      h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+                                      .meta,.note{color:#59636e;margin:0 0 8px}.ok{color:#1a7f37;font-weight:600}
+                                      .cards{display:flex;flex-wrap:wrap;gap:10px;margin-top:16px}
+                                      .card{border:1px solid #d0d7de;border-radius:8px;padding:10px 16px;min-width:96px;display:flex;flex-direction:column}
+                                      .card .n{font-size:24px;font-weight:700;font-variant-numeric:tabular-nums}.card .l{color:#59636e;font-size:12px;text-transform:uppercase;letter-spacing:.04em}
+                                      .card.bad{border-color:#cf222e;background:#ffebe9}.card.bad .n{color:#cf222e}.card.good .n{color:#1a7f37}.card.warn{border-color:#bf8700;background:#fff8c5}
+                                      table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #eaeef2}
+                                      th{background:#f6f8fa;font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:#59636e}
+                                      .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.count{font-weight:700}
+                                      .kind{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#eef1f4;border-radius:4px;padding:1px 5px}
+                                      .target{overflow-wrap:anywhere;min-width:12em;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+                                      td.stack{max-width:560px}summary{cursor:pointer}code.top{font-size:12px;word-break:break-all}.frames{color:#59636e;font-size:12px}
+                                      ol{margin:6px 0 0;padding-left:28px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;color:#59636e}
+                                      li{overflow-wrap:anywhere}li.app{color:#1f2328}mark{background:#fff3b0;padding:0 2px}.none{color:#59636e;font-style:italic}
+                                      svg{max-width:100%;height:auto;border:1px solid #eaeef2;border-radius:6px}.grid{stroke:#eaeef2}
+                                      .axis{font-size:11px;fill:#59636e;font-family:system-ui,sans-serif}.series{fill:none;stroke-width:2}
+                                      .legend{list-style:none;padding:0;display:flex;gap:18px;flex-wrap:wrap}.swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
+                                      .peak{color:#59636e}.holder{font-size:12px;color:#59636e;overflow-wrap:anywhere}.holder.in-use{color:#1a7f37}\
+                                      """;
 }

@@ -14,6 +14,8 @@ public final class JUnitXml {
     }
 
     /**
+     * Renders the report as a JUnit XML test suite, one test case per leak group.
+     *
      * @param allowedLeaks when the report has no more leaks than this, its leak groups are rendered as skipped
      *                     (listed, not failed) so a budget accepted by {@code check --max-leaks} does not fail the build
      */
@@ -70,7 +72,7 @@ public final class JUnitXml {
         boolean gone = g.reason.equals("collected") || g.reason.equals("released-by-parent");
         return g.count + " x " + g.kind + " " + g.reasonText(thresholdMillis)
                 + (gone ? "" : " (oldest " + Text.duration(g.oldestAgeMillis) + ")") + ", target " + g.targetText()
-                + ", thread " + g.thread + (g.holder == null || gone && g.holder.threadState == null ? "" : "; " + g.holder.text());
+                + ", thread " + g.thread + (g.holder == null || (gone && g.holder.threadState == null) ? "" : "; " + g.holder.text());
     }
 
     public static String summary(ReportModel r) {

@@ -38,18 +38,31 @@ public final class JsonParser {
         }
         char c = text.charAt(pos);
         switch (c) {
-            case '{': return object();
-            case '[': return array();
-            case '"': return string();
-            case 't': return literal("true", Boolean.TRUE);
-            case 'f': return literal("false", Boolean.FALSE);
-            case 'n': return literal("null", null);
-            default:
-                if (c == '-' || (c >= '0' && c <= '9')) {
+  case '{' -> {
+return object();
+}
+  case '[' -> {
+return array();
+}
+  case '"' -> {
+return string();
+}
+  case 't' -> {
+return literal("true", true);
+}
+  case 'f' -> {
+return literal("false", false);
+}
+  case 'n' -> {
+return literal("null", null);
+}
+  default -> {
+if (c == '-' || (c >= '0' && c <= '9')) {
                     return number();
                 }
                 throw error("unexpected character '" + c + "', expected a value");
-        }
+}
+}
     }
 
     private Map<String, Object> object() {
@@ -140,16 +153,24 @@ public final class JsonParser {
             }
             char e = text.charAt(pos++);
             switch (e) {
-                case '"': b.append('"'); break;
-                case '\\': b.append('\\'); break;
-                case '/': b.append('/'); break;
-                case 'b': b.append('\b'); break;
-                case 'f': b.append('\f'); break;
-                case 'n': b.append('\n'); break;
-                case 'r': b.append('\r'); break;
-                case 't': b.append('\t'); break;
-                case 'u':
-                    if (pos + 4 > text.length()) {
+  case '"' -> 
+b.append('"');
+  case '\\' -> 
+b.append('\\');
+  case '/' -> 
+b.append('/');
+  case 'b' -> 
+b.append('\b');
+  case 'f' -> 
+b.append('\f');
+  case 'n' -> 
+b.append('\n');
+  case 'r' -> 
+b.append('\r');
+  case 't' -> 
+b.append('\t');
+  case 'u' -> {
+if (pos + 4 > text.length()) {
                         throw error("truncated \\u escape");
                     }
                     try {
@@ -158,11 +179,12 @@ public final class JsonParser {
                         throw error("bad \\u escape");
                     }
                     pos += 4;
-                    break;
-                default:
-                    pos--;
+}
+  default -> {
+pos--;
                     throw error("bad escape '\\" + e + "'");
-            }
+}
+}
         }
     }
 

@@ -40,10 +40,10 @@ public final class ReportModel {
 
     private ReportModel(Map<String, Object> root) {
         Object schema = root.get("schema");
-        if (!(schema instanceof Long)) {
+        if (!(schema instanceof Long l)) {
             throw new ReportException("no \"schema\" number: not a leakwatch report");
         }
-        if ((Long) schema != SCHEMA) {
+        if (l != SCHEMA) {
             throw new ReportException("unsupported schema " + schema + "; this leakwatch reads schema " + SCHEMA);
         }
         agentVersion = optString(root, "agentVersion", "unknown");
@@ -163,17 +163,17 @@ public final class ReportModel {
     }
 
     private static String string(Object value, String field) {
-        if (!(value instanceof String)) {
+        if (!(value instanceof String string)) {
             throw new ReportException(field + " is " + describe(value) + ", expected a string");
         }
-        return (String) value;
+        return string;
     }
 
     private static long number(Object value, String field) {
-        if (!(value instanceof Long) || (Long) value < 0) {
+        if (!(value instanceof Long l) || l < 0) {
             throw new ReportException(field + " is " + describe(value) + ", expected a whole number >= 0");
         }
-        return (Long) value;
+        return l;
     }
 
     private static long requiredLong(Map<String, Object> map, String key, String prefix) {
@@ -185,12 +185,12 @@ public final class ReportModel {
 
     private static long optLong(Map<String, Object> map, String key, long otherwise) {
         Object v = map.get(key);
-        return v instanceof Long ? (Long) v : otherwise;
+        return v instanceof Long l ? l : otherwise;
     }
 
     private static String optString(Map<String, Object> map, String key, String otherwise) {
         Object v = map.get(key);
-        return v instanceof String ? (String) v : otherwise;
+        return v instanceof String string ? string : otherwise;
     }
 
     private static String describe(Object value) {
@@ -229,15 +229,20 @@ public final class ReportModel {
         public String text() {
             String now = at.isEmpty() ? "" : " in " + at.get(0);
             switch (state) {
-                case "in-use": return "in use: thread " + thread + " " + threadState + now;
-                case "unknown": return "holder unknown (allocation stack not captured), counted as a leak";
-                default:
-                    if (threadState == null) {
+  case "in-use" -> {
+return "in use: thread " + thread + " " + threadState + now;
+}
+  case "unknown" -> {
+return "holder unknown (allocation stack not captured), counted as a leak";
+}
+  default -> {
+if (threadState == null) {
                         return "abandoned: never closed by the application";
                     }
                     return threadState.equals("TERMINATED") ? "abandoned: thread " + thread + " has ended"
                             : "abandoned: thread " + thread + " left the acquiring method; now " + threadState + now;
-            }
+}
+}
         }
     }
 
@@ -316,17 +321,24 @@ public final class ReportModel {
 
         /** What the reason means, for people. */
         public String reasonText(long thresholdMillis) {
-            switch (reason) {
-                case "threshold": return "held past " + Text.duration(thresholdMillis);
-                case "collected": return "never closed; garbage-collected after " + Text.duration(oldestAgeMillis);
-                case "released-by-parent": return "never closed; released by its "
+            return switch (reason) {
+  case "threshold" -> 
+"held past " + Text.duration(thresholdMillis);
+  case "collected" -> 
+"never closed; garbage-collected after " + Text.duration(oldestAgeMillis);
+  case "released-by-parent" -> 
+"never closed; released by its "
                         + (releasedBy == null ? "parent" : releasedBy.substring(releasedBy.lastIndexOf('.') + 1)) + " after "
                         + Text.duration(heldMillis);
-                case "in-use": return "in use past " + Text.duration(thresholdMillis);
-                case "open-at-exit": return "open at exit";
-                case "late-release": return "released late";
-                default: return reason;
-            }
+  case "in-use" -> 
+"in use past " + Text.duration(thresholdMillis);
+  case "open-at-exit" -> 
+"open at exit";
+  case "late-release" -> 
+"released late";
+  default -> 
+reason;
+};
         }
     }
 

@@ -14,18 +14,24 @@ final class Text {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
-                case '&': b.append("&amp;"); break;
-                case '<': b.append("&lt;"); break;
-                case '>': b.append("&gt;"); break;
-                case '"': b.append("&quot;"); break;
-                case '\'': b.append("&#39;"); break;
-                default:
-                    if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
+  case '&' -> 
+b.append("&amp;");
+  case '<' -> 
+b.append("&lt;");
+  case '>' -> 
+b.append("&gt;");
+  case '"' -> 
+b.append("&quot;");
+  case '\'' -> 
+b.append("&#39;");
+  default -> {
+if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
                         b.append(c);
                     } else {
                         b.append('\uFFFD');
                     }
-            }
+}
+}
         }
         return b.toString();
     }

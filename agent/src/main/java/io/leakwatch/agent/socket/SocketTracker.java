@@ -37,7 +37,7 @@ public final class SocketTracker {
             drain();
             String target = target(address);
             Traffic.Target t = Traffic.of(target, "socket");
-            if (t != null && OPEN.putIfAbsent(new Ref(socket, t), t) == null) {
+            if (t != null && OPEN.putIfAbsent(new Ref(socket), t) == null) {
                 t.connected();
             }
             if (depth.insideOtherThan(CallDepth.SOCKET)) {
@@ -82,8 +82,8 @@ public final class SocketTracker {
 
     /** {@code host:port}, the host as given (never a reverse lookup); an IPv6 literal in brackets. */
     static String target(Object address) {
-        if (address instanceof InetSocketAddress) {
-            InetSocketAddress a = (InetSocketAddress) address;
+        if (address instanceof InetSocketAddress a) {
+            
             String host = a.getHostString();
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
         }
@@ -93,7 +93,7 @@ public final class SocketTracker {
     private static final class Ref extends WeakReference<Object> {
         private final int hash;
 
-        Ref(Object socket, Traffic.Target target) {
+        Ref(Object socket) {
             super(socket, COLLECTED);
             hash = System.identityHashCode(socket);
         }
@@ -109,7 +109,7 @@ public final class SocketTracker {
                 return true;
             }
             Object mine = get();
-            return mine != null && (o instanceof Ref && ((Ref) o).get() == mine || o instanceof Key && ((Key) o).socket == mine);
+            return mine != null && ((o instanceof Ref ref && ref.get() == mine) || (o instanceof Key key && key.socket == mine));
         }
     }
 
@@ -127,7 +127,7 @@ public final class SocketTracker {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Ref && ((Ref) o).get() == socket;
+            return o instanceof Ref ref && ref.get() == socket;
         }
     }
 }

@@ -61,7 +61,8 @@ public final class ThreadStarts {
         }
         Instrumentation inst = instrumentation;
         if (inst == null || !inst.isRetransformClassesSupported() || !inst.isModifiableClass(Thread.class)) {
-            return failure = "this JVM does not let the agent retransform java.lang.Thread";
+            failure = "this JVM does not let the agent retransform java.lang.Thread";
+            return failure;
         }
         try {
             // The advice inlined into java.lang.Thread calls this class, in the bootstrap loader's unnamed module.
@@ -84,13 +85,15 @@ public final class ThreadStarts {
             probe.join();
             if (STARTS.get(probe) == null) {
                 enabled = false;
-                return failure = "thread starts are not seen on this JDK (" + System.getProperty("java.vm.version")
+                failure = "thread starts are not seen on this JDK (" + System.getProperty("java.vm.version")
                         + "): java.lang.Thread.start was instrumented but the probe thread's start was not recorded";
+                return failure;
             }
             return null;
         } catch (Throwable t) {
             enabled = false;
-            return failure = "could not instrument java.lang.Thread: " + t;
+            failure = "could not instrument java.lang.Thread: " + t;
+            return failure;
         }
     }
 
@@ -165,7 +168,7 @@ public final class ThreadStarts {
         if (thread.getClass().getName().equals("jdk.internal.misc.InnocuousThread")) {
             return "jdk-system";
         }
-        if (thread instanceof ForkJoinWorkerThread && ((ForkJoinWorkerThread) thread).getPool() == ForkJoinPool.commonPool()) {
+        if (thread instanceof ForkJoinWorkerThread forkJoinWorkerThread && forkJoinWorkerThread.getPool() == ForkJoinPool.commonPool()) {
             return "common-pool";
         }
         for (String frame : stack) {

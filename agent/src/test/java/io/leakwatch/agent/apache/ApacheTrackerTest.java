@@ -56,6 +56,7 @@ class ApacheTrackerTest {
 
     /** A client over a shared connection manager gets nothing to close; its close() does nothing, dropping it neither. */
     public static final class Client {
+        @SuppressWarnings("UnusedVariable") // read reflectively by ApacheTracker.ownsNothing, like the real client's field
         private final List<AutoCloseable> closeables;
 
         Client(List<AutoCloseable> closeables) {

@@ -39,29 +39,33 @@ public final class DiagnoseApp {
         risks = HttpTestServer.http();
         for (String mode : args) {
             switch (mode) {
-                case "risky":
-                    urlRisky();
+  case "risky" -> {
+urlRisky();
                     jdkRisky();
                     apache4Risky();
                     apache5Risky();
                     okRisky();
                     dbcpRisky();
                     hikariRisky();
-                    break;
-                case "safe":
-                    urlSafe();
+}
+  case "safe" -> {
+urlSafe();
                     jdkSafe();
                     apache4Safe();
                     apache5Safe();
                     okSafe();
                     dbcpSafe();
                     hikariSafe();
-                    break;
-                case "reuse": reuse(); break;
-                case "pool-limit": poolLimit(); break;
-                case "selfcheck": selfcheck(); break;
-                default: throw new IllegalArgumentException(mode);
-            }
+}
+  case "reuse" -> 
+reuse();
+  case "pool-limit" -> 
+poolLimit();
+  case "selfcheck" -> 
+selfcheck();
+  default -> 
+throw new IllegalArgumentException(mode);
+}
         }
         System.out.println("done");
         System.exit(0);
@@ -282,7 +286,7 @@ public final class DiagnoseApp {
         c.setReadTimeout(5000);
         c.setConnectTimeout(2000);
         try (InputStream in = c.getInputStream()) {
-            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList()) {
                 if (line.startsWith("leakwatch_target_") || line.startsWith("leakwatch_risk_")) {
                     System.out.println("prom " + line);
                 }

@@ -29,14 +29,21 @@ public final class SocketApp {
         for (String mode : args) {
             settle();
             switch (mode) {
-                case "leak": leak(); break;
-                case "leak-channel": leakChannel(); break;
-                case "clean": clean(); break;
-                case "clean-channel": cleanChannel(); break;
-                case "kept": kept(); break;
-                case "jdbc-collected": jdbcCollected(); break;
-                default: throw new IllegalArgumentException(mode);
-            }
+  case "leak" -> 
+leak();
+  case "leak-channel" -> 
+leakChannel();
+  case "clean" -> 
+clean();
+  case "clean-channel" -> 
+cleanChannel();
+  case "kept" -> 
+kept();
+  case "jdbc-collected" -> 
+jdbcCollected();
+  default -> 
+throw new IllegalArgumentException(mode);
+}
         }
         for (int i = 0; i < 5; i++) {
             System.gc();

@@ -65,7 +65,7 @@ class SocketIT {
     }
 
     private static int growth(Forked.Result r, String mode) {
-        for (String line : r.stdout.split("\n")) {
+        for (String line : r.stdout.lines().toList()) {
             if (line.startsWith(mode + " fdGrowth=")) {
                 return Integer.parseInt(line.substring(line.indexOf('=') + 1).trim());
             }

@@ -38,16 +38,15 @@ public final class Apache5AsyncApp {
         server = LoopbackServer.start();
         CLIENT.start();
         switch (args[0]) {
-            case "leaks":
-                LoopbackServer.keep(streamedNeverRead(CLIENT));
+  case "leaks" -> {
+LoopbackServer.keep(streamedNeverRead(CLIENT));
                 clean();
-                break;
-            case "clients":
-                clientsPerRequest();
-                break;
-            default:
-                pool();
-        }
+}
+  case "clients" -> 
+clientsPerRequest();
+  default -> 
+pool();
+}
         LoopbackServer.holdAndCollect();
         System.exit(0);
     }

@@ -18,7 +18,7 @@ public final class ChurnApp {
 
     static void apacheClientPerRequest() throws Exception {
         try (CloseableHttpClient client = HttpClients.createDefault()) { // CHURN apache
-            client.getClass();
+            System.out.println(client.getClass().getSimpleName());
         }
     }
 
@@ -29,6 +29,6 @@ public final class ChurnApp {
 
     static void okHttpNewBuilderPerRequest(OkHttpClient shared) {
         OkHttpClient client = shared.newBuilder().build(); // SHARED okhttp
-        client.getClass();
+        System.out.println(client.getClass().getSimpleName());
     }
 }

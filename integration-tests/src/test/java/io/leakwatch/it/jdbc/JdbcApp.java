@@ -32,20 +32,35 @@ public final class JdbcApp {
         password = args.length > 3 ? args[3] : null;
         long hold = Long.getLong("hold", 2500);
         switch (args[0]) {
-            case "drivermanager-leak": driverManagerLeak(); break;
-            case "hikari-leak": hikariLeak(); break;
-            case "dbcp2-leak": dbcp2Leak(); break;
-            case "statement-leak": statementLeak(); break;
-            case "exception-path": exceptionPath(); break;
-            case "executor-leak": executorLeak(); break;
-            case "parent-closes-children": parentClosesChildren(hold); break;
-            case "reexecute": reexecute(hold); return;
-            case "late-release": lateRelease(hold); return;
-            case "pool-kept-open": poolKeptOpen(); break;
-            case "collected": collected(); break;
-            case "clean": clean(); break;
-            default: throw new IllegalArgumentException(args[0]);
-        }
+  case "drivermanager-leak" -> 
+driverManagerLeak();
+  case "hikari-leak" -> 
+hikariLeak();
+  case "dbcp2-leak" -> 
+dbcp2Leak();
+  case "statement-leak" -> 
+statementLeak();
+  case "exception-path" -> 
+exceptionPath();
+  case "executor-leak" -> 
+executorLeak();
+  case "parent-closes-children" -> 
+parentClosesChildren(hold);
+  case "reexecute" -> {
+reexecute(hold); return;
+}
+  case "late-release" -> {
+lateRelease(hold); return;
+}
+  case "pool-kept-open" -> 
+poolKeptOpen();
+  case "collected" -> 
+collected();
+  case "clean" -> 
+clean();
+  default -> 
+throw new IllegalArgumentException(args[0]);
+}
         Thread.sleep(hold);
         for (int i = 0; i < 3; i++) {
             System.gc();

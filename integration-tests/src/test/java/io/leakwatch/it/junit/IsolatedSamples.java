@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** @Isolated runs alone even in a parallel run, so a leak on another thread is still the test's. */
+/** {@code @Isolated} runs alone even in a parallel run, so a leak on another thread is still the test's. */
 @ExtendWith(LeakWatchExtension.class)
 @Isolated
 class IsolatedSamples {

@@ -84,7 +84,7 @@ class JUnitSamples {
     @Test
     void closesAsynchronouslyJustAfterTheTest() throws SQLException {
         Connection c = DriverManager.getConnection(URL);
-        closer.submit(() -> {
+        java.util.concurrent.Future<?> unused = closer.submit(() -> {
             Thread.sleep(300);
             c.close();
             return null;

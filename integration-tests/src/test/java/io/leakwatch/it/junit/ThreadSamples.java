@@ -69,7 +69,7 @@ class ThreadSamples {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         LEFT_RUNNING.add(pool);
         for (int i = 0; i < 2; i++) {
-            pool.submit(() -> { }); // EXECUTOR-LINE
+            java.util.concurrent.Future<?> unused = pool.submit(() -> { }); // EXECUTOR-LINE
         }
     }
 

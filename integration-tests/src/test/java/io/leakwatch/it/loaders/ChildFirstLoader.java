@@ -5,8 +5,8 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A web application's class loader as servlet containers make it: its own classes and jars first, the parent only
@@ -58,8 +58,14 @@ final class ChildFirstLoader extends URLClassLoader {
 
     @Override
     public Enumeration<URL> getResources(String name) throws IOException {
-        Set<URL> all = new LinkedHashSet<>(Collections.list(findResources(name)));
-        all.addAll(Collections.list(getParent().getResources(name)));
-        return Collections.enumeration(all);
+        // Keyed by the URL's text: URL.equals and hashCode may resolve host names.
+        Map<String, URL> all = new LinkedHashMap<>();
+        for (URL url : Collections.list(findResources(name))) {
+            all.putIfAbsent(url.toExternalForm(), url);
+        }
+        for (URL url : Collections.list(getParent().getResources(name))) {
+            all.putIfAbsent(url.toExternalForm(), url);
+        }
+        return Collections.enumeration(all.values());
     }
 }

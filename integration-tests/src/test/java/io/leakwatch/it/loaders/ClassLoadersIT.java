@@ -98,12 +98,13 @@ class ClassLoadersIT {
     void theApplicationsOwnByteBuddyAndSlf4jAreLeftAlone() throws Exception {
         Path config = Files.createDirectories(Forked.WORK.resolve("foreign-config"));
         // the application's own simple-logger settings: its format, to stdout
-        Files.writeString(config.resolve("simplelogger.properties"), String.join("\n",
-                "org.slf4j.simpleLogger.logFile=System.out",
-                "org.slf4j.simpleLogger.showDateTime=true",
-                "org.slf4j.simpleLogger.dateTimeFormat='APP'",
-                "org.slf4j.simpleLogger.levelInBrackets=true",
-                "org.slf4j.simpleLogger.showThreadName=true", ""));
+        Files.writeString(config.resolve("simplelogger.properties"), """
+                                                                     org.slf4j.simpleLogger.logFile=System.out
+                                                                     org.slf4j.simpleLogger.showDateTime=true
+                                                                     org.slf4j.simpleLogger.dateTimeFormat='APP'
+                                                                     org.slf4j.simpleLogger.levelInBrackets=true
+                                                                     org.slf4j.simpleLogger.showThreadName=true\
+                                                                     """);
         String classpath = String.join(File.pathSeparator, Forked.testClasses(), config.toString(),
                 System.getProperty("leakwatch.it.foreignByteBuddy"), Forked.dependency("slf4j-api"),
                 Forked.dependency("slf4j-simple"), Forked.dependency("h2"));

@@ -14,7 +14,7 @@ import java.util.List;
 public final class Container {
     public static void main(String[] args) throws Exception {
         List<URL> urls = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
             urls.add(Paths.get(entry).toUri().toURL());
         }
         ChildFirstLoader webapp = new ChildFirstLoader("webapp", urls.toArray(new URL[0]), Container.class.getClassLoader(),

@@ -40,25 +40,25 @@ public final class PoolBeforeAttachApp {
         String command;
         while ((command = in.readLine()) != null) {
             switch (command.trim()) {
-                case "hold":
-                    hold(pool);
-                    break;
-                case "use-early":
-                    try (Statement s = earlyPooled.createStatement(); ResultSet rs = s.executeQuery("select 2")) {
+  case "hold" -> 
+hold(pool);
+  case "use-early" -> {
+try (Statement s = earlyPooled.createStatement(); ResultSet rs = s.executeQuery("select 2")) {
                         rs.next();
                         System.out.println("early connection used: " + rs.getInt(1));
                     }
-                    break;
-                case "close-early":
-                    earlyPooled.close();
+}
+  case "close-early" -> {
+earlyPooled.close();
                     earlyDirect.close();
                     System.out.println("early connections closed");
-                    break;
-                case "quit":
-                    return;
-                default:
-                    System.out.println("unknown command " + command);
-            }
+}
+  case "quit" -> {
+return;
+}
+  default -> 
+System.out.println("unknown command " + command);
+}
         }
     }
 

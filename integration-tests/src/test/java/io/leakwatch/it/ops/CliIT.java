@@ -1,5 +1,6 @@
 package io.leakwatch.it.ops;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -170,7 +171,7 @@ class CliIT {
         pb.environment().put("JAVA_HOME", javaHome.toString());
         pb.environment().put("PATH", "/nonexistent"); // java must come from JAVA_HOME
         Process p = pb.redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out).contains("\tat " + heldFrame());
     }

@@ -48,7 +48,7 @@ public final class ExhaustApp {
                 TAKEN.countDown();
                 END.await();
             } catch (Exception e) {
-                e.printStackTrace();
+                throw new IllegalStateException(e);
             }
         }, name);
         t.start();

@@ -25,21 +25,20 @@ public final class HoldApp {
         String command;
         while ((command = in.readLine()) != null) {
             switch (command.trim()) {
-                case "hold":
-                    hold();
-                    break;
-                case "leak":
-                    leak();
-                    break;
-                case "gc":
-                    System.gc();
+  case "hold" -> 
+hold();
+  case "leak" -> 
+leak();
+  case "gc" -> {
+System.gc();
                     System.out.println("done gc");
-                    break;
-                case "quit":
-                    return;
-                default:
-                    System.out.println("unknown command " + command);
-            }
+}
+  case "quit" -> {
+return;
+}
+  default -> 
+System.out.println("unknown command " + command);
+}
         }
     }
 

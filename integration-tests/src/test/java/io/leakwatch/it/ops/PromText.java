@@ -38,17 +38,19 @@ final class PromText {
             if (n > 1 && line.isEmpty() && n == text.split("\n", -1).length) {
                 break; // after the final newline
             }
-            Matcher m;
-            if ((m = HELP.matcher(line)).matches()) {
-                check(helped.add(m.group(1)), n, line, "second HELP for " + m.group(1));
-                check(!samplesOf(samples, m.group(1)), n, line, "HELP after samples of " + m.group(1));
-            } else if ((m = TYPE.matcher(line)).matches()) {
-                check(typed.put(m.group(1), m.group(2)) == null, n, line, "second TYPE for " + m.group(1));
-                check(!samplesOf(samples, m.group(1)), n, line, "TYPE after samples of " + m.group(1));
+            Matcher help = HELP.matcher(line);
+            Matcher type = TYPE.matcher(line);
+            Matcher sample = SAMPLE.matcher(line);
+            if (help.matches()) {
+                check(helped.add(help.group(1)), n, line, "second HELP for " + help.group(1));
+                check(!samplesOf(samples, help.group(1)), n, line, "HELP after samples of " + help.group(1));
+            } else if (type.matches()) {
+                check(typed.put(type.group(1), type.group(2)) == null, n, line, "second TYPE for " + type.group(1));
+                check(!samplesOf(samples, type.group(1)), n, line, "TYPE after samples of " + type.group(1));
             } else if (line.startsWith("#")) {
-                continue; // a comment
-            } else if ((m = SAMPLE.matcher(line)).matches()) {
-                String name = m.group(1);
+                 // a comment
+            } else if (sample.matches()) {
+                String name = sample.group(1);
                 if (!name.equals(current)) {
                     check(!closedFamilies.contains(name), n, line, "samples of " + name + " are not together");
                     if (current != null) {
@@ -59,8 +61,8 @@ final class PromText {
                 if (typed.containsKey(name) && typed.get(name).equals("counter")) {
                     check(name.endsWith("_total"), n, line, "counter not named *_total");
                 }
-                String key = name + "{" + (m.group(3) == null ? "" : m.group(3)) + "}";
-                check(samples.put(key, Double.parseDouble(m.group(4).replace("Inf", "Infinity"))) == null, n, line, "series twice");
+                String key = name + "{" + (sample.group(3) == null ? "" : sample.group(3)) + "}";
+                check(samples.put(key, Double.parseDouble(sample.group(4).replace("Inf", "Infinity"))) == null, n, line, "series twice");
             } else {
                 check(false, n, line, "not a HELP, TYPE, comment or sample line");
             }

@@ -1,5 +1,7 @@
 package io.leakwatch.it.pools;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.util.ArrayList;
 import java.util.List;
 import javax.transaction.Status;
@@ -13,6 +15,8 @@ import javax.transaction.xa.Xid;
 
 /** The least JTA transaction manager DBCP's managed data source runs under: one-phase commit, one thread. */
 final class MiniTransactionManager implements TransactionManager {
+    // Per manager, not static: each manager is its own transaction scope (the app makes one).
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<Tx> current = new ThreadLocal<>();
 
     @Override
@@ -69,7 +73,7 @@ final class MiniTransactionManager implements TransactionManager {
     private static final class Tx implements Transaction, Xid {
         final List<XAResource> resources = new ArrayList<>();
         final List<Synchronization> synchronizations = new ArrayList<>();
-        final byte[] id = String.valueOf(System.nanoTime()).getBytes();
+        final byte[] id = String.valueOf(System.nanoTime()).getBytes(UTF_8);
         int status = Status.STATUS_ACTIVE;
 
         void finish(boolean commit) throws SystemException {

@@ -25,8 +25,8 @@ final class Pools {
 
     static DataSource create(String pool, Db db, int size) throws Exception {
         switch (pool) {
-            case "hikari": {
-                HikariConfig c = new HikariConfig();
+  case "hikari" -> {
+HikariConfig c = new HikariConfig();
                 c.setJdbcUrl(db.url);
                 c.setUsername(db.user);
                 c.setPassword(db.password);
@@ -34,9 +34,9 @@ final class Pools {
                 c.setMinimumIdle(size);
                 c.setConnectionTimeout(Math.max(250, WAIT_MILLIS));
                 return new HikariDataSource(c);
-            }
-            case "dbcp2": {
-                BasicDataSource ds = new BasicDataSource();
+}
+  case "dbcp2" -> {
+BasicDataSource ds = new BasicDataSource();
                 ds.setUrl(db.url);
                 ds.setUsername(db.user);
                 ds.setPassword(db.password);
@@ -44,9 +44,9 @@ final class Pools {
                 ds.setInitialSize(size);
                 ds.setMaxWait(Duration.ofMillis(WAIT_MILLIS));
                 return ds;
-            }
-            case "tomcat-dbcp": {
-                org.apache.tomcat.dbcp.dbcp2.BasicDataSource ds = new org.apache.tomcat.dbcp.dbcp2.BasicDataSource();
+}
+  case "tomcat-dbcp" -> {
+org.apache.tomcat.dbcp.dbcp2.BasicDataSource ds = new org.apache.tomcat.dbcp.dbcp2.BasicDataSource();
                 ds.setUrl(db.url);
                 ds.setUsername(db.user);
                 ds.setPassword(db.password);
@@ -54,9 +54,9 @@ final class Pools {
                 ds.setInitialSize(size);
                 ds.setMaxWait(Duration.ofMillis(WAIT_MILLIS));
                 return ds;
-            }
-            case "tomcat-jdbc": {
-                PoolProperties p = new PoolProperties();
+}
+  case "tomcat-jdbc" -> {
+PoolProperties p = new PoolProperties();
                 p.setUrl(db.url);
                 p.setUsername(db.user);
                 p.setPassword(db.password);
@@ -66,9 +66,9 @@ final class Pools {
                 p.setInitialSize(size);
                 p.setMaxWait(WAIT_MILLIS);
                 return new org.apache.tomcat.jdbc.pool.DataSource(p);
-            }
-            case "c3p0": {
-                ComboPooledDataSource ds = new ComboPooledDataSource();
+}
+  case "c3p0" -> {
+ComboPooledDataSource ds = new ComboPooledDataSource();
                 ds.setJdbcUrl(db.url);
                 ds.setUser(db.user);
                 ds.setPassword(db.password);
@@ -78,14 +78,15 @@ final class Pools {
                 ds.setAcquireIncrement(1);
                 ds.setCheckoutTimeout(WAIT_MILLIS);
                 return ds;
-            }
-            case "agroal":
-                return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier().connectionPoolConfiguration(cp -> cp
+}
+  case "agroal" -> {
+return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier().connectionPoolConfiguration(cp -> cp
                         .maxSize(size).minSize(size).initialSize(size).acquisitionTimeout(Duration.ofMillis(WAIT_MILLIS))
                         .connectionFactoryConfiguration(cf -> cf.jdbcUrl(db.url).principal(new NamePrincipal(db.user))
                                 .credential(new SimplePassword(db.password)))));
-            case "vibur": {
-                ViburDBCPDataSource ds = new ViburDBCPDataSource();
+}
+  case "vibur" -> {
+ViburDBCPDataSource ds = new ViburDBCPDataSource();
                 ds.setJdbcUrl(db.url);
                 ds.setUsername(db.user);
                 ds.setPassword(db.password);
@@ -94,9 +95,9 @@ final class Pools {
                 ds.setConnectionTimeoutInMs(WAIT_MILLIS);
                 ds.start();
                 return ds;
-            }
-            case "druid": {
-                DruidDataSource ds = new DruidDataSource();
+}
+  case "druid" -> {
+DruidDataSource ds = new DruidDataSource();
                 ds.setUrl(db.url);
                 ds.setUsername(db.user);
                 ds.setPassword(db.password);
@@ -106,23 +107,29 @@ final class Pools {
                 ds.setMaxWait(WAIT_MILLIS);
                 ds.init();
                 return ds;
-            }
-            case "unknown":
-                return new TinyPool(db, size);
-            default:
-                throw new IllegalArgumentException("no such pool: " + pool);
-        }
+}
+  case "unknown" -> {
+return new TinyPool(db, size);
+}
+  default -> 
+throw new IllegalArgumentException("no such pool: " + pool);
+}
     }
 
     /** Gives back a borrowed connection by the pool's own way other than close(); the connection is not closed. */
     static void releaseOtherwise(String pool, DataSource ds, Connection c) throws Exception {
         switch (pool) {
-            case "hikari": ((HikariDataSource) ds).evictConnection(c); break;
-            case "dbcp2": ((BasicDataSource) ds).invalidateConnection(c); break;
-            case "tomcat-dbcp": ((org.apache.tomcat.dbcp.dbcp2.BasicDataSource) ds).invalidateConnection(c); break;
-            case "vibur": ((ViburDBCPDataSource) ds).severConnection(c); break;
-            default: throw new IllegalArgumentException(pool + " has no such path");
-        }
+  case "hikari" -> 
+((HikariDataSource) ds).evictConnection(c);
+  case "dbcp2" -> 
+((BasicDataSource) ds).invalidateConnection(c);
+  case "tomcat-dbcp" -> 
+((org.apache.tomcat.dbcp.dbcp2.BasicDataSource) ds).invalidateConnection(c);
+  case "vibur" -> 
+((ViburDBCPDataSource) ds).severConnection(c);
+  default -> 
+throw new IllegalArgumentException(pool + " has no such path");
+}
     }
 
     static boolean hasOtherRelease(String pool) {
@@ -130,14 +137,14 @@ final class Pools {
     }
 
     static void close(DataSource ds) throws Exception {
-        if (ds instanceof AutoCloseable) {
-            ((AutoCloseable) ds).close();
-        } else if (ds instanceof org.apache.tomcat.jdbc.pool.DataSource) {
-            ((org.apache.tomcat.jdbc.pool.DataSource) ds).close();
-        } else if (ds instanceof ComboPooledDataSource) {
-            ((ComboPooledDataSource) ds).close();
-        } else if (ds instanceof ViburDBCPDataSource) {
-            ((ViburDBCPDataSource) ds).terminate();
+        if (ds instanceof AutoCloseable autoCloseable) {
+            autoCloseable.close();
+        } else if (ds instanceof org.apache.tomcat.jdbc.pool.DataSource dataSource) {
+            dataSource.close();
+        } else if (ds instanceof ComboPooledDataSource comboPooledDataSource) {
+            comboPooledDataSource.close();
+        } else if (ds instanceof ViburDBCPDataSource viburDBCPDataSource) {
+            viburDBCPDataSource.terminate();
         }
     }
 

@@ -164,7 +164,7 @@ public final class JedisApp {
     static int clients(String use) {
         try (Jedis admin = new Jedis(REDIS)) {
             int n = 0;
-            for (String line : admin.clientList().split("\n")) {
+            for (String line : admin.clientList().lines().toList()) {
                 if (line.contains(" name=" + NAME + "-" + use + " ")) {
                     n++;
                 }

@@ -102,7 +102,7 @@ public final class LettuceApp {
         RedisClient admin = RedisClient.create(uri("admin"));
         try (StatefulRedisConnection<String, String> connection = admin.connect()) {
             int n = 0;
-            for (String line : connection.sync().clientList().split("\n")) {
+            for (String line : connection.sync().clientList().lines().toList()) {
                 if (line.contains(" name=" + NAME + "-" + use + " ")) {
                     n++;
                 }

@@ -1,5 +1,6 @@
 package io.leakwatch.it.safety;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leakwatch.it.Forked;
@@ -95,7 +96,7 @@ class SafetyIT {
                 + "=threshold=0ms,report=" + report, "-cp", Forked.appClasspath(), ShutdownApp.class.getName(), "sigterm")
                 .redirectError(dir.resolve("stderr.txt").toFile());
         Process p = pb.start();
-        assertThat(new String(p.getInputStream().readNBytes(6))).isEqualTo("ready\n");
+        assertThat(new String(p.getInputStream().readNBytes(6), UTF_8)).isEqualTo("ready\n");
         p.destroy();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(143);

@@ -13,16 +13,16 @@ public final class ShutdownApp {
         String url = "jdbc:h2:mem:shutdown;DB_CLOSE_DELAY=-1";
         KEPT.add(DriverManager.getConnection(url));
         switch (args[0]) {
-            case "exit-from-thread":
-                new Thread(() -> System.exit(Integer.parseInt(args[1])), "exiter").start();
+  case "exit-from-thread" -> {
+new Thread(() -> System.exit(Integer.parseInt(args[1])), "exiter").start();
                 Thread.sleep(60_000);
-                break;
-            case "sigterm":
-                System.out.println("ready");
+}
+  case "sigterm" -> {
+System.out.println("ready");
                 Thread.sleep(60_000);
-                break;
-            case "hook-uses-jdbc":
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+}
+  case "hook-uses-jdbc" -> 
+Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         Thread.sleep(300);
                         Connection inHook = DriverManager.getConnection(url);
@@ -32,12 +32,10 @@ public final class ShutdownApp {
                         throw new IllegalStateException(e);
                     }
                 }, "app-hook"));
-                break;
-            case "exit-status":
-                System.exit(Integer.parseInt(args[1]));
-                break;
-            default:
-                throw new IllegalArgumentException(args[0]);
-        }
+  case "exit-status" -> 
+System.exit(Integer.parseInt(args[1]));
+  default -> 
+throw new IllegalArgumentException(args[0]);
+}
     }
 }
