@@ -12,24 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import io.leakwatch.agent.amqp.AmqpInstrumentation;
-import io.leakwatch.agent.apache.ApacheInstrumentation;
 import io.leakwatch.agent.declared.DeclaredFamily;
-import io.leakwatch.agent.grpc.GrpcInstrumentation;
-import io.leakwatch.agent.jdbc.JdbcInstrumentation;
-import io.leakwatch.agent.jdkhttp.JdkHttpInstrumentation;
-import io.leakwatch.agent.okhttp.OkHttpInstrumentation;
-import io.leakwatch.agent.redis.RedisInstrumentation;
-import io.leakwatch.agent.socket.SocketInstrumentation;
-import io.leakwatch.agent.urlconnection.UrlConnectionInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.utility.JavaModule;
 
 /** The running agent: options, registry, sweeper, instrumentation and the exit report. Loaded from the bootstrap path. */
@@ -55,38 +41,6 @@ public final class LeakWatch {
         this.jar = jar;
         this.sweeper = new Sweeper(registry);
         this.declared = new DeclaredFamily("track", options.track);
-    }
-
-    /** Where Byte Buddy reads the advice classes from: the agent jar, since the bootstrap loader does not say. */
-    public static ClassFileLocator classFiles() {
-        LeakWatch agent = instance;
-        if (agent != null && agent.jar != null && agent.jar.isFile()) {
-            try {
-                return ClassFileLocator.ForJarFile.of(agent.jar);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read " + agent.jar, e);
-            }
-        }
-        return ClassFileLocator.ForClassLoader.of(LeakWatch.class.getClassLoader() == null
-                ? ClassLoader.getSystemClassLoader() : LeakWatch.class.getClassLoader());
-    }
-
-    /**
-     * A transformation that inlines the named advice class into the matched methods. The advice is read from the
-     * agent jar by name, never loaded, so it may mention the instrumented library's types.
-     */
-    public static AgentBuilder.Transformer advice(String adviceClass, ElementMatcher<? super MethodDescription> methods) {
-        ClassFileLocator locator = new ClassFileLocator.Compound(classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
-        AsmVisitorWrapper visitor = Advice.to(TypePool.Default.of(locator).describe(adviceClass).resolve(), locator).on(methods);
-        // The family is the advice's package: io.leakwatch.agent.<family>.SomeInstrumentation$SomeAdvice.
-        String family = adviceClass.substring(0, Math.max(0, adviceClass.lastIndexOf('.')));
-        return (builder, type, loader, module, domain) -> {
-            // Stack trimming knows the family's entry points by these, not by package names.
-            for (MethodDescription method : type.getDeclaredMethods().filter(methods)) {
-                Stack.instrumented(family, type.getName(), method.getInternalName(), loader, domain);
-            }
-            return builder.visit(visitor);
-        };
     }
 
     public static LeakWatch instance() {
@@ -146,9 +100,7 @@ public final class LeakWatch {
 
     private List<String> instrument(Instrumentation inst) {
         List<Family> families = new ArrayList<>();
-        for (Family family : List.<Family>of(new JdbcInstrumentation(), new UrlConnectionInstrumentation(), new JdkHttpInstrumentation(),
-                new ApacheInstrumentation(), new OkHttpInstrumentation(), new RedisInstrumentation(), new AmqpInstrumentation(),
-                new GrpcInstrumentation(), declared, new SocketInstrumentation())) {
+        for (Family family : Families.all(declared)) {
             if (options.enabled(family.name())) {
                 families.add(family);
             }

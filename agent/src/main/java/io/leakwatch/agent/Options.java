@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 public final class Options {
     public static final String PROPERTY_PREFIX = "leakwatch.";
     /** The instrumented families, in the order they are installed. */
-    public static final List<String> FAMILIES = List.of("jdbc", "urlconnection", "jdkhttp", "apache", "okhttp", "redis", "amqp", "grpc", "socket");
+    public static final List<String> FAMILIES = Families.NAMES;
     /** Keys whose value is a comma-separated list: a segment without '=' continues the previous list. */
     private static final Set<String> LIST_KEYS = Set.of("kinds", "exclude", "track");
     private static final Map<String, String> KEYS = new LinkedHashMap<>();

@@ -6,7 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.LeakWatch;
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.Registry;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -51,7 +51,7 @@ final class ApacheAsyncInstrumentation {
     }
 
     private static AgentBuilder.Transformer advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
-        return LeakWatch.advice(advice.getName(), methods);
+        return Advices.advice(advice.getName(), methods);
     }
 
     public static final class StartAdvice {

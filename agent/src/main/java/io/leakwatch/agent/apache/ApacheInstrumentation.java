@@ -8,7 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.LeakWatch;
+import io.leakwatch.agent.Advices;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -78,7 +78,7 @@ public final class ApacheInstrumentation implements Family {
     }
 
     private static AgentBuilder.Transformer advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
-        return LeakWatch.advice(advice.getName(), methods);
+        return Advices.advice(advice.getName(), methods);
     }
 
     /** {@code doExecute}: the outermost one hands the application a response that may hold a lease. */

@@ -12,7 +12,7 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.LeakWatch;
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.Log;
 import io.leakwatch.agent.Registry;
 import java.lang.annotation.ElementType;
@@ -113,7 +113,7 @@ public class DeclaredFamily implements Family {
     }
 
     private static AgentBuilder.Transformer advice(Class<?> advice, int id, ElementMatcher<? super MethodDescription> methods) {
-        ClassFileLocator locator = new ClassFileLocator.Compound(LeakWatch.classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
+        ClassFileLocator locator = new ClassFileLocator.Compound(Advices.classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
         AsmVisitorWrapper visitor = Advice.withCustomMapping().bind(Id.class, id)
                 .to(TypePool.Default.of(locator).describe(advice.getName()).resolve(), locator).on(methods);
         return (b, type, loader, module, domain) -> b.visit(visitor);

@@ -18,7 +18,7 @@ import io.leakwatch.agent.CallDepth;
 import java.util.List;
 import io.leakwatch.agent.Family;
 import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.LeakWatch;
+import io.leakwatch.agent.Advices;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -98,7 +98,7 @@ public final class JdbcInstrumentation implements Family {
     }
 
     private static AgentBuilder.Transformer advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
-        return LeakWatch.advice(advice.getName(), methods);
+        return Advices.advice(advice.getName(), methods);
     }
 
     public static final class DataSourceAdvice {

@@ -9,7 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.LeakWatch;
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.Reflective;
 import io.leakwatch.agent.Registry;
 import io.leakwatch.agent.Risks;
@@ -41,9 +41,9 @@ public final class JdbcRisks {
     public static AgentBuilder extend(AgentBuilder builder) {
         return builder
                 .type(namedOneOf(POOLS))
-                .transform(LeakWatch.advice(BorrowAdvice.class.getName(), isPublic().and(named("getConnection")).and(takesArguments(0))))
+                .transform(Advices.advice(BorrowAdvice.class.getName(), isPublic().and(named("getConnection")).and(takesArguments(0))))
                 .type(not(isInterface()).and(hasSuperType(named("java.sql.Driver"))))
-                .transform(LeakWatch.advice(PhysicalAdvice.class.getName(), isPublic().and(named("connect")).and(takesArguments(2))));
+                .transform(Advices.advice(PhysicalAdvice.class.getName(), isPublic().and(named("connect")).and(takesArguments(2))));
     }
 
     public static final class BorrowAdvice {

@@ -9,7 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.LeakWatch;
+import io.leakwatch.agent.Advices;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -53,17 +53,17 @@ public final class JdkHttpInstrumentation implements Family {
     public AgentBuilder extend(AgentBuilder builder) {
         return builder
                 .type(named(CLIENT))
-                .transform(LeakWatch.advice(SendAdvice.class.getName(), isPublic().and(named("send"))))
-                .transform(LeakWatch.advice(SendAsyncAdvice.class.getName(), isPublic().and(named("sendAsync"))))
-                .transform(LeakWatch.advice(JdkHttpRisks.SendAdvice.class.getName(), named("sendAsync").and(takesArguments(4))))
-                .transform(LeakWatch.advice(CreateAdvice.class.getName(), isStatic().and(named("create")).and(takesArguments(1))))
+                .transform(Advices.advice(SendAdvice.class.getName(), isPublic().and(named("send"))))
+                .transform(Advices.advice(SendAsyncAdvice.class.getName(), isPublic().and(named("sendAsync"))))
+                .transform(Advices.advice(JdkHttpRisks.SendAdvice.class.getName(), named("sendAsync").and(takesArguments(4))))
+                .transform(Advices.advice(CreateAdvice.class.getName(), isStatic().and(named("create")).and(takesArguments(1))))
                 .type(named(FACADE))
-                .transform(LeakWatch.advice(ClientCloseAdvice.class.getName(),
+                .transform(Advices.advice(ClientCloseAdvice.class.getName(),
                         namedOneOf("close", "shutdown", "shutdownNow").and(takesArguments(0))))
                 .type(named(BODY_STREAM))
-                .transform(LeakWatch.advice(BodyDoneAdvice.class.getName(),
+                .transform(Advices.advice(BodyDoneAdvice.class.getName(),
                         named("close").and(takesArguments(0)).or(named("onError").and(takesArguments(1)))))
-                .transform(LeakWatch.advice(BodyReadAdvice.class.getName(),
+                .transform(Advices.advice(BodyReadAdvice.class.getName(),
                         named("read").and(takesArguments(0).or(takesArguments(3)))));
     }
 

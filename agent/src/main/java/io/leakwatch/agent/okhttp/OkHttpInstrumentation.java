@@ -12,7 +12,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.LeakWatch;
+import io.leakwatch.agent.Advices;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -79,7 +79,7 @@ public final class OkHttpInstrumentation implements Family {
     }
 
     private static AgentBuilder.Transformer advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
-        return LeakWatch.advice(advice.getName(), methods);
+        return Advices.advice(advice.getName(), methods);
     }
 
     /** Only the outermost execute of a thread's nest (a wrapping call delegates to the real one) hands out the response. */

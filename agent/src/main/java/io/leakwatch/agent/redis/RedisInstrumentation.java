@@ -14,7 +14,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.LeakWatch;
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.Registry;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -82,7 +82,7 @@ public final class RedisInstrumentation implements Family {
     }
 
     private static AgentBuilder.Transformer advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
-        return LeakWatch.advice(advice.getName(), methods);
+        return Advices.advice(advice.getName(), methods);
     }
 
     /** Constructors cannot catch, hence no onThrowable; a chain of this(...) calls counts once. */

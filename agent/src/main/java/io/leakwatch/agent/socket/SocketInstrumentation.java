@@ -5,7 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.LeakWatch;
+import io.leakwatch.agent.Advices;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -68,11 +68,11 @@ public final class SocketInstrumentation implements Family {
         // connect(SocketAddress) and the constructors that connect all end in connect(SocketAddress, int)
         return builder
                 .type(named(SOCKET))
-                .transform(LeakWatch.advice(ConnectAdvice.class.getName(), named("connect").and(takesArguments(2))))
-                .transform(LeakWatch.advice(CloseAdvice.class.getName(), named("close").and(takesArguments(0))))
+                .transform(Advices.advice(ConnectAdvice.class.getName(), named("connect").and(takesArguments(2))))
+                .transform(Advices.advice(CloseAdvice.class.getName(), named("close").and(takesArguments(0))))
                 .type(named(CHANNEL))
-                .transform(LeakWatch.advice(ConnectAdvice.class.getName(), named("connect").and(takesArguments(1))))
-                .transform(LeakWatch.advice(CloseAdvice.class.getName(), named("implCloseSelectableChannel").and(takesArguments(0))));
+                .transform(Advices.advice(ConnectAdvice.class.getName(), named("connect").and(takesArguments(1))))
+                .transform(Advices.advice(CloseAdvice.class.getName(), named("implCloseSelectableChannel").and(takesArguments(0))));
     }
 
     public static final class ConnectAdvice {

@@ -5,7 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.LeakWatch;
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.Registry;
 import io.leakwatch.agent.WeakIdentityMap;
 import java.lang.instrument.ClassFileTransformer;
@@ -73,7 +73,7 @@ public final class ThreadStarts {
                     .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                     .ignore(none())
                     .type(named("java.lang.Thread"))
-                    .transform(LeakWatch.advice(StartAdvice.class.getName(), named("start").and(takesArguments(0).or(takesArguments(1)))))
+                    .transform(Advices.advice(StartAdvice.class.getName(), named("start").and(takesArguments(0).or(takesArguments(1)))))
                     .makeRaw();
             inst.addTransformer(new OnlyThread(byteBuddy), true);
             enabled = true;

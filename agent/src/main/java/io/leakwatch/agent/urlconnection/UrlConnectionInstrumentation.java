@@ -8,7 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.LeakWatch;
+import io.leakwatch.agent.Advices;
 import java.util.List;
 import java.util.stream.Collectors;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -51,18 +51,18 @@ public final class UrlConnectionInstrumentation implements Family {
     public AgentBuilder extend(AgentBuilder builder) {
         return builder
                 .type(named(HTTP_URL_CONNECTION))
-                .transform(LeakWatch.advice(CallAdvice.class.getName(), isPublic().and(namedOneOf("connect", "getInputStream",
+                .transform(Advices.advice(CallAdvice.class.getName(), isPublic().and(namedOneOf("connect", "getInputStream",
                         "getOutputStream", "getHeaderField", "getHeaderFields", "getHeaderFieldKey"))))
-                .transform(LeakWatch.advice(DisconnectAdvice.class.getName(), named("disconnect").and(takesArguments(0))))
-                .transform(LeakWatch.advice(UrlConnectionRisks.ConnectAdvice.class.getName(), named("plainConnect0").and(takesArguments(0))))
+                .transform(Advices.advice(DisconnectAdvice.class.getName(), named("disconnect").and(takesArguments(0))))
+                .transform(Advices.advice(UrlConnectionRisks.ConnectAdvice.class.getName(), named("plainConnect0").and(takesArguments(0))))
                 .type(named(HTTP_URL_CONNECTION + "$HttpInputStream"))
-                .transform(LeakWatch.advice(StreamCloseAdvice.class.getName(), named("close").and(takesArguments(0))))
+                .transform(Advices.advice(StreamCloseAdvice.class.getName(), named("close").and(takesArguments(0))))
                 // read() and read(byte[]) go through read(byte[], int, int)
-                .transform(LeakWatch.advice(StreamReadAdvice.class.getName(), named("read").and(takesArguments(3))))
+                .transform(Advices.advice(StreamReadAdvice.class.getName(), named("read").and(takesArguments(3))))
                 .type(named(HTTPS_URL_CONNECTION))
-                .transform(LeakWatch.advice(HttpsConstructorAdvice.class.getName(), isConstructor()))
+                .transform(Advices.advice(HttpsConstructorAdvice.class.getName(), isConstructor()))
                 .type(named(SOCKET_CLIENT))
-                .transform(LeakWatch.advice(SocketDoneAdvice.class.getName(),
+                .transform(Advices.advice(SocketDoneAdvice.class.getName(),
                         namedOneOf("finished", "closeServer").and(takesArguments(0))));
     }
 

@@ -1,0 +1,52 @@
+package io.leakwatch.agent;
+
+import java.io.IOException;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * What a family's instrumentation builds its transformations with: the advice classes are read from the agent's own
+ * class files (never loaded into the application's loaders), and every instrumented method is made known to stack
+ * trimming.
+ */
+public final class Advices {
+    private Advices() {
+    }
+
+    /** Where Byte Buddy reads the advice classes from: the agent jar, since the bootstrap loader does not say. */
+    public static ClassFileLocator classFiles() {
+        LeakWatch agent = LeakWatch.instance();
+        if (agent != null && agent.jar != null && agent.jar.isFile()) {
+            try {
+                return ClassFileLocator.ForJarFile.of(agent.jar);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + agent.jar, e);
+            }
+        }
+        return ClassFileLocator.ForClassLoader.of(LeakWatch.class.getClassLoader() == null
+                ? ClassLoader.getSystemClassLoader() : LeakWatch.class.getClassLoader());
+    }
+
+    /**
+     * A transformation that inlines the named advice class into the matched methods. The advice is read from the
+     * agent jar by name, never loaded, so it may mention the instrumented library's types.
+     */
+    public static AgentBuilder.Transformer advice(String adviceClass, ElementMatcher<? super MethodDescription> methods) {
+        ClassFileLocator locator = new ClassFileLocator.Compound(classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
+        AsmVisitorWrapper visitor = Advice.to(TypePool.Default.of(locator).describe(adviceClass).resolve(), locator).on(methods);
+        // The family is the advice's package: io.leakwatch.agent.<family>.SomeInstrumentation$SomeAdvice.
+        String family = adviceClass.substring(0, Math.max(0, adviceClass.lastIndexOf('.')));
+        return (builder, type, loader, module, domain) -> {
+            // Stack trimming knows the family's entry points by these, not by package names.
+            for (MethodDescription method : type.getDeclaredMethods().filter(methods)) {
+                Stack.instrumented(family, type.getName(), method.getInternalName(), loader, domain);
+            }
+            return builder.visit(visitor);
+        };
+    }
+}
