@@ -5,20 +5,10 @@ package io.leakwatch.agent;
  * getInputStream calling connect. One object per thread, one slot per family.
  */
 public final class CallDepth {
-    public static final int JDBC = 0;
-    /** Inside a pool's own code that opens physical resources for itself. */
-    public static final int POOL = 1;
-    public static final int URLCONNECTION = 2;
-    public static final int JDKHTTP = 3;
-    public static final int APACHE = 4;
-    public static final int OKHTTP = 5;
-    public static final int REDIS = 6;
-    /** Every family declared with track= (amqp and grpc too): one declared resource made inside another counts once. */
-    public static final int DECLARED = 7;
-    public static final int SOCKET = 8;
-    public static final int OKHTTP_ENQUEUE = 9;
-    public static final int APACHE_ASYNC = 10;
     private static final int SLOTS = 16;
+    private static final java.util.concurrent.atomic.AtomicInteger SLOTS_TAKEN = new java.util.concurrent.atomic.AtomicInteger();
+    /** Inside a pool's own code that opens physical resources for itself (JDBC and Redis pools alike). */
+    public static final int POOL = newSlot();
 
     private static final ThreadLocal<CallDepth> CURRENT = ThreadLocal.withInitial(CallDepth::new);
 
@@ -26,6 +16,18 @@ public final class CallDepth {
     int sampleCounter;
     /** The connection whose statement call is the outermost JDBC call of this thread now (see JdbcTracker). */
     public Object jdbcReceiver;
+
+    /**
+     * A new slot, for a family's tracker to hold in a constant: {@code static final int SLOT = CallDepth.newSlot();}.
+     * The family owns its slot, so adding one touches no core file.
+     */
+    public static int newSlot() {
+        int slot = SLOTS_TAKEN.getAndIncrement();
+        if (slot >= SLOTS) {
+            throw new IllegalStateException("more than " + SLOTS + " call-depth slots: raise CallDepth.SLOTS");
+        }
+        return slot;
+    }
 
     public static CallDepth get() {
         return CURRENT.get();

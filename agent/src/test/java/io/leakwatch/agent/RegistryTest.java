@@ -332,6 +332,11 @@ class RegistryTest {
         }, "report-job");
         job.start();
         acquired.await();
+        // the job counts down before it parks: under load its state is RUNNABLE for a moment yet
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (job.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
         Handle h = registry.openHandles().get(0);
         long later = h.acquiredNanos + 2_000_000_000L;
         assertThat(registry.flagAged(later)).singleElement().satisfies(g -> {

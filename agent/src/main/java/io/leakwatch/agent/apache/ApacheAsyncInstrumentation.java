@@ -79,7 +79,7 @@ final class ApacheAsyncInstrumentation {
     public static final class ExecuteAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return ApacheAsyncTracker.executing(CallDepth.entered(CallDepth.APACHE_ASYNC));
+            return ApacheAsyncTracker.executing(CallDepth.entered(ApacheAsyncTracker.SLOT));
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** What the Apache async advice calls; clients, runtimes and contexts arrive as Object. */
 public final class ApacheAsyncTracker {
+    /** This family's call-depth slot: its nested instrumented calls count once. */
+    public static final int SLOT = CallDepth.newSlot();
     /** The stack of the outermost execute running on this thread. */
     private static final ThreadLocal<Throwable> EXECUTE = new ThreadLocal<>();
     /** A runtime's request: its exchanges (redirects, retries) run on I/O threads, but the caller asked. */
@@ -105,7 +107,7 @@ public final class ApacheAsyncTracker {
     }
 
     public static CallDepth executing(CallDepth depth) {
-        if (depth.depth(CallDepth.APACHE_ASYNC) == 1) {
+        if (depth.depth(ApacheAsyncTracker.SLOT) == 1) {
             LeakWatch agent = LeakWatch.instance();
             // exclude= needs the stack, as for a synchronous acquisition; stacks=sample:N takes every one here
             EXECUTE.set(agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
@@ -115,7 +117,7 @@ public final class ApacheAsyncTracker {
     }
 
     public static void executed(CallDepth depth) {
-        if (depth != null && depth.exit(CallDepth.APACHE_ASYNC)) {
+        if (depth != null && depth.exit(ApacheAsyncTracker.SLOT)) {
             EXECUTE.remove();
         }
     }

@@ -86,7 +86,7 @@ public final class ApacheInstrumentation implements Family {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
             // only the outermost doExecute of a thread's nest hands out a response
-            return CallDepth.entered(CallDepth.APACHE);
+            return CallDepth.entered(ApacheTracker.SLOT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

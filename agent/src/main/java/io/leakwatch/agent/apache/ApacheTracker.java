@@ -16,6 +16,8 @@ import java.util.Collection;
  * clients arrive as Object, and the target is read reflectively.
  */
 public final class ApacheTracker {
+    /** This family's call-depth slot: its nested instrumented calls count once. */
+    public static final int SLOT = CallDepth.newSlot();
     private static final ThreadLocal<Exchange> EXCHANGE = ThreadLocal.withInitial(Exchange::new);
 
     /** What the current thread's execute is doing. */
@@ -33,7 +35,7 @@ public final class ApacheTracker {
     }
 
     public static void leased(Object lease) {
-        if (CallDepth.get().depth(CallDepth.APACHE) > 0) {
+        if (CallDepth.get().depth(ApacheTracker.SLOT) > 0) {
             EXCHANGE.get().lease = lease;
         }
     }
@@ -50,7 +52,7 @@ public final class ApacheTracker {
     }
 
     public static void executed(CallDepth depth, Object host, Object request, Object response, Throwable thrown) {
-        if (depth == null || !depth.exit(CallDepth.APACHE)) {
+        if (depth == null || !depth.exit(ApacheTracker.SLOT)) {
             return;
         }
         if (thrown != null && POOL_TIMEOUTS.contains(thrown.getClass().getName())) {

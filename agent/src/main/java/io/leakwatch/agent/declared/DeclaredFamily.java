@@ -290,7 +290,7 @@ public class DeclaredFamily implements Family {
     public static final class AcquireAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.DECLARED);
+            return CallDepth.entered(DeclaredTracker.SLOT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

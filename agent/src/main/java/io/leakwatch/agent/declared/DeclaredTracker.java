@@ -7,12 +7,14 @@ import io.leakwatch.agent.Registry;
 
 /** What the declared families' advice calls; the tracked objects arrive as Object. */
 public final class DeclaredTracker {
+    /** Every family declared with track= (amqp and grpc too): one declared resource made inside another counts once. */
+    public static final int SLOT = CallDepth.newSlot();
     private DeclaredTracker() {
     }
 
     /** The outermost call of a declared acquiring method returned {@code returned}: a handle until released. */
     public static void acquired(CallDepth depth, int id, Object self, Object returned) {
-        if (depth == null || !depth.exit(CallDepth.DECLARED)) {
+        if (depth == null || !depth.exit(DeclaredTracker.SLOT)) {
             return;
         }
         Registry registry = Registry.current();

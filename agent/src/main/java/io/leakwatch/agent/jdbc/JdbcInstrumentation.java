@@ -104,7 +104,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class DataSourceAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.JDBC);
+            return CallDepth.entered(JdbcTracker.SLOT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -116,7 +116,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class DriverAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.JDBC);
+            return CallDepth.entered(JdbcTracker.SLOT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -159,7 +159,7 @@ public final class JdbcInstrumentation implements Family {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.Enter CallDepth depth) {
             if (depth != null) {
-                depth.exit(CallDepth.JDBC);
+                depth.exit(JdbcTracker.SLOT);
             }
         }
     }
@@ -183,7 +183,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class MetaDataResultSetAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.JDBC);
+            return CallDepth.entered(JdbcTracker.SLOT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -15,6 +15,8 @@ import java.lang.reflect.Method;
  * cannot see, so resources arrive as Object and the rare calls into them are reflective.
  */
 public final class JdbcTracker {
+    /** This family's call-depth slot: its nested instrumented calls count once. */
+    public static final int SLOT = CallDepth.newSlot();
     private static final WeakIdentityMap<String> SOURCE_TARGETS = new WeakIdentityMap<>();
     /**
      * Physical connections opened in a known pool's creation scope. Some pools hand them out again through a
@@ -38,7 +40,7 @@ public final class JdbcTracker {
         if (depth == null) {
             return;
         }
-        boolean outermost = depth.exit(CallDepth.JDBC);
+        boolean outermost = depth.exit(JdbcTracker.SLOT);
         Registry registry = Registry.current();
         if (connection == null || registry == null) {
             return;
@@ -67,7 +69,7 @@ public final class JdbcTracker {
     /** Entering createStatement, prepareStatement or prepareCall on a connection. */
     public static CallDepth entering(Object connection) {
         CallDepth depth = CallDepth.get();
-        if (depth.enter(CallDepth.JDBC)) {
+        if (depth.enter(JdbcTracker.SLOT)) {
             depth.jdbcReceiver = connection;
         }
         return depth;
@@ -78,7 +80,7 @@ public final class JdbcTracker {
         if (depth == null) {
             return;
         }
-        if (!depth.exit(CallDepth.JDBC)) {
+        if (!depth.exit(JdbcTracker.SLOT)) {
             if (kind == Kind.JDBC_STATEMENT && parentResource != depth.jdbcReceiver && UNSCOPED.size() > 0) {
                 delegateFound(parentResource, depth.jdbcReceiver);
             }
@@ -131,7 +133,7 @@ public final class JdbcTracker {
 
     /** A DatabaseMetaData method returned a result set: the application must close it, or its connection must. */
     public static void metaDataResultSet(CallDepth depth, Object metaData, Object resultSet) {
-        if (depth == null || !depth.exit(CallDepth.JDBC)) {
+        if (depth == null || !depth.exit(JdbcTracker.SLOT)) {
             return;
         }
         Registry registry = Registry.current();
@@ -166,7 +168,7 @@ public final class JdbcTracker {
     /** Entering an execute: the statement's open result set is closed by it (JDBC 4.3, 13.1.1). */
     public static CallDepth executing(Object statement, boolean closesResults) {
         CallDepth depth = CallDepth.get();
-        if (depth.enter(CallDepth.JDBC) && closesResults) {
+        if (depth.enter(JdbcTracker.SLOT) && closesResults) {
             Registry registry = Registry.current();
             if (registry != null) {
                 registry.releaseChildren(statement);

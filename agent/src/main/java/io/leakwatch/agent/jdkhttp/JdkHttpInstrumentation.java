@@ -70,7 +70,7 @@ public final class JdkHttpInstrumentation implements Family {
     public static final class SendAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.JDKHTTP);
+            return CallDepth.entered(JdkHttpTracker.SLOT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -87,7 +87,7 @@ public final class JdkHttpInstrumentation implements Family {
     public static final class SendAsyncAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.JDKHTTP);
+            return CallDepth.entered(JdkHttpTracker.SLOT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -22,6 +22,8 @@ import java.util.function.BiConsumer;
  * handles.
  */
 public final class JdkHttpTracker {
+    /** This family's call-depth slot: its nested instrumented calls count once. */
+    public static final int SLOT = CallDepth.newSlot();
     /**
      * Body streams already closed, read to the end or failed. An asynchronous response is acquired on the thread that
      * completes it, possibly after the application's own callbacks consumed it: marked here before each release and
@@ -39,7 +41,7 @@ public final class JdkHttpTracker {
 
     /** Leaving send or sendAsync: whether it was the outermost call (sendAsync calls its overloads). */
     public static boolean outermost(CallDepth depth) {
-        return depth != null && depth.exit(CallDepth.JDKHTTP);
+        return depth != null && depth.exit(JdkHttpTracker.SLOT);
     }
 
     /** A synchronous send returned a response whose body is a stream. */

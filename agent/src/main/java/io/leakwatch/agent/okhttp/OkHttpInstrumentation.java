@@ -86,12 +86,12 @@ public final class OkHttpInstrumentation implements Family {
     public static final class ExecuteAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.OKHTTP);
+            return CallDepth.entered(OkHttpTracker.SLOT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.Enter CallDepth depth, @Advice.Return Object response) {
-            if (depth != null && depth.exit(CallDepth.OKHTTP)) {
+            if (depth != null && depth.exit(OkHttpTracker.SLOT)) {
                 OkHttpTracker.executed(response);
             }
         }
@@ -101,7 +101,7 @@ public final class OkHttpInstrumentation implements Family {
     public static final class EnqueueAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter(@Advice.This Object call) {
-            return OkHttpTracker.enqueueing(call, CallDepth.entered(CallDepth.OKHTTP_ENQUEUE));
+            return OkHttpTracker.enqueueing(call, CallDepth.entered(OkHttpTracker.ENQUEUE_SLOT));
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -16,6 +16,10 @@ import io.leakwatch.agent.WeakIdentityMap;
  * it until {@code execute} returns or {@code onResponse} is entered, which acquires the handle.
  */
 public final class OkHttpTracker {
+    /** This family's call-depth slot: its nested instrumented calls count once. */
+    public static final int SLOT = CallDepth.newSlot();
+    /** This family's call-depth slot: its nested instrumented calls count once. */
+    public static final int ENQUEUE_SLOT = CallDepth.newSlot();
     private static final ThreadLocal<Exchange> EXCHANGE = ThreadLocal.withInitial(Exchange::new);
     /** The stack of the enqueue that asked for a call's response, captured on the caller's thread. */
     private static final WeakIdentityMap<Throwable> ENQUEUED = new WeakIdentityMap<>();
@@ -90,7 +94,7 @@ public final class OkHttpTracker {
     public static CallDepth enqueueing(Object call, CallDepth depth) {
         try {
             Exchange exchange = EXCHANGE.get();
-            if (depth.depth(CallDepth.OKHTTP_ENQUEUE) == 1) {
+            if (depth.depth(OkHttpTracker.ENQUEUE_SLOT) == 1) {
                 LeakWatch agent = LeakWatch.instance();
                 // exclude= needs the stack, as for a synchronous acquisition; stacks=sample:N takes every one here
                 exchange.enqueue = agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
@@ -106,7 +110,7 @@ public final class OkHttpTracker {
     }
 
     public static void enqueued(CallDepth depth) {
-        if (depth != null && depth.exit(CallDepth.OKHTTP_ENQUEUE)) {
+        if (depth != null && depth.exit(OkHttpTracker.ENQUEUE_SLOT)) {
             EXCHANGE.get().enqueue = null;
         }
     }

@@ -132,7 +132,7 @@ public final class RedisInstrumentation implements Family {
     public static final class LettuceConnectAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.REDIS);
+            return CallDepth.entered(RedisTracker.SLOT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -23,6 +23,8 @@ import java.util.function.BiConsumer;
  * password (only {@code host:port} is kept).
  */
 public final class RedisTracker {
+    /** This family's call-depth slot: its nested instrumented calls count once. */
+    public static final int SLOT = CallDepth.newSlot();
     private static final String LETTUCE_CLIENT_TYPE = "io.lettuce.core.RedisClient";
     private static final String UNKNOWN = "redis://unknown";
     /** Connect sites remembered; past that a new site's connections are all taken for shared ones (never aged). */
@@ -124,7 +126,7 @@ public final class RedisTracker {
 
     /** The outermost RedisClient.connect* returned a connection, or a future of one (connectAsync). */
     public static void lettuceConnected(CallDepth depth, Object client, Object[] args, Object result) {
-        if (depth == null || !depth.exit(CallDepth.REDIS)) {
+        if (depth == null || !depth.exit(RedisTracker.SLOT)) {
             return;
         }
         Registry registry = Registry.current();

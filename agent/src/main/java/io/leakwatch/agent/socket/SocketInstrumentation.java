@@ -78,7 +78,7 @@ public final class SocketInstrumentation implements Family {
     public static final class ConnectAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.SOCKET);
+            return CallDepth.entered(SocketTracker.SLOT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

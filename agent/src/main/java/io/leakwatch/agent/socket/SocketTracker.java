@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (whoever owns it); only one the application opened itself is also a handle.
  */
 public final class SocketTracker {
+    /** This family's call-depth slot: its nested instrumented calls count once. */
+    public static final int SLOT = CallDepth.newSlot();
     /** Every connected socket, weakly, to the target it counts under: closed or collected, it is counted closed once. */
     private static final ConcurrentHashMap<Object, Traffic.Target> OPEN = new ConcurrentHashMap<>();
     private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
@@ -26,7 +28,7 @@ public final class SocketTracker {
     }
 
     public static void connected(CallDepth depth, Object socket, Object address, Throwable thrown) {
-        if (depth == null || !depth.exit(CallDepth.SOCKET) || thrown != null) {
+        if (depth == null || !depth.exit(SocketTracker.SLOT) || thrown != null) {
             return;
         }
         Registry registry = Registry.current();
@@ -40,7 +42,7 @@ public final class SocketTracker {
             if (t != null && OPEN.putIfAbsent(new Ref(socket), t) == null) {
                 t.connected();
             }
-            if (depth.insideOtherThan(CallDepth.SOCKET)) {
+            if (depth.insideOtherThan(SocketTracker.SLOT)) {
                 return; // a driver's, an HTTP client's or a pool's connection: that call's handle, if any, owns it
             }
             Throwable capture = new Throwable();

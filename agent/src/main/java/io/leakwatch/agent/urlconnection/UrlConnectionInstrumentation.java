@@ -70,7 +70,7 @@ public final class UrlConnectionInstrumentation implements Family {
     public static final class CallAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.URLCONNECTION);
+            return CallDepth.entered(UrlConnectionTracker.SLOT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

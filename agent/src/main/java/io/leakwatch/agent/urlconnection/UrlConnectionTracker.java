@@ -17,6 +17,8 @@ import java.net.URLConnection;
  * end, which looks at the socket it is left with.
  */
 public final class UrlConnectionTracker {
+    /** This family's call-depth slot: its nested instrumented calls count once. */
+    public static final int SLOT = CallDepth.newSlot();
     /** Connections ever acquired: each is acquired once, never again after its release. */
     private static final WeakIdentityMap<Boolean> SEEN = new WeakIdentityMap<>();
     /** Socket (sun.net.www.http.HttpClient) -> the connection that holds it, weakly. */
@@ -28,7 +30,7 @@ public final class UrlConnectionTracker {
     }
 
     public static void callReturned(CallDepth depth, Object connection, Object socket) {
-        if (depth == null || !depth.exit(CallDepth.URLCONNECTION)) {
+        if (depth == null || !depth.exit(UrlConnectionTracker.SLOT)) {
             return;
         }
         Registry registry = Registry.current();
@@ -57,7 +59,7 @@ public final class UrlConnectionTracker {
 
     public static void released(Object connection) {
         Registry registry = Registry.current();
-        if (registry == null || CallDepth.get().depth(CallDepth.URLCONNECTION) > 0) {
+        if (registry == null || CallDepth.get().depth(UrlConnectionTracker.SLOT) > 0) {
             return;
         }
         try {
@@ -69,7 +71,7 @@ public final class UrlConnectionTracker {
 
     public static void socketDone(Object socket) {
         Registry registry = Registry.current();
-        if (registry == null || CallDepth.get().depth(CallDepth.URLCONNECTION) > 0) {
+        if (registry == null || CallDepth.get().depth(UrlConnectionTracker.SLOT) > 0) {
             return;
         }
         try {
