@@ -15,8 +15,7 @@ import net.bytebuddy.pool.TypePool;
  * trimming.
  */
 public final class Advices {
-    private Advices() {
-    }
+    private Advices() {}
 
     /** Where Byte Buddy reads the advice classes from: the agent jar, since the bootstrap loader does not say. */
     public static ClassFileLocator classFiles() {
@@ -28,17 +27,23 @@ public final class Advices {
                 throw new IllegalStateException("cannot read " + agent.jar, e);
             }
         }
-        return ClassFileLocator.ForClassLoader.of(LeakWatch.class.getClassLoader() == null
-                ? ClassLoader.getSystemClassLoader() : LeakWatch.class.getClassLoader());
+        return ClassFileLocator.ForClassLoader.of(
+                LeakWatch.class.getClassLoader() == null
+                        ? ClassLoader.getSystemClassLoader()
+                        : LeakWatch.class.getClassLoader());
     }
 
     /**
      * A transformation that inlines the named advice class into the matched methods. The advice is read from the
      * agent jar by name, never loaded, so it may mention the instrumented library's types.
      */
-    public static AgentBuilder.Transformer advice(String adviceClass, ElementMatcher<? super MethodDescription> methods) {
-        ClassFileLocator locator = new ClassFileLocator.Compound(classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
-        AsmVisitorWrapper visitor = Advice.to(TypePool.Default.of(locator).describe(adviceClass).resolve(), locator).on(methods);
+    public static AgentBuilder.Transformer advice(
+            String adviceClass, ElementMatcher<? super MethodDescription> methods) {
+        ClassFileLocator locator =
+                new ClassFileLocator.Compound(classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
+        AsmVisitorWrapper visitor = Advice.to(
+                        TypePool.Default.of(locator).describe(adviceClass).resolve(), locator)
+                .on(methods);
         // The family is the advice's package: io.leakwatch.agent.<family>.SomeInstrumentation$SomeAdvice.
         String family = adviceClass.substring(0, Math.max(0, adviceClass.lastIndexOf('.')));
         return (builder, type, loader, module, domain) -> {

@@ -12,8 +12,7 @@ import java.util.jar.JarFile;
  * Nothing else may be referenced from here, or it would be loaded twice.
  */
 public final class AgentLauncher {
-    private AgentLauncher() {
-    }
+    private AgentLauncher() {}
 
     public static void premain(String args, Instrumentation inst) {
         launch(args, inst, false);
@@ -26,7 +25,9 @@ public final class AgentLauncher {
     /** {@code java -jar leakwatch-agent.jar ...}: the command-line tool. */
     public static void main(String[] args) throws Throwable {
         try {
-            Class.forName("io.leakwatch.agent.cli.Cli").getMethod("main", String[].class).invoke(null, (Object) args);
+            Class.forName("io.leakwatch.agent.cli.Cli")
+                    .getMethod("main", String[].class)
+                    .invoke(null, (Object) args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
@@ -34,7 +35,11 @@ public final class AgentLauncher {
 
     private static void launch(String args, Instrumentation inst, boolean attached) {
         try {
-            File jar = new File(AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            File jar = new File(AgentLauncher.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
             Class<?> main = Class.forName("io.leakwatch.agent.LeakWatch", true, null);
             main.getMethod("start", String.class, Instrumentation.class, boolean.class, File.class)

@@ -8,8 +8,7 @@ package io.leakwatch.agent;
 final class AgentVisibility {
     private static final WeakIdentityMap<Boolean> KNOWN = new WeakIdentityMap<>();
 
-    private AgentVisibility() {
-    }
+    private AgentVisibility() {}
 
     static boolean sees(ClassLoader loader) {
         Boolean known = KNOWN.get(loader);
@@ -33,7 +32,8 @@ final class AgentVisibility {
         }
         if (!sees) {
             String name = loader.getName() == null ? "" : "'" + loader.getName() + "' ";
-            Log.warn("classes of class loader " + name + loader + " are not watched: it does not load io.leakwatch.agent.*"
+            Log.warn("classes of class loader " + name + loader
+                    + " are not watched: it does not load io.leakwatch.agent.*"
                     + " from the bootstrap class path (" + why + "); let it delegate io.leakwatch.agent.* to its parent"
                     + " (OSGi: org.osgi.framework.bootdelegation=io.leakwatch.agent.*)");
         }

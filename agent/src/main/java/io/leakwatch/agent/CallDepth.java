@@ -6,7 +6,8 @@ package io.leakwatch.agent;
  */
 public final class CallDepth {
     private static final int SLOTS = 16;
-    private static final java.util.concurrent.atomic.AtomicInteger SLOTS_TAKEN = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger SLOTS_TAKEN =
+            new java.util.concurrent.atomic.AtomicInteger();
     /** Inside a pool's own code that opens physical resources for itself (JDBC and Redis pools alike). */
     public static final int POOL = newSlot();
 

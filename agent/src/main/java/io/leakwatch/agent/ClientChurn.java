@@ -13,8 +13,7 @@ public final class ClientChurn {
     private static final int MAX_SITES = 10_000;
     private static final ConcurrentHashMap<String, AtomicInteger> SITES = new ConcurrentHashMap<>();
 
-    private ClientChurn() {
-    }
+    private ClientChurn() {}
 
     /**
      * Counts one client created by the application. Call it from the helper the advice calls (like

@@ -6,8 +6,7 @@ import java.util.Locale;
 
 /** The report's, JMX's and Prometheus's views of {@link Risks} and {@link Traffic}: never part of the leak figures. */
 public final class Diagnosis {
-    private Diagnosis() {
-    }
+    private Diagnosis() {}
 
     /** The {@code "risks"} and {@code "targets"} members of the JSON report, each preceded by a comma. */
     static void json(StringBuilder b) {
@@ -38,11 +37,19 @@ public final class Diagnosis {
             Report.Json.string(b, t.target);
             b.append(", \"family\": ");
             Report.Json.string(b, t.family());
-            b.append(", \"requests\": ").append(t.requests()).append(", \"connectionsOpened\": ").append(t.connectionsOpened())
-                    .append(", \"openedPerMinute\": ").append(String.format(Locale.ROOT, "%.1f", t.openedPerMinute()))
-                    .append(", \"openNow\": ").append(t.openNow())
-                    .append(", \"limit\": ").append(t.limit() > 0 ? String.valueOf(t.limit()) : "null")
-                    .append(", \"peakInUse\": ").append(t.peakInUse()).append(", \"diagnosis\": ");
+            b.append(", \"requests\": ")
+                    .append(t.requests())
+                    .append(", \"connectionsOpened\": ")
+                    .append(t.connectionsOpened())
+                    .append(", \"openedPerMinute\": ")
+                    .append(String.format(Locale.ROOT, "%.1f", t.openedPerMinute()))
+                    .append(", \"openNow\": ")
+                    .append(t.openNow())
+                    .append(", \"limit\": ")
+                    .append(t.limit() > 0 ? String.valueOf(t.limit()) : "null")
+                    .append(", \"peakInUse\": ")
+                    .append(t.peakInUse())
+                    .append(", \"diagnosis\": ");
             Report.Json.string(b, t.diagnosis());
             b.append('}');
         }
@@ -53,23 +60,53 @@ public final class Diagnosis {
     static void prometheus(StringBuilder b) {
         List<Risks.Risk> risks = Risks.risks();
         if (!risks.isEmpty()) {
-            b.append("# HELP leakwatch_risk_calls_total Calls that can hang forever (no timeout), by kind, target and site; not leaks.\n");
+            b.append(
+                    "# HELP leakwatch_risk_calls_total Calls that can hang forever (no timeout), by kind, target and site; not leaks.\n");
             b.append("# TYPE leakwatch_risk_calls_total counter\n");
             for (Risks.Risk r : risks) {
-                b.append("leakwatch_risk_calls_total{kind=\"").append(r.kind).append("\",target=\"").append(label(r.target))
-                        .append("\",site=\"").append(label(r.stack.top())).append("\"} ").append(r.count()).append('\n');
+                b.append("leakwatch_risk_calls_total{kind=\"")
+                        .append(r.kind)
+                        .append("\",target=\"")
+                        .append(label(r.target))
+                        .append("\",site=\"")
+                        .append(label(r.stack.top()))
+                        .append("\"} ")
+                        .append(r.count())
+                        .append('\n');
             }
         }
         List<Traffic.Target> targets = Traffic.targets();
         if (targets.isEmpty()) {
             return;
         }
-        target(b, targets, "leakwatch_target_requests_total", "counter", "Requests made (pool borrows for JDBC).", Traffic.Target::requests);
-        target(b, targets, "leakwatch_target_connections_opened_total", "counter", "New connections opened.",
+        target(
+                b,
+                targets,
+                "leakwatch_target_requests_total",
+                "counter",
+                "Requests made (pool borrows for JDBC).",
+                Traffic.Target::requests);
+        target(
+                b,
+                targets,
+                "leakwatch_target_connections_opened_total",
+                "counter",
+                "New connections opened.",
                 Traffic.Target::connectionsOpened);
-        target(b, targets, "leakwatch_target_open_connections", "gauge", "Connections open now.", Traffic.Target::openNow);
-        target(b, targets, "leakwatch_target_peak_in_use", "gauge",
-                "Most connections in use at once (pools), or open at once (HTTP and sockets).", Traffic.Target::peakInUse);
+        target(
+                b,
+                targets,
+                "leakwatch_target_open_connections",
+                "gauge",
+                "Connections open now.",
+                Traffic.Target::openNow);
+        target(
+                b,
+                targets,
+                "leakwatch_target_peak_in_use",
+                "gauge",
+                "Most connections in use at once (pools), or open at once (HTTP and sockets).",
+                Traffic.Target::peakInUse);
         List<Traffic.Target> limited = new ArrayList<>();
         for (Traffic.Target t : targets) {
             if (t.limit() > 0) {
@@ -77,17 +114,31 @@ public final class Diagnosis {
             }
         }
         if (!limited.isEmpty()) {
-            target(b, limited, "leakwatch_target_limit", "gauge", "The pool's connection limit for the target, where the library exposes it.",
+            target(
+                    b,
+                    limited,
+                    "leakwatch_target_limit",
+                    "gauge",
+                    "The pool's connection limit for the target, where the library exposes it.",
                     Traffic.Target::limit);
         }
     }
 
-    private static void target(StringBuilder b, List<Traffic.Target> targets, String name, String type, String help,
+    private static void target(
+            StringBuilder b,
+            List<Traffic.Target> targets,
+            String name,
+            String type,
+            String help,
             java.util.function.ToLongFunction<Traffic.Target> value) {
         b.append("# HELP ").append(name).append(' ').append(help).append('\n');
         b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
         for (Traffic.Target t : targets) {
-            b.append(name).append(labels(t)).append(' ').append(value.applyAsLong(t)).append('\n');
+            b.append(name)
+                    .append(labels(t))
+                    .append(' ')
+                    .append(value.applyAsLong(t))
+                    .append('\n');
         }
     }
 
@@ -122,7 +173,14 @@ public final class Diagnosis {
         private final long peakInUse;
         private final String diagnosis;
 
-        TargetView(String target, String family, long requests, long connectionsOpened, long openNow, long limit, long peakInUse,
+        TargetView(
+                String target,
+                String family,
+                long requests,
+                long connectionsOpened,
+                long openNow,
+                long limit,
+                long peakInUse,
                 String diagnosis) {
             this.target = target;
             this.family = family;
@@ -135,13 +193,26 @@ public final class Diagnosis {
         }
 
         TargetView(Traffic.Target t) {
-            this(t.target, t.family(), t.requests(), t.connectionsOpened(), t.openNow(), t.limit(), t.peakInUse(),
+            this(
+                    t.target,
+                    t.family(),
+                    t.requests(),
+                    t.connectionsOpened(),
+                    t.openNow(),
+                    t.limit(),
+                    t.peakInUse(),
                     t.diagnosis() == null ? "" : t.diagnosis());
         }
 
         public static TargetView from(javax.management.openmbean.CompositeData d) {
-            return new TargetView((String) d.get("target"), (String) d.get("family"), (Long) d.get("requests"),
-                    (Long) d.get("connectionsOpened"), (Long) d.get("openNow"), (Long) d.get("limit"), (Long) d.get("peakInUse"),
+            return new TargetView(
+                    (String) d.get("target"),
+                    (String) d.get("family"),
+                    (Long) d.get("requests"),
+                    (Long) d.get("connectionsOpened"),
+                    (Long) d.get("openNow"),
+                    (Long) d.get("limit"),
+                    (Long) d.get("peakInUse"),
                     (String) d.get("diagnosis"));
         }
 

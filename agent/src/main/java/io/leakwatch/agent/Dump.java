@@ -8,8 +8,7 @@ import java.util.List;
 final class Dump {
     private static final int FRAMES = 25;
 
-    private Dump() {
-    }
+    private Dump() {}
 
     private static List<Handle> oldestFirst(Registry registry) {
         List<Handle> handles = registry.openHandles();
@@ -21,15 +20,24 @@ final class Dump {
         long now = System.nanoTime();
         List<Handle> handles = oldestFirst(registry);
         StringBuilder b = new StringBuilder(4096);
-        b.append("leakwatch ").append(LeakWatch.version()).append(", pid ").append(ProcessHandle.current().pid()).append(": ")
-                .append(handles.size()).append(" open handle").append(handles.size() == 1 ? "" : "s").append(", oldest first (threshold ")
-                .append(Options.formatDuration(registry.thresholdMillis())).append(")\n");
+        b.append("leakwatch ")
+                .append(LeakWatch.version())
+                .append(", pid ")
+                .append(ProcessHandle.current().pid())
+                .append(": ")
+                .append(handles.size())
+                .append(" open handle")
+                .append(handles.size() == 1 ? "" : "s")
+                .append(", oldest first (threshold ")
+                .append(Options.formatDuration(registry.thresholdMillis()))
+                .append(")\n");
         if (!handles.isEmpty()) {
             b.append(String.format("%-8s %-16s %-24s %s%n", "AGE", "KIND", "THREAD", "TARGET"));
         }
         for (Handle h : handles) {
-            b.append(String.format("%-8s %-16s %-24s %s%n", Report.seconds(h.ageMillis(now)), h.kind.label, h.thread,
-                    h.target == null ? "unknown" : h.target));
+            b.append(String.format(
+                    "%-8s %-16s %-24s %s%n",
+                    Report.seconds(h.ageMillis(now)), h.kind.label, h.thread, h.target == null ? "unknown" : h.target));
             Holder holder = h.holder;
             if (holder != null) {
                 // as judged at the latest sweep that looked at it; "\t" + "(" like the other note under a row
@@ -51,8 +59,12 @@ final class Dump {
         if (!exhaustions.isEmpty()) {
             b.append("\nLatest pool exhaustion per target:\n");
             for (Forensics.Exhaustion e : exhaustions) {
-                b.append("at ").append(java.time.Instant.ofEpochMilli(e.atMillis)).append(e.suppressed > 0 ? " (and " + e.suppressed
-                        + " more failures since)" : "").append(": ").append(e.text()).append('\n');
+                b.append("at ")
+                        .append(java.time.Instant.ofEpochMilli(e.atMillis))
+                        .append(e.suppressed > 0 ? " (and " + e.suppressed + " more failures since)" : "")
+                        .append(": ")
+                        .append(e.text())
+                        .append('\n');
             }
         }
         return b.toString();
@@ -64,15 +76,23 @@ final class Dump {
         StringBuilder b = new StringBuilder(4096);
         b.append("{\"schema\": 1, \"agentVersion\": ");
         Report.Json.string(b, LeakWatch.version());
-        b.append(", \"pid\": ").append(ProcessHandle.current().pid()).append(", \"thresholdMillis\": ").append(registry.thresholdMillis())
-                .append(", \"open\": ").append(handles.size()).append(",\n \"handles\": [");
+        b.append(", \"pid\": ")
+                .append(ProcessHandle.current().pid())
+                .append(", \"thresholdMillis\": ")
+                .append(registry.thresholdMillis())
+                .append(", \"open\": ")
+                .append(handles.size())
+                .append(",\n \"handles\": [");
         long threshold = registry.thresholdMillis();
         for (int i = 0; i < handles.size(); i++) {
             Handle h = handles.get(i);
             long age = h.ageMillis(now);
             b.append(i == 0 ? "\n  " : ",\n  ").append("{\"kind\": ");
             Report.Json.string(b, h.kind.label);
-            b.append(", \"ageMillis\": ").append(age).append(", \"pastThreshold\": ").append(h.kind.ages && age >= threshold)
+            b.append(", \"ageMillis\": ")
+                    .append(age)
+                    .append(", \"pastThreshold\": ")
+                    .append(h.kind.ages && age >= threshold)
                     .append(", \"thread\": ");
             Report.Json.string(b, h.thread);
             b.append(", \"target\": ");

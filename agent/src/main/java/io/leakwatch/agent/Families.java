@@ -20,14 +20,19 @@ final class Families {
     /** The names {@code kinds=} accepts, in installation order. */
     static final List<String> NAMES = names();
 
-    private Families() {
-    }
+    private Families() {}
 
     /** Every family in the order its transformations are installed; the user's {@code track=} family (or null) goes before socket's. */
     static List<Family> all(Family declared) {
-        List<Family> families = new ArrayList<>(List.of(new JdbcInstrumentation(), new UrlConnectionInstrumentation(),
-                new JdkHttpInstrumentation(), new ApacheInstrumentation(), new OkHttpInstrumentation(),
-                new RedisInstrumentation(), new AmqpInstrumentation(), new GrpcInstrumentation()));
+        List<Family> families = new ArrayList<>(List.of(
+                new JdbcInstrumentation(),
+                new UrlConnectionInstrumentation(),
+                new JdkHttpInstrumentation(),
+                new ApacheInstrumentation(),
+                new OkHttpInstrumentation(),
+                new RedisInstrumentation(),
+                new AmqpInstrumentation(),
+                new GrpcInstrumentation()));
         if (declared != null) {
             families.add(declared);
         }

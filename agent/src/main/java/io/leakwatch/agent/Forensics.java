@@ -24,8 +24,7 @@ public final class Forensics {
     private static final int SITE_FRAMES = 15;
     private static final ConcurrentHashMap<String, Exhaustion> LATEST = new ConcurrentHashMap<>();
 
-    private Forensics() {
-    }
+    private Forensics() {}
 
     /** See {@link #exhausted(String, Object, Throwable)}. */
     public static void exhausted(String target, Object poolOrNull) {
@@ -87,15 +86,24 @@ public final class Forensics {
         }
         List<Site> ordered = new ArrayList<>(sites.values());
         ordered.sort(Comparator.comparingLong((Site s) -> s.count).reversed());
-        String failed = failure == null ? null : failure.getClass().getName() + ": " + clip(String.valueOf(failure.getMessage()));
-        return new Exhaustion(target, pool == null ? null : pool.getClass().getName(), Thread.currentThread().getName(), failed,
-                now, handles.size(), ordered);
+        String failed = failure == null
+                ? null
+                : failure.getClass().getName() + ": " + clip(String.valueOf(failure.getMessage()));
+        return new Exhaustion(
+                target,
+                pool == null ? null : pool.getClass().getName(),
+                Thread.currentThread().getName(),
+                failed,
+                now,
+                handles.size(),
+                ordered);
     }
 
     /** A JDBC URL covers its own handles; an HTTP route {@code scheme://host:port/} every path under it. */
     static boolean covers(String target, String handleTarget) {
-        return handleTarget != null && (target.equals(handleTarget)
-                || (target.endsWith("/") && target.contains("://") && handleTarget.startsWith(target)));
+        return handleTarget != null
+                && (target.equals(handleTarget)
+                        || (target.endsWith("/") && target.contains("://") && handleTarget.startsWith(target)));
     }
 
     /** What each holder thread does now, read in one call; empty if the JVM cannot tell. */
@@ -132,7 +140,8 @@ public final class Forensics {
         final List<Site> sites;
         volatile long suppressed;
 
-        Exhaustion(String target, String pool, String thread, String failure, long atMillis, int open, List<Site> sites) {
+        Exhaustion(
+                String target, String pool, String thread, String failure, long atMillis, int open, List<Site> sites) {
             this.target = target;
             this.pool = pool;
             this.thread = thread;
@@ -144,19 +153,31 @@ public final class Forensics {
 
         String text() {
             StringBuilder b = new StringBuilder(1024);
-            b.append("POOL EXHAUSTED ").append(target).append(": acquisition failed on thread ").append(thread);
+            b.append("POOL EXHAUSTED ")
+                    .append(target)
+                    .append(": acquisition failed on thread ")
+                    .append(thread);
             if (failure != null) {
                 b.append(" (").append(failure).append(')');
             }
-            b.append("; ").append(open).append(" handle").append(open == 1 ? "" : "s").append(" open against it");
+            b.append("; ")
+                    .append(open)
+                    .append(" handle")
+                    .append(open == 1 ? "" : "s")
+                    .append(" open against it");
             if (open == 0) {
                 b.append(" that leakwatch knows of (acquired before an attach, or by code it does not watch)");
             } else {
                 b.append(", by allocation site:");
             }
             for (Site s : sites) {
-                b.append("\n  ").append(s.kind.label).append(" x").append(s.count).append(", oldest ")
-                        .append(Report.seconds(s.oldestAgeMillis)).append(", acquired at:");
+                b.append("\n  ")
+                        .append(s.kind.label)
+                        .append(" x")
+                        .append(s.count)
+                        .append(", oldest ")
+                        .append(Report.seconds(s.oldestAgeMillis))
+                        .append(", acquired at:");
                 String[] lines = s.stack.lines();
                 if (lines.length == 0) {
                     b.append("\n\t(allocation stack not captured: stacks=off or not sampled)");
@@ -165,12 +186,18 @@ public final class Forensics {
                     b.append("\n\tat ").append(lines[i]);
                 }
                 for (Holder h : s.holders) {
-                    b.append("\n    held ").append(Report.seconds(h.ageMillis)).append(" by thread ").append(h.thread);
+                    b.append("\n    held ")
+                            .append(Report.seconds(h.ageMillis))
+                            .append(" by thread ")
+                            .append(h.thread);
                     if (h.state == null) {
                         b.append(" (ended, or a virtual thread, which the JVM does not describe)");
                         continue;
                     }
-                    b.append(" (").append(h.state).append(h.lock == null ? "" : " on " + h.lock).append("), now at:");
+                    b.append(" (")
+                            .append(h.state)
+                            .append(h.lock == null ? "" : " on " + h.lock)
+                            .append("), now at:");
                     for (String frame : h.stack) {
                         b.append("\n\t\tat ").append(frame);
                     }
@@ -188,12 +215,20 @@ public final class Forensics {
             Report.Json.string(b, thread);
             b.append(", \"failure\": ");
             Report.Json.string(b, failure);
-            b.append(", \"open\": ").append(open).append(", \"suppressedSince\": ").append(suppressed).append(", \"sites\": [");
+            b.append(", \"open\": ")
+                    .append(open)
+                    .append(", \"suppressedSince\": ")
+                    .append(suppressed)
+                    .append(", \"sites\": [");
             for (int i = 0; i < sites.size(); i++) {
                 Site s = sites.get(i);
                 b.append(i == 0 ? "" : ", ").append("{\"kind\": ");
                 Report.Json.string(b, s.kind.label);
-                b.append(", \"count\": ").append(s.count).append(", \"oldestAgeMillis\": ").append(s.oldestAgeMillis).append(", \"stack\": ");
+                b.append(", \"count\": ")
+                        .append(s.count)
+                        .append(", \"oldestAgeMillis\": ")
+                        .append(s.oldestAgeMillis)
+                        .append(", \"stack\": ");
                 Dump.jsonArray(b, s.stack.lines());
                 b.append(", \"holders\": [");
                 for (int j = 0; j < s.holders.size(); j++) {
@@ -230,6 +265,7 @@ public final class Forensics {
         final long ageMillis;
         /** Null when the thread has ended or is virtual (ThreadMXBean describes platform threads only). */
         final String state;
+
         final String lock;
         final String[] stack;
 
@@ -240,10 +276,16 @@ public final class Forensics {
             this.lock = info == null ? null : info.getLockName();
             List<String> frames = new ArrayList<>();
             for (StackTraceElement e : info == null ? new StackTraceElement[0] : info.getStackTrace()) {
-                // The allocation stacks' format, without ThreadInfo's loader and module-version prefixes or lambda frames.
+                // The allocation stacks' format, without ThreadInfo's loader and module-version prefixes or lambda
+                // frames.
                 if (!e.getClassName().contains("$$Lambda")) {
-                    frames.add(e.getClassName() + "." + e.getMethodName() + "(" + (e.isNativeMethod() ? "Native Method"
-                            : e.getFileName() == null ? "Unknown Source" : e.getFileName() + ":" + e.getLineNumber()) + ")");
+                    frames.add(e.getClassName() + "." + e.getMethodName() + "("
+                            + (e.isNativeMethod()
+                                    ? "Native Method"
+                                    : e.getFileName() == null
+                                            ? "Unknown Source"
+                                            : e.getFileName() + ":" + e.getLineNumber())
+                            + ")");
                 }
             }
             this.stack = frames.toArray(new String[0]);

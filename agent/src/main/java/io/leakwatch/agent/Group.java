@@ -19,10 +19,12 @@ public final class Group {
     public final String reason;
     /** The first target seen (the first of {@link #targets()}). */
     public final String target;
+
     public final Stack stack;
     public final String thread;
     /** For reason "released-by-parent": the parent's kind (the connection or statement that released it). */
     final Kind releasedBy;
+
     long count;
     long oldestAgeMillis;
     long heldMillis;
@@ -32,6 +34,7 @@ public final class Group {
     private final List<String> targets = new ArrayList<>(1);
     /** Open-addressed set of the distinct targets' hashes (0 = empty slot), grown up to {@link #MAX_COUNTED_TARGETS}. */
     private int[] targetHashes;
+
     private int targetCount;
 
     Group(Kind kind, String reason, String target, Stack stack, String thread, Kind releasedBy) {
@@ -44,7 +47,12 @@ public final class Group {
     }
 
     static Group of(Handle h, String reason) {
-        return new Group(h.kind, reason, h.target, h.stack(), h.thread,
+        return new Group(
+                h.kind,
+                reason,
+                h.target,
+                h.stack(),
+                h.thread,
                 reason.equals("released-by-parent") && h.parent != null ? h.parent.kind : null);
     }
 
@@ -160,7 +168,7 @@ public final class Group {
         if (!(o instanceof Group g)) {
             return false;
         }
-        
+
         return kind == g.kind && reason.equals(g.reason) && stack.equals(g.stack);
     }
 

@@ -13,6 +13,7 @@ public final class Handle extends WeakReference<Object> {
     static final int OPEN = 0;
     /** Open, and already reported as held past the threshold. */
     static final int FLAGGED = 1;
+
     static final int RELEASED = 2;
     static final int COLLECTED = 3;
     /** Found to be a pool's own physical resource: forgotten without a word. */
@@ -43,13 +44,16 @@ public final class Handle extends WeakReference<Object> {
      * the JUnit extension scopes a parallel test's handles by it.
      */
     public final long threadId;
+
     public final String target;
     final Handle parent;
     /** A raw {@link Throwable} until the stack is interned, then its {@link Stack}; null when not captured. */
     private volatile Object stack;
+
     private volatile int state;
     /** Written under this handle's lock; read without it to skip the lock when there are none. */
     private volatile Handle[] children;
+
     private int childCount;
     /** The latest judgement of who holds it, once past the threshold; written by the sweeper only. */
     volatile Holder holder;
@@ -110,7 +114,8 @@ public final class Handle extends WeakReference<Object> {
         if (children == null) {
             children = new Handle[4];
         } else if (childCount == children.length) {
-            // Children closed on their own are dropped here (orphans are kept: their parent's release judges them), so a long-lived connection's list stays short.
+            // Children closed on their own are dropped here (orphans are kept: their parent's release judges them), so
+            // a long-lived connection's list stays short.
             int live = 0;
             for (int i = 0; i < childCount; i++) {
                 if (children[i].pending()) {

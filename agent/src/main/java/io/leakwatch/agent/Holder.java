@@ -25,6 +25,7 @@ public final class Holder {
     static final int THREADS_PER_SWEEP = 64;
     /** Holder threads looked at for one report (exit, JMX), at most; the rest are judged unknown. */
     static final int THREADS_PER_REPORT = 4096;
+
     private static final int AT_FRAMES = 12;
 
     public final String state;
@@ -60,15 +61,15 @@ public final class Holder {
     /** One line for people: "in use: thread w RUNNABLE in SocketInputStream.read, inside Job.run(Job.java:88)". */
     public String describe() {
         switch (state) {
-  case IN_USE -> {
-return "in use: thread " + thread + " " + threadState + (at.isEmpty() ? "" : " in " + shortName(at.get(0)))
-                        + ", inside " + inside;
-}
-  case UNKNOWN -> {
-return "holder unknown: allocation stack not captured (stacks=off or not sampled), so counted as a leak";
-}
-  default -> {
-if (threadState == null) {
+            case IN_USE -> {
+                return "in use: thread " + thread + " " + threadState
+                        + (at.isEmpty() ? "" : " in " + shortName(at.get(0))) + ", inside " + inside;
+            }
+            case UNKNOWN -> {
+                return "holder unknown: allocation stack not captured (stacks=off or not sampled), so counted as a leak";
+            }
+            default -> {
+                if (threadState == null) {
                     return "abandoned: never closed by the application (thread " + thread + ")";
                 }
                 if (threadState.equals("TERMINATED")) {
@@ -76,8 +77,8 @@ if (threadState == null) {
                 }
                 return "abandoned: thread " + thread + " has left " + inside + "; now " + threadState
                         + (at.isEmpty() ? "" : " in " + shortName(at.get(0)));
-}
-}
+            }
+        }
     }
 
     /** "java.base/java.net.SocketInputStream.read(SocketInputStream.java:1)" as "SocketInputStream.read". */
@@ -163,7 +164,8 @@ if (threadState == null) {
             } else if (!lookedAt.contains(h.threadId)) {
                 continue;
             } else {
-                verdict = byStackAndThread.computeIfAbsent(List.of(s, h.threadId), k -> of(h.thread, s, infos.get(h.threadId)));
+                verdict = byStackAndThread.computeIfAbsent(
+                        List.of(s, h.threadId), k -> of(h.thread, s, infos.get(h.threadId)));
             }
             verdicts.put(h, verdict);
         }
@@ -185,7 +187,9 @@ if (threadState == null) {
         if (info.getThreadId() == Thread.currentThread().getId()) {
             for (int i = 0; i < now.length && i != running; i++) {
                 String c = now[i].getClassName();
-                if (c.startsWith("io.leakwatch.agent.") || c.startsWith("sun.management.") || c.equals("java.lang.Shutdown")) {
+                if (c.startsWith("io.leakwatch.agent.")
+                        || c.startsWith("sun.management.")
+                        || c.equals("java.lang.Shutdown")) {
                     top = i + 1;
                 }
             }

@@ -22,6 +22,7 @@ public final class Kind implements Comparable<Kind> {
     public static final Kind AMQP_CONNECTION = new Kind("amqp.connection", false);
     /** Long-lived channels are the library's advice, so they never age; too many open from one line is the leak. */
     public static final Kind AMQP_CHANNEL = new Kind("amqp.channel", false);
+
     public static final Kind GRPC_CHANNEL = new Kind("grpc.channel", false);
     /** A Jedis (borrowed from a pool or made by the application) or a Lettuce connection beyond its site's shared one. */
     public static final Kind REDIS_CONNECTION = new Kind("redis.connection", true);
@@ -43,6 +44,7 @@ public final class Kind implements Comparable<Kind> {
     public final boolean ages;
     /** Whether it counts as open at the end of a test that acquired it, though it does not age. */
     public final boolean openAtTestEnd;
+
     private final int ordinal;
 
     private Kind(String label, boolean ages) {
@@ -68,7 +70,8 @@ public final class Kind implements Comparable<Kind> {
             for (Kind k : ALL) {
                 if (k.label.equals(label)) {
                     if (k.ages != ages) {
-                        throw new IllegalArgumentException("kind " + label + " is already a " + (k.ages ? "handle" : "client"));
+                        throw new IllegalArgumentException(
+                                "kind " + label + " is already a " + (k.ages ? "handle" : "client"));
                     }
                     return k;
                 }

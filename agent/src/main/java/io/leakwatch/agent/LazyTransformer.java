@@ -32,21 +32,30 @@ final class LazyTransformer implements ClassFileTransformer {
     }
 
     @Override
-    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
-            byte[] bytes) throws IllegalClassFormatException {
+    public byte[] transform(
+            Module module,
+            ClassLoader loader,
+            String className,
+            Class<?> redefined,
+            ProtectionDomain domain,
+            byte[] bytes)
+            throws IllegalClassFormatException {
         ClassFileTransformer d = relevant(loader, className, bytes) ? delegate() : null;
         return d == null ? null : d.transform(module, loader, className, redefined, domain, bytes);
     }
 
     @Override
-    public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
+    public byte[] transform(
+            ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
             throws IllegalClassFormatException {
         ClassFileTransformer d = relevant(loader, className, bytes) ? delegate() : null;
         return d == null ? null : d.transform(loader, className, redefined, domain, bytes);
     }
 
     private boolean relevant(ClassLoader loader, String className, byte[] bytes) {
-        if (className == null || className.startsWith("io/leakwatch/agent/") || className.startsWith("io/leakwatch/shaded/")) {
+        if (className == null
+                || className.startsWith("io/leakwatch/agent/")
+                || className.startsWith("io/leakwatch/shaded/")) {
             return false;
         }
         if ((loader == null || loader == platform) && !Stack.startsWithAny(className, jdkPrefixes)) {
@@ -89,8 +98,7 @@ final class LazyTransformer implements ClassFileTransformer {
                         delegate = factory.get();
                     } catch (RuntimeException | LinkageError e) {
                         Registry.error(e);
-                        delegate = new ClassFileTransformer() {
-                        };
+                        delegate = new ClassFileTransformer() {};
                     }
                 }
                 d = delegate;

@@ -1,5 +1,6 @@
 package io.leakwatch.agent;
 
+import io.leakwatch.agent.declared.DeclaredFamily;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import io.leakwatch.agent.declared.DeclaredFamily;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.pool.TypePool;
@@ -114,8 +114,10 @@ public final class LeakWatch {
             markers.addAll(family.markers());
             for (String name : family.jdkModules()) {
                 // Advice inlined into a named JDK module calls the agent, in the bootstrap loader's unnamed module.
-                ModuleLayer.boot().findModule(name).ifPresent(m -> inst.redefineModule(m,
-                        Set.of(LeakWatch.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of()));
+                ModuleLayer.boot()
+                        .findModule(name)
+                        .ifPresent(m -> inst.redefineModule(
+                                m, Set.of(LeakWatch.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of()));
             }
         }
         if (families.isEmpty()) {
@@ -123,10 +125,17 @@ public final class LeakWatch {
         }
         if (attached) {
             // Everything may be loaded already: Byte Buddy finds and retransforms what matches, start-up is long past.
-            builder(families, jdkPrefixes, inst).with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION).installOn(inst);
+            builder(families, jdkPrefixes, inst)
+                    .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                    .installOn(inst);
             return names;
         }
-        inst.addTransformer(new LazyTransformer(markers, jdkPrefixes, () -> builder(families, jdkPrefixes, inst).makeRaw()), true);
+        inst.addTransformer(
+                new LazyTransformer(
+                        markers,
+                        jdkPrefixes,
+                        () -> builder(families, jdkPrefixes, inst).makeRaw()),
+                true);
         List<Class<?>> loaded = new ArrayList<>();
         String[] prefixes = jdkPrefixes.toArray(new String[0]);
         for (Class<?> type : inst.getAllLoadedClasses()) {
@@ -152,8 +161,11 @@ public final class LeakWatch {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(TYPE_POOL_CACHE))
-                .with(System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null
-                        ? AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly() : AgentBuilder.Listener.NoOp.INSTANCE)
+                .with(
+                        System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null
+                                ? AgentBuilder.Listener.StreamWriting.toSystemError()
+                                        .withErrorsOnly()
+                                : AgentBuilder.Listener.NoOp.INSTANCE)
                 .ignore(new Ignored(jdkPrefixes))
                 // Classes of named modules made at run time (a JDK proxy's jdk.proxyN, as Tomcat JDBC's connections
                 // are) must read the agent's module, or the advice inlined into them cannot call it.
@@ -175,9 +187,15 @@ public final class LeakWatch {
         Runnable hook = this::onExit;
         try {
             Module javaBase = Object.class.getModule();
-            inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.lang", Set.of(LeakWatch.class.getModule())),
-                    Set.of(), Map.of());
-            Method add = Class.forName("java.lang.Shutdown").getDeclaredMethod("add", int.class, boolean.class, Runnable.class);
+            inst.redefineModule(
+                    javaBase,
+                    Set.of(),
+                    Map.of(),
+                    Map.of("java.lang", Set.of(LeakWatch.class.getModule())),
+                    Set.of(),
+                    Map.of());
+            Method add = Class.forName("java.lang.Shutdown")
+                    .getDeclaredMethod("add", int.class, boolean.class, Runnable.class);
             add.setAccessible(true);
             for (int slot = 9; slot >= 3; slot--) {
                 try {
@@ -224,7 +242,8 @@ public final class LeakWatch {
             report = Report.atExit(registry, options.everyOpenAtExit);
             for (Group g : report.leakGroups) {
                 if (!sweeper.wasLogged(g)) {
-                    Log.warn(Report.describe(g, g.reason.equals("open-at-exit") ? "LEAK (open at exit)" : "LEAK (" + g.reason + ")"));
+                    Log.warn(Report.describe(
+                            g, g.reason.equals("open-at-exit") ? "LEAK (open at exit)" : "LEAK (" + g.reason + ")"));
                 }
             }
             if (report.leaks > 0) {
@@ -245,8 +264,8 @@ public final class LeakWatch {
             }
         }
         if (options.failOnLeak && report.leaks > 0) {
-            System.err.println("leakwatch: failOnLeak=true and " + report.leaks + " leak" + (report.leaks == 1 ? "" : "s")
-                    + " found; exiting with status 3:");
+            System.err.println("leakwatch: failOnLeak=true and " + report.leaks + " leak"
+                    + (report.leaks == 1 ? "" : "s") + " found; exiting with status 3:");
             for (String site : report.leakSites()) {
                 System.err.println("leakwatch:   " + site);
             }
@@ -284,10 +303,16 @@ public final class LeakWatch {
         }
 
         @Override
-        public boolean matches(TypeDescription type, ClassLoader loader, JavaModule module, Class<?> beingRedefined,
+        public boolean matches(
+                TypeDescription type,
+                ClassLoader loader,
+                JavaModule module,
+                Class<?> beingRedefined,
                 ProtectionDomain domain) {
             String name = type.getName();
-            if (name.startsWith("io.leakwatch.agent.") || name.startsWith("io.leakwatch.shaded.") || name.contains("$$Lambda")) {
+            if (name.startsWith("io.leakwatch.agent.")
+                    || name.startsWith("io.leakwatch.shaded.")
+                    || name.contains("$$Lambda")) {
                 return true;
             }
             if (loader == null || loader == platform) {

@@ -13,8 +13,7 @@ import org.slf4j.simple.SimpleLoggerFactory;
 public final class Log {
     private static volatile Logger logger;
 
-    private Log() {
-    }
+    private Log() {}
 
     private static Logger logger() {
         Logger l = logger;

@@ -31,6 +31,7 @@ public final class Management implements LeakWatchMXBean {
     public static final String VERSION_PROPERTY = "io.leakwatch.version";
     /** A system property of the watched JVM: why the last start failed; the CLI's {@code attach} reports it. */
     public static final String ERROR_PROPERTY = "io.leakwatch.error";
+
     static final long JMX_DELAY_MILLIS = 2000;
     private static final String ENDPOINT_CLASS = "io.leakwatch.agent.metrics.HttpEndpoint";
 
@@ -69,7 +70,8 @@ public final class Management implements LeakWatchMXBean {
         long deadline = System.currentTimeMillis() + JMX_DELAY_MILLIS;
         long pause = 100;
         try {
-            while (MBeanServerFactory.findMBeanServer(null).isEmpty() && (cautious || System.currentTimeMillis() < deadline)) {
+            while (MBeanServerFactory.findMBeanServer(null).isEmpty()
+                    && (cautious || System.currentTimeMillis() < deadline)) {
                 Thread.sleep(pause);
                 if (System.currentTimeMillis() >= deadline) {
                     pause = 1000;
@@ -89,7 +91,10 @@ public final class Management implements LeakWatchMXBean {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             register(server, new StandardMBean(this, LeakWatchMXBean.class, true), OBJECT_NAME);
             for (Kind kind : Kind.values()) {
-                register(server, new StandardMBean(new KindBean(kind), KindMXBean.class, true), KIND_OBJECT_NAME + kind.label);
+                register(
+                        server,
+                        new StandardMBean(new KindBean(kind), KindMXBean.class, true),
+                        KIND_OBJECT_NAME + kind.label);
             }
         } catch (Exception | LinkageError e) {
             Log.warn("could not register the MXBean " + OBJECT_NAME + ": " + e);
@@ -108,7 +113,10 @@ public final class Management implements LeakWatchMXBean {
         Options o = agent.options;
         try {
             InetSocketAddress bound = startEndpoint(o.metricsHost, o.metricsPort, () -> Metrics.scrape(registry));
-            metricsEndpoint = "http://" + (o.metricsHost.contains(":") && !o.metricsHost.startsWith("[") ? "[" + o.metricsHost + "]" : o.metricsHost)
+            metricsEndpoint = "http://"
+                    + (o.metricsHost.contains(":") && !o.metricsHost.startsWith("[")
+                            ? "[" + o.metricsHost + "]"
+                            : o.metricsHost)
                     + ":" + bound.getPort() + "/metrics";
             Log.info("Prometheus metrics at " + metricsEndpoint);
         } catch (Throwable t) {
@@ -148,7 +156,8 @@ public final class Management implements LeakWatchMXBean {
             }
         };
         Class<?> endpoint = Class.forName(ENDPOINT_CLASS, true, loader);
-        return (InetSocketAddress) endpoint.getMethod("start", String.class, int.class, Supplier.class).invoke(null, host, port, body);
+        return (InetSocketAddress) endpoint.getMethod("start", String.class, int.class, Supplier.class)
+                .invoke(null, host, port, body);
     }
 
     /** One kind's figures, read once so that the JMX and Prometheus views of a moment agree. */
@@ -303,7 +312,9 @@ public final class Management implements LeakWatchMXBean {
             // A plain exception: a remote JMX client has no agent classes to deserialise ours.
             throw new IllegalStateException("writeReport: cannot write " + file + ": " + e);
         }
-        return java.nio.file.Files.isDirectory(file) ? file.resolve("leakwatch-report.json").toString() : file.toString();
+        return java.nio.file.Files.isDirectory(file)
+                ? file.resolve("leakwatch-report.json").toString()
+                : file.toString();
     }
 
     @Override

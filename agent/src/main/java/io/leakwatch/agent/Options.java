@@ -30,10 +30,12 @@ public final class Options {
     public static final List<String> FAMILIES = Families.NAMES;
     /** Keys whose value is a comma-separated list: a segment without '=' continues the previous list. */
     private static final Set<String> LIST_KEYS = Set.of("kinds", "exclude", "track");
+
     private static final Map<String, String> KEYS = new LinkedHashMap<>();
     private static final long MAX_DURATION_MILLIS = Long.MAX_VALUE / 1_000_000;
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
-    private static final Pattern METRICS = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):\\d{1,5}");
+    private static final Pattern METRICS =
+            Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):\\d{1,5}");
     private static final Pattern METRICS_PORT = Pattern.compile("\\d{1,5}");
     private static final Pattern SAMPLE = Pattern.compile("sample:(\\d{1,9})");
     /** In {@code report=}, replaced by the process id. */
@@ -46,10 +48,15 @@ public final class Options {
         KEYS.put("stacks", "all, off, or sample:N with N >= 1");
         KEYS.put("kinds", "a comma-separated subset of " + String.join(",", FAMILIES));
         KEYS.put("exclude", "comma-separated class or package name prefixes, such as com.acme.migrations");
-        KEYS.put("metrics", "host:port or port (0-65535) for the Prometheus endpoint, such as 127.0.0.1:9464 or 9464 (loopback)");
-        KEYS.put("atExit", "open (every handle still open at exit is a leak: for test JVMs) or aged (only those older than threshold)");
+        KEYS.put(
+                "metrics",
+                "host:port or port (0-65535) for the Prometheus endpoint, such as 127.0.0.1:9464 or 9464 (loopback)");
+        KEYS.put(
+                "atExit",
+                "open (every handle still open at exit is a leak: for test JVMs) or aged (only those older than threshold)");
         KEYS.put("track", "comma-separated declarations " + Declaration.FORM);
-        KEYS.put("risks", "on or off (calls that can hang forever: requests without timeouts, pools that wait forever)");
+        KEYS.put(
+                "risks", "on or off (calls that can hang forever: requests without timeouts, pools that wait forever)");
     }
 
     public final long thresholdMillis;
@@ -57,6 +64,7 @@ public final class Options {
     public final boolean failOnLeak;
     /** 1 = every acquisition, N = one in N, 0 = none. */
     public final int stackSampling;
+
     public final Set<String> families;
     public final List<String> exclude;
     /** Where the Prometheus endpoint listens; null when {@code metrics=} is not given. */
@@ -69,6 +77,7 @@ public final class Options {
     public final List<Declaration> track;
     /** Whether calls that can hang forever are reported ({@code risks=off} silences them). */
     public final boolean risks;
+
     private final String text;
 
     private Options(Map<String, String> values) {
@@ -86,9 +95,14 @@ public final class Options {
         risks = parseOnOff("risks", values.getOrDefault("risks", "on"));
         text = printable("threshold=" + formatDuration(thresholdMillis) + ", stacks=" + stacksText() + ", kinds="
                 + String.join(",", families) + (report == null ? "" : ", report=" + report)
-                + (failOnLeak ? ", failOnLeak=true" : "") + (exclude.isEmpty() ? "" : ", exclude=" + String.join(",", exclude))
-                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort) + (everyOpenAtExit ? ", atExit=open" : "")
-                + (track.isEmpty() ? "" : ", track=" + track.stream().map(d -> d.text).collect(java.util.stream.Collectors.joining(",")))
+                + (failOnLeak ? ", failOnLeak=true" : "")
+                + (exclude.isEmpty() ? "" : ", exclude=" + String.join(",", exclude))
+                + (metrics == null ? "" : ", metrics=" + metricsHost + ":" + metricsPort)
+                + (everyOpenAtExit ? ", atExit=open" : "")
+                + (track.isEmpty()
+                        ? ""
+                        : ", track="
+                                + track.stream().map(d -> d.text).collect(java.util.stream.Collectors.joining(",")))
                 + (risks ? "" : ", risks=off"));
     }
 
@@ -100,7 +114,8 @@ public final class Options {
     public static Options parse(String agentArgs, Properties systemProperties) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : systemProperties.stringPropertyNames()) {
-            // leakwatch.junit.* are the JUnit extension's configuration parameters, which JUnit also reads from system properties.
+            // leakwatch.junit.* are the JUnit extension's configuration parameters, which JUnit also reads from system
+            // properties.
             if (name.startsWith(PROPERTY_PREFIX) && !name.startsWith(PROPERTY_PREFIX + "junit.")) {
                 String key = name.substring(PROPERTY_PREFIX.length());
                 checkKey(key, "-D" + name);
@@ -129,8 +144,8 @@ public final class Options {
                     values.put(listKey, values.get(listKey) + "," + part);
                     continue;
                 }
-                throw new OptionException("leakwatch: option '" + printable(part) + "' has no value: write key=value, with key one of "
-                        + String.join(", ", KEYS.keySet()));
+                throw new OptionException("leakwatch: option '" + printable(part)
+                        + "' has no value: write key=value, with key one of " + String.join(", ", KEYS.keySet()));
             }
             String key = part.substring(0, eq).trim();
             checkKey(key, key);
@@ -145,16 +160,20 @@ public final class Options {
 
     private static void checkKey(String key, String as) {
         if (!KEYS.containsKey(key)) {
-            String suggestion = KEYS.keySet().stream().filter(k -> k.equalsIgnoreCase(key) || distance(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)) <= 2)
-                    .findFirst().map(k -> " (did you mean " + k + "?)").orElse("");
-            throw new OptionException("leakwatch: unknown option '" + printable(as) + "'" + suggestion + "; valid options are "
-                    + String.join(", ", KEYS.keySet()));
+            String suggestion = KEYS.keySet().stream()
+                    .filter(k -> k.equalsIgnoreCase(key)
+                            || distance(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)) <= 2)
+                    .findFirst()
+                    .map(k -> " (did you mean " + k + "?)")
+                    .orElse("");
+            throw new OptionException("leakwatch: unknown option '" + printable(as) + "'" + suggestion
+                    + "; valid options are " + String.join(", ", KEYS.keySet()));
         }
     }
 
     private static OptionException bad(String key, String value) {
-        return new OptionException("leakwatch: invalid value for option " + key + ": '" + printable(value) + "'; expected "
-                + KEYS.get(key));
+        return new OptionException("leakwatch: invalid value for option " + key + ": '" + printable(value)
+                + "'; expected " + KEYS.get(key));
     }
 
     /** The text with line breaks and other control characters escaped, so that a message stays one line. */
@@ -190,17 +209,13 @@ public final class Options {
             throw bad(key, value);
         }
         long n = Long.parseLong(m.group(1));
-        
+
         long unit = switch (m.group(2)) {
-  case "ms" -> 
-1;
-  case "s" -> 
-1000;
-  case "m" -> 
-60_000;
-  default -> 
-3_600_000;
-};
+            case "ms" -> 1;
+            case "s" -> 1000;
+            case "m" -> 60_000;
+            default -> 3_600_000;
+        };
         // the registry counts in nanoseconds: a longer duration would overflow to a negative threshold
         if (n > MAX_DURATION_MILLIS / unit) {
             throw bad(key, value);
@@ -241,8 +256,8 @@ public final class Options {
         Set<String> kinds = new LinkedHashSet<>();
         for (String kind : parseList("kinds", value)) {
             if (!FAMILIES.contains(kind)) {
-                throw new OptionException("leakwatch: invalid value for option kinds: unknown family '" + printable(kind)
-                        + "'; expected " + KEYS.get("kinds"));
+                throw new OptionException("leakwatch: invalid value for option kinds: unknown family '"
+                        + printable(kind) + "'; expected " + KEYS.get("kinds"));
             }
             kinds.add(kind);
         }
@@ -268,8 +283,10 @@ public final class Options {
         if (value.isEmpty()) {
             throw bad("report", value);
         }
-        // One argLine serves every forked test JVM (Surefire forkCount, reuseForks=false): {pid} gives each its own file.
-        value = value.replace(PID_PLACEHOLDER, Long.toString(ProcessHandle.current().pid()));
+        // One argLine serves every forked test JVM (Surefire forkCount, reuseForks=false): {pid} gives each its own
+        // file.
+        value = value.replace(
+                PID_PLACEHOLDER, Long.toString(ProcessHandle.current().pid()));
         Path path;
         try {
             path = Paths.get(value).toAbsolutePath();
@@ -278,19 +295,21 @@ public final class Options {
         }
         boolean directory = value.endsWith("/") || Files.isDirectory(path);
         if (!directory && !Report.FORMATS.contains(Report.extension(path))) {
-            throw new OptionException("leakwatch: invalid value for option report: '" + printable(value) + "': unsupported file extension; expected "
-                    + KEYS.get("report"));
+            throw new OptionException("leakwatch: invalid value for option report: '" + printable(value)
+                    + "': unsupported file extension; expected " + KEYS.get("report"));
         }
         Path dir = directory ? path : path.getParent();
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
-            throw new OptionException("leakwatch: invalid value for option report: '" + printable(value) + "': cannot create directory "
-                    + printable(dir) + " (" + e.getClass().getSimpleName() + "); give a path in a writable directory");
+            throw new OptionException("leakwatch: invalid value for option report: '" + printable(value)
+                    + "': cannot create directory " + printable(dir) + " ("
+                    + e.getClass().getSimpleName() + "); give a path in a writable directory");
         }
         if (!Files.isWritable(dir) || (!directory && Files.exists(path) && !Files.isWritable(path))) {
             throw new OptionException("leakwatch: invalid value for option report: '" + printable(value) + "': "
-                    + printable(Files.exists(path) && !directory ? path : dir) + " is not writable; give a path in a writable directory");
+                    + printable(Files.exists(path) && !directory ? path : dir)
+                    + " is not writable; give a path in a writable directory");
         }
         return directory ? path.resolve("") : path;
     }
@@ -335,8 +354,8 @@ public final class Options {
             try {
                 declarations.addAll(Declarations.parse(item));
             } catch (IllegalArgumentException e) {
-                throw new OptionException("leakwatch: invalid value for option track: " + printable(e.getMessage()) + "; expected "
-                        + KEYS.get("track"));
+                throw new OptionException("leakwatch: invalid value for option track: " + printable(e.getMessage())
+                        + "; expected " + KEYS.get("track"));
             }
         }
         return List.copyOf(declarations);
@@ -349,9 +368,12 @@ public final class Options {
         for (int i = 1; i <= a.length(); i++) {
             cur[0] = i;
             for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                cur[j] = Math.min(
+                        Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
             }
-            int[] t = prev; prev = cur; cur = t;
+            int[] t = prev;
+            prev = cur;
+            cur = t;
         }
         return prev[b.length()];
     }

@@ -23,15 +23,15 @@ public final class Reflective {
         }
     };
 
-    private Reflective() {
-    }
+    private Reflective() {}
 
     /** {@code target.name()}, or null if there is no such public method or it fails. */
     public static Object call(Object target, String name) {
         if (target == null) {
             return null;
         }
-        Method m = METHODS.get(target.getClass()).computeIfAbsent(name, n -> Optional.ofNullable(method(target.getClass(), n)))
+        Method m = METHODS.get(target.getClass())
+                .computeIfAbsent(name, n -> Optional.ofNullable(method(target.getClass(), n)))
                 .orElse(null);
         if (m == null) {
             return null;
@@ -45,7 +45,8 @@ public final class Reflective {
 
     /** The value of the field {@code name} declared by the object's class or a superclass; {@code absent} if none. */
     public static Object field(Object target, String name, Object absent) {
-        Field f = FIELDS.get(target.getClass()).computeIfAbsent(name, n -> Optional.ofNullable(field(target.getClass(), n)))
+        Field f = FIELDS.get(target.getClass())
+                .computeIfAbsent(name, n -> Optional.ofNullable(field(target.getClass(), n)))
                 .orElse(null);
         if (f == null) {
             return absent;

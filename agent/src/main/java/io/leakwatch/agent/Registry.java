@@ -29,18 +29,22 @@ public final class Registry {
     final ConcurrentHashMap<Group, Group> settled = new ConcurrentHashMap<>();
     /** Settled leak groups not logged yet: the sweeper logs them, off the application's thread. */
     final ConcurrentLinkedQueue<Group> leaksToLog = new ConcurrentLinkedQueue<>();
+
     final ConcurrentHashMap<Group, Group> lateReleases = new ConcurrentHashMap<>();
     /** Late releases not logged yet: the sweeper logs them, grouped, off the application's thread. */
     final ConcurrentLinkedQueue<Group> lateToLog = new ConcurrentLinkedQueue<>();
+
     final Stats[] stats = new Stats[Kind.values().length];
     final LongAdder internalErrors = new LongAdder();
     /** Open handles over time, for the HTML report; written by the sweeper only. */
     final Samples samples = new Samples();
+
     private volatile long thresholdNanos;
     private final int stackSampling;
     private final List<String> exclude;
     /** Sweeps so far: rotates which holder threads a sweep looks at when there are more than it may. */
     private long sweeps;
+
     public final long startedMillis = System.currentTimeMillis();
 
     public Registry(Options options) {
@@ -189,7 +193,8 @@ public final class Registry {
                 settle(handle, "released-by-parent", held);
             } else if (state == Handle.FLAGGED) {
                 s.late.increment();
-                Group g = record(lateReleases, Group.of(handle, "late-release"), held, held, handle.target, handle.holder);
+                Group g = record(
+                        lateReleases, Group.of(handle, "late-release"), held, held, handle.target, handle.holder);
                 if (g != null) {
                     lateToLog.add(g);
                 }
@@ -217,7 +222,12 @@ public final class Registry {
     }
 
     /** Adds a handle to its group; returns the group, or null if there were already too many groups. */
-    private Group record(ConcurrentHashMap<Group, Group> groups, Group key, long ageMillis, long held, String target,
+    private Group record(
+            ConcurrentHashMap<Group, Group> groups,
+            Group key,
+            long ageMillis,
+            long held,
+            String target,
             Holder holder) {
         Group g = groups.get(key);
         if (g == null) {
@@ -263,8 +273,12 @@ public final class Registry {
         while ((ref = collectedQueue.poll()) != null) {
             Handle handle = (Handle) ref;
             int state = handle.state();
-            if (state == Handle.OPEN && handle.kind.ages && handle.parent != null && handle.parent.pending()
-                    && now - handle.acquiredNanos < thresholdNanos && handle.transition(Handle.OPEN, Handle.ORPHAN)) {
+            if (state == Handle.OPEN
+                    && handle.kind.ages
+                    && handle.parent != null
+                    && handle.parent.pending()
+                    && now - handle.acquiredNanos < thresholdNanos
+                    && handle.transition(Handle.OPEN, Handle.ORPHAN)) {
                 continue;
             }
             if (open.remove(handle) == null) {
@@ -346,8 +360,13 @@ public final class Registry {
             boolean wasInUse = state == Handle.FLAGGED;
             handle.holder = holder;
             if (state == Handle.OPEN ? handle.transition(Handle.OPEN, Handle.FLAGGED) : wasInUse && !holder.inUse()) {
-                record(fresh, Group.of(handle, holder.inUse() ? "in-use" : "threshold"), handle.ageMillis(nowNanos), 0,
-                        handle.target, holder);
+                record(
+                        fresh,
+                        Group.of(handle, holder.inUse() ? "in-use" : "threshold"),
+                        handle.ageMillis(nowNanos),
+                        0,
+                        handle.target,
+                        holder);
             }
         }
         return new ArrayList<>(fresh.values());
@@ -377,8 +396,10 @@ public final class Registry {
         List<Handle> candidates = new ArrayList<>();
         for (Handle handle : open.values()) {
             int state = handle.state();
-            if (handle.kind.ages && (state == Handle.OPEN || state == Handle.FLAGGED)
-                    && nowNanos - handle.acquiredNanos >= threshold && !ignoreIfPoolInternal(handle)) {
+            if (handle.kind.ages
+                    && (state == Handle.OPEN || state == Handle.FLAGGED)
+                    && nowNanos - handle.acquiredNanos >= threshold
+                    && !ignoreIfPoolInternal(handle)) {
                 candidates.add(handle);
             }
         }
@@ -391,9 +412,18 @@ public final class Registry {
                 holder = Holder.unknown(handle.thread);
             }
             Holder before = handle.holder;
-            String reason = holder.inUse() ? "in-use"
-                    : handle.state() == Handle.FLAGGED && (before == null || !before.inUse()) ? "threshold" : "open-at-exit";
-            record(holder.inUse() ? holds : leaks, Group.of(handle, reason), handle.ageMillis(nowNanos), 0, handle.target, holder);
+            String reason = holder.inUse()
+                    ? "in-use"
+                    : handle.state() == Handle.FLAGGED && (before == null || !before.inUse())
+                            ? "threshold"
+                            : "open-at-exit";
+            record(
+                    holder.inUse() ? holds : leaks,
+                    Group.of(handle, reason),
+                    handle.ageMillis(nowNanos),
+                    0,
+                    handle.target,
+                    holder);
         }
         return new Aged(new ArrayList<>(leaks.values()), new ArrayList<>(holds.values()));
     }
@@ -423,7 +453,9 @@ public final class Registry {
         long now = System.nanoTime();
         List<Handle> found = new ArrayList<>();
         for (Handle handle : open.values()) {
-            if (handle.acquiredNanos - sinceNanos < 0 || (threadId >= 0 && handle.threadId != threadId) || !handle.pending()) {
+            if (handle.acquiredNanos - sinceNanos < 0
+                    || (threadId >= 0 && handle.threadId != threadId)
+                    || !handle.pending()) {
                 continue;
             }
             if ((handle.get() == null || handle.kind.openAtTestEnd) && !ignoreIfPoolInternal(handle)) {
@@ -435,12 +467,19 @@ public final class Registry {
         for (Handle handle : found) {
             // A collected child whose parent is open is still open in the driver, until its parent closes it.
             boolean collected = handle.get() == null && (handle.parent == null || !handle.parent.pending());
-            record(groups, Group.of(handle, collected ? "collected" : "open"), handle.ageMillis(now), 0, handle.target,
+            record(
+                    groups,
+                    Group.of(handle, collected ? "collected" : "open"),
+                    handle.ageMillis(now),
+                    0,
+                    handle.target,
                     collected ? null : holders.get(handle));
         }
         List<Group> list = new ArrayList<>(groups.values());
         // Deterministic: most numerous first, then a connection before its statements, then by line.
-        list.sort(java.util.Comparator.comparingLong(Group::count).reversed().thenComparing(g -> g.kind)
+        list.sort(java.util.Comparator.comparingLong(Group::count)
+                .reversed()
+                .thenComparing(g -> g.kind)
                 .thenComparing(g -> g.stack.top()));
         return list;
     }
@@ -500,6 +539,7 @@ public final class Registry {
         public final LongAdder dropped = new LongAdder();
         /** Open handles: an adder, not one contended counter, since every acquire and release moves it. */
         private final LongAdder open = new LongAdder();
+
         private final AtomicLong peak = new AtomicLong();
 
         void opened() {

@@ -1,5 +1,8 @@
 package io.leakwatch.agent;
 
+import io.leakwatch.agent.report.Html;
+import io.leakwatch.agent.report.JUnitXml;
+import io.leakwatch.agent.report.ReportModel;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import io.leakwatch.agent.report.Html;
-import io.leakwatch.agent.report.JUnitXml;
-import io.leakwatch.agent.report.ReportModel;
 
 /** What the agent found, at one moment: the summary, the leak groups, the long holds and the late releases. */
 public final class Report {
@@ -25,6 +25,7 @@ public final class Report {
     public final long leaks;
     /** Handles past the threshold held by a live thread still inside the acquiring method: not leaks. */
     public final long longHolds;
+
     public final long lateReleaseCount;
     public final long dropped;
     public final long internalErrors;
@@ -37,7 +38,8 @@ public final class Report {
     final long startedAtMillis;
 
     private Report(Registry r, List<Group> leakGroups, List<Group> longHoldGroups) {
-        Comparator<Group> byCount = Comparator.comparingLong(Group::count).reversed()
+        Comparator<Group> byCount = Comparator.comparingLong(Group::count)
+                .reversed()
                 .thenComparing(Comparator.comparingLong(Group::oldestAgeMillis).reversed());
         leakGroups.sort(byCount);
         this.leakGroups = leakGroups;
@@ -92,10 +94,23 @@ public final class Report {
         b.append(",\n  \"generatedAt\": ");
         Json.string(b, java.time.Instant.ofEpochMilli(generatedAtMillis).toString());
         b.append(",\n  \"thresholdMillis\": ").append(thresholdMillis);
-        b.append(",\n  \"summary\": {\"acquired\": ").append(acquired).append(", \"released\": ").append(released)
-                .append(", \"open\": ").append(open).append(", \"leaks\": ").append(leaks).append(", \"longHolds\": ").append(longHolds)
-                .append(", \"lateReleases\": ").append(lateReleaseCount).append(", \"dropped\": ").append(dropped)
-                .append(", \"internalErrors\": ").append(internalErrors).append('}');
+        b.append(",\n  \"summary\": {\"acquired\": ")
+                .append(acquired)
+                .append(", \"released\": ")
+                .append(released)
+                .append(", \"open\": ")
+                .append(open)
+                .append(", \"leaks\": ")
+                .append(leaks)
+                .append(", \"longHolds\": ")
+                .append(longHolds)
+                .append(", \"lateReleases\": ")
+                .append(lateReleaseCount)
+                .append(", \"dropped\": ")
+                .append(dropped)
+                .append(", \"internalErrors\": ")
+                .append(internalErrors)
+                .append('}');
         b.append(",\n  \"leaks\": [");
         groups(b, leakGroups, false);
         b.append("],\n  \"longHolds\": [");
@@ -104,7 +119,9 @@ public final class Report {
         groups(b, lateReleases, true);
         b.append("]");
         Diagnosis.json(b);
-        b.append(",\n  \"timeline\": {\"startedAtMillis\": ").append(startedAtMillis).append(", \"kinds\": [");
+        b.append(",\n  \"timeline\": {\"startedAtMillis\": ")
+                .append(startedAtMillis)
+                .append(", \"kinds\": [");
         for (int i = 0; i < timelineKinds.size(); i++) {
             b.append(i == 0 ? "" : ", ");
             Json.string(b, timelineKinds.get(i));
@@ -137,7 +154,10 @@ public final class Report {
             Json.string(b, g.kind.label);
             b.append(", \"reason\": ");
             Json.string(b, g.reason);
-            b.append(", \"count\": ").append(g.count()).append(", \"oldestAgeMillis\": ").append(g.oldestAgeMillis());
+            b.append(", \"count\": ")
+                    .append(g.count())
+                    .append(", \"oldestAgeMillis\": ")
+                    .append(g.oldestAgeMillis());
             if (held || g.reason.equals("released-by-parent")) {
                 b.append(", \"heldMillis\": ").append(g.heldMillis());
             }
@@ -206,13 +226,10 @@ public final class Report {
 
     private static String render(String extension, String json, ReportModel model) {
         return switch (extension) {
-  case "html" -> 
-Html.render(model);
-  case "xml" -> 
-JUnitXml.render(model, 0);
-  default -> 
-json;
-};
+            case "html" -> Html.render(model);
+            case "xml" -> JUnitXml.render(model, 0);
+            default -> json;
+        };
     }
 
     /** Writes a file whole or not at all: to a sibling .tmp, then renamed over it. */
@@ -279,7 +296,8 @@ json;
 
     public String summaryLine() {
         return "leakwatch: " + leaks + " leak" + (leaks == 1 ? "" : "s") + " in " + leakGroups.size() + " group"
-                + (leakGroups.size() == 1 ? "" : "s") + " (acquired " + acquired + ", released " + released + ", open " + open
+                + (leakGroups.size() == 1 ? "" : "s") + " (acquired " + acquired + ", released " + released + ", open "
+                + open
                 + ", long holds " + longHolds + ", late releases " + lateReleaseCount + ", dropped " + dropped + ")";
     }
 
@@ -293,8 +311,7 @@ json;
 
     /** Minimal JSON text escaping; the agent carries no JSON library. */
     static final class Json {
-        private Json() {
-        }
+        private Json() {}
 
         static void string(StringBuilder b, String s) {
             if (s == null) {
@@ -305,24 +322,19 @@ json;
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 switch (c) {
-  case '"' -> 
-b.append("\\\"");
-  case '\\' -> 
-b.append("\\\\");
-  case '\n' -> 
-b.append("\\n");
-  case '\r' -> 
-b.append("\\r");
-  case '\t' -> 
-b.append("\\t");
-  default -> {
-if (c < 0x20) {
+                    case '"' -> b.append("\\\"");
+                    case '\\' -> b.append("\\\\");
+                    case '\n' -> b.append("\\n");
+                    case '\r' -> b.append("\\r");
+                    case '\t' -> b.append("\\t");
+                    default -> {
+                        if (c < 0x20) {
                             b.append(String.format("\\u%04x", (int) c));
                         } else {
                             b.append(c);
                         }
-}
-}
+                    }
+                }
             }
             b.append('"');
         }

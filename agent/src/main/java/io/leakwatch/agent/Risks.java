@@ -22,8 +22,7 @@ public final class Risks {
     /** Frames that tell one call site from another: enough to pass any library's own frames above the application's. */
     private static final int SITE_FRAMES = 24;
 
-    private Risks() {
-    }
+    private Risks() {}
 
     /** Whether risks are looked for: the agent runs and {@code risks=off} is not given. */
     public static boolean on() {
@@ -71,9 +70,14 @@ public final class Risks {
      */
     private static String site(java.util.stream.Stream<StackWalker.StackFrame> frames) {
         StringBuilder b = new StringBuilder(512);
-        frames.filter(f -> !f.getClassName().startsWith("io.leakwatch.agent.")).limit(SITE_FRAMES)
-                .forEach(f -> b.append(f.getClassName()).append('.').append(f.getMethodName()).append(':')
-                        .append(f.getLineNumber()).append(';'));
+        frames.filter(f -> !f.getClassName().startsWith("io.leakwatch.agent."))
+                .limit(SITE_FRAMES)
+                .forEach(f -> b.append(f.getClassName())
+                        .append('.')
+                        .append(f.getMethodName())
+                        .append(':')
+                        .append(f.getLineNumber())
+                        .append(';'));
         return b.toString();
     }
 
@@ -85,7 +89,10 @@ public final class Risks {
     /** Every site at risk, most calls first. */
     public static List<Risk> risks() {
         List<Risk> list = new ArrayList<>(SITES.values());
-        list.sort(Comparator.comparingLong(Risk::count).reversed().thenComparing(r -> r.kind).thenComparing(r -> r.stack.top()));
+        list.sort(Comparator.comparingLong(Risk::count)
+                .reversed()
+                .thenComparing(r -> r.kind)
+                .thenComparing(r -> r.stack.top()));
         return list;
     }
 
@@ -130,7 +137,7 @@ public final class Risks {
             if (!(o instanceof Key k)) {
                 return false;
             }
-            
+
             return kind.equals(k.kind) && site.equals(k.site) && java.util.Objects.equals(target, k.target);
         }
 

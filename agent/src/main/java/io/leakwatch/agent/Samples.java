@@ -14,6 +14,7 @@ public final class Samples {
     private final long[][] open = new long[kinds][MAX];
     /** The largest count per kind seen since the last stored sample, so a spike between stored samples is kept. */
     private final long[] pendingMax = new long[kinds];
+
     private int size;
     private int stride = 1;
     private int pending;

@@ -19,9 +19,11 @@ public final class Stack {
     private static final ConcurrentHashMap<Stack, Stack> INTERNED = new ConcurrentHashMap<>();
     /** Application code can never live in these packages: the JDK's own. */
     private static final String[] JDK = {"java.", "jdk.", "sun."};
+
     private static final String AGENT = "io.leakwatch.agent.";
     /** Instrumented class name, then method name, to the family that instruments it. Written at transformation. */
-    private static final ConcurrentHashMap<String, ConcurrentHashMap<String, String>> INSTRUMENTED = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, ConcurrentHashMap<String, String>> INSTRUMENTED =
+            new ConcurrentHashMap<>();
     /** Instrumented class name to its loader and jar, to tell the library's frames from its caller's. */
     private static final ConcurrentHashMap<String, Library> LIBRARIES = new ConcurrentHashMap<>();
     /** The libraries by jar and loader, so the classes of one jar share one. */
@@ -42,12 +44,14 @@ public final class Stack {
      * Called when advice of {@code family} is applied to {@code method} of {@code className}: that method is an entry
      * point of the family's library, which is loaded by {@code loader} from {@code domain}'s code source.
      */
-    public static void instrumented(String family, String className, String method, ClassLoader loader, ProtectionDomain domain) {
+    public static void instrumented(
+            String family, String className, String method, ClassLoader loader, ProtectionDomain domain) {
         INSTRUMENTED.computeIfAbsent(className, c -> new ConcurrentHashMap<>()).putIfAbsent(method, family);
         if (loader != null && !LIBRARIES.containsKey(className)) {
             String location = location(domain);
             if (location != null) {
-                Library library = JARS.computeIfAbsent(location + "@" + System.identityHashCode(loader), k -> new Library(loader, location));
+                Library library = JARS.computeIfAbsent(
+                        location + "@" + System.identityHashCode(loader), k -> new Library(loader, location));
                 LIBRARIES.putIfAbsent(className, library);
             }
         }
@@ -94,7 +98,8 @@ public final class Stack {
             }
         }
         i++;
-        while (i < raw.length && raw[i].getMethodName().equals(entry.getMethodName())
+        while (i < raw.length
+                && raw[i].getMethodName().equals(entry.getMethodName())
                 && raw[i].getClassName().equals(entry.getClassName())) {
             i++;
         }
@@ -171,7 +176,9 @@ public final class Stack {
 
     private static String location(ProtectionDomain domain) {
         java.security.CodeSource source = domain == null ? null : domain.getCodeSource();
-        return source == null || source.getLocation() == null ? null : source.getLocation().toString();
+        return source == null || source.getLocation() == null
+                ? null
+                : source.getLocation().toString();
     }
 
     /** A library's jar, as the loader of one of its instrumented classes sees it; or, in a shaded jar, one package. */
@@ -209,7 +216,9 @@ public final class Stack {
             boolean held = false;
             ClassLoader l = loader.get();
             try {
-                held = l != null && location.equals(location(Class.forName(name, false, l).getProtectionDomain()));
+                held = l != null
+                        && location.equals(
+                                location(Class.forName(name, false, l).getProtectionDomain()));
             } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
                 // a hidden class, or one this loader cannot see: not the library's
             }
@@ -301,7 +310,8 @@ public final class Stack {
     }
 
     private static boolean same(StackTraceElement a, StackTraceElement b, boolean line) {
-        return (!line || a.getLineNumber() == b.getLineNumber()) && a.getMethodName().equals(b.getMethodName())
+        return (!line || a.getLineNumber() == b.getLineNumber())
+                && a.getMethodName().equals(b.getMethodName())
                 && a.getClassName().equals(b.getClassName());
     }
 

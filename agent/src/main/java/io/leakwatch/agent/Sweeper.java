@@ -16,6 +16,7 @@ final class Sweeper implements Runnable {
     private final ConcurrentHashMap<Group, Group> logged = new ConcurrentHashMap<>();
     /** How long Byte Buddy's type descriptions are kept: long enough for start-up, short enough to let loaders go. */
     private static final long TYPE_CACHE_MILLIS = 60_000;
+
     private volatile boolean running = true;
     private long cacheClearedAt = System.currentTimeMillis();
     private Thread thread;
@@ -107,7 +108,8 @@ final class Sweeper implements Runnable {
     /** The log headline of a settled leak (its handle is gone). */
     static String headline(Group g) {
         if (g.reason.equals("released-by-parent")) {
-            return "LEAK (never closed; released by its " + noun(g.releasedBy) + " after " + Report.seconds(g.heldMillis()) + ")";
+            return "LEAK (never closed; released by its " + noun(g.releasedBy) + " after "
+                    + Report.seconds(g.heldMillis()) + ")";
         }
         return "LEAK (collected while open, never closed)";
     }
@@ -155,13 +157,16 @@ final class Sweeper implements Runnable {
         if (leak) {
             io.leakwatch.agent.jfr.Jfr.leak(g, count);
         } else {
-            io.leakwatch.agent.jfr.Jfr.longHold(g.kind.label, g.target, g.thread, count, g.oldestAgeMillis(), g.stack.lines());
+            io.leakwatch.agent.jfr.Jfr.longHold(
+                    g.kind.label, g.target, g.thread, count, g.oldestAgeMillis(), g.stack.lines());
         }
     }
 
     /** Whether the group was already reported in the log (so the exit report does not repeat it in full). */
     boolean wasLogged(Group g) {
-        Group state = g.reason.equals("collected") || g.reason.equals("released-by-parent") ? registry.settled.get(g) : logged.get(g);
+        Group state = g.reason.equals("collected") || g.reason.equals("released-by-parent")
+                ? registry.settled.get(g)
+                : logged.get(g);
         return state != null && state.loggedCount > 0;
     }
 }

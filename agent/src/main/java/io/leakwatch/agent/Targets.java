@@ -8,8 +8,7 @@ public final class Targets {
     private static final Pattern AUTHORITY_USER_INFO = Pattern.compile("//[^/?#;]*@");
     private static final Pattern ORACLE_USER = Pattern.compile("^(jdbc:oracle:[a-z]+:)[^@]*@");
 
-    private Targets() {
-    }
+    private Targets() {}
 
     /** A JDBC URL without user-info and without anything after its first {@code ?} or {@code ;}. */
     public static String jdbc(String url) {

@@ -19,13 +19,13 @@ import java.util.function.ToLongFunction;
 public final class Traffic {
     /** Requests (and connections) before "no reuse" can be said: a handful of requests proves nothing. */
     public static final int REUSE_MIN_REQUESTS = 10;
+
     private static final int MAX_TARGETS = 2_000;
     private static final ConcurrentHashMap<String, Target> TARGETS = new ConcurrentHashMap<>();
     /** Brings the open counts up to date before they are read (the socket family counts collected sockets closed). */
-    private static volatile Runnable beforeRead = () -> { };
+    private static volatile Runnable beforeRead = () -> {};
 
-    private Traffic() {
-    }
+    private Traffic() {}
 
     /** The target's counters, created on first use; null when too many targets are known already. */
     public static Target of(String target, String family) {
@@ -82,8 +82,11 @@ public final class Traffic {
     public static List<Target> targets() {
         beforeRead.run();
         List<Target> list = new ArrayList<>(TARGETS.values());
-        list.sort(Comparator.comparingLong((Target t) -> t.requests.sum()).reversed()
-                .thenComparing(Comparator.comparingLong((Target t) -> t.opened.sum()).reversed()).thenComparing(t -> t.target));
+        list.sort(Comparator.comparingLong((Target t) -> t.requests.sum())
+                .reversed()
+                .thenComparing(
+                        Comparator.comparingLong((Target t) -> t.opened.sum()).reversed())
+                .thenComparing(t -> t.target));
         return list;
     }
 
@@ -104,12 +107,14 @@ public final class Traffic {
         final LongAdder opened = new LongAdder();
         /** Connections open now, where the agent counts them itself (sockets); else {@link #openNowReader}. */
         final LongAdder open = new LongAdder();
+
         final AtomicLong peakInUse = new AtomicLong();
         final long createdMillis = System.currentTimeMillis();
         private volatile int limit = -1;
         private volatile String limitName;
         /** A pool that counts its own connections, read at report time only; weakly held. */
         private volatile WeakReference<Object> pool;
+
         private volatile ToLongFunction<Object> openNowReader;
         private volatile String diagnosis;
         private volatile boolean reuseFlagged;
@@ -219,7 +224,8 @@ public final class Traffic {
             if (!limitFlagged && l > 0 && peak >= l) {
                 limitFlagged = true;
                 String text = "in use reached the pool's limit " + l + " (" + limitName + ") at " + target
-                        + ": further requests wait for a free connection; look for leaks or long holds, or raise " + limitName;
+                        + ": further requests wait for a free connection; look for leaks or long holds, or raise "
+                        + limitName;
                 if (diagnosis == null) {
                     diagnosis = text;
                 }

@@ -5,8 +5,7 @@ import io.leakwatch.agent.Registry;
 
 /** Stands outside the agent's packages, as an application does: {@code driverConnect} plays the instrumented method. */
 public final class FakeApp {
-    private FakeApp() {
-    }
+    private FakeApp() {}
 
     public static void leakOne(Registry registry) {
         driverConnect(registry);
@@ -29,8 +28,9 @@ public final class FakeApp {
     }
 
     /** Acquires a connection and stays inside this method until {@code done} opens. */
-    public static Object holdInside(Registry registry, java.util.concurrent.CountDownLatch acquired,
-            java.util.concurrent.CountDownLatch done) throws InterruptedException {
+    public static Object holdInside(
+            Registry registry, java.util.concurrent.CountDownLatch acquired, java.util.concurrent.CountDownLatch done)
+            throws InterruptedException {
         Object c = driver(registry, new Object(), Kind.JDBC_CONNECTION, "jdbc:fake", null);
         acquired.countDown();
         done.await();

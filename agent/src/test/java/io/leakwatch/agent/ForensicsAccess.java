@@ -2,8 +2,7 @@ package io.leakwatch.agent;
 
 /** Opens Forensics' package-private matching to tests of other packages. */
 public final class ForensicsAccess {
-    private ForensicsAccess() {
-    }
+    private ForensicsAccess() {}
 
     public static boolean covers(String target, String handleTarget) {
         return Forensics.covers(target, handleTarget);

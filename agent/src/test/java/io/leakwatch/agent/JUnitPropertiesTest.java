@@ -21,6 +21,7 @@ class JUnitPropertiesTest {
     void otherUnknownPropertiesStillFail() {
         Properties p = new Properties();
         p.setProperty("leakwatch.junitThreads", "true");
-        assertThatThrownBy(() -> Options.parse(null, p)).hasMessageContaining("unknown option '-Dleakwatch.junitThreads'");
+        assertThatThrownBy(() -> Options.parse(null, p))
+                .hasMessageContaining("unknown option '-Dleakwatch.junitThreads'");
     }
 }

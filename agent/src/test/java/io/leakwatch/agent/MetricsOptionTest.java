@@ -28,7 +28,8 @@ class MetricsOptionTest {
     @Test
     void hostAndPort() {
         assertThat(Options.parse("metrics=0.0.0.0:9464").metricsHost).isEqualTo("0.0.0.0");
-        assertThat(Options.parse("metrics=metrics-host.example:65535").metricsPort).isEqualTo(65535);
+        assertThat(Options.parse("metrics=metrics-host.example:65535").metricsPort)
+                .isEqualTo(65535);
         assertThat(Options.parse("metrics=localhost:0").metricsPort).isZero();
         Options v6 = Options.parse("metrics=[::1]:9464");
         assertThat(v6.metricsHost).isEqualTo("[::1]");
@@ -43,17 +44,35 @@ class MetricsOptionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "abc", "65536", "99999", "-1", "host:", ":9464", "host:65536", "host:-1", "a b:1", "host:12x",
-        "http://host:9464", "host:9464/metrics", "::1:9464", "host:123456"})
+    @ValueSource(
+            strings = {
+                "",
+                "abc",
+                "65536",
+                "99999",
+                "-1",
+                "host:",
+                ":9464",
+                "host:65536",
+                "host:-1",
+                "a b:1",
+                "host:12x",
+                "http://host:9464",
+                "host:9464/metrics",
+                "::1:9464",
+                "host:123456"
+            })
     void rejectsAnythingElseNamingTheOption(String value) {
         assertThatThrownBy(() -> Options.parse("metrics=" + value))
                 .isInstanceOf(Options.OptionException.class)
-                .hasMessage("leakwatch: invalid value for option metrics: '" + value + "'; expected host:port or port (0-65535)"
+                .hasMessage("leakwatch: invalid value for option metrics: '" + value
+                        + "'; expected host:port or port (0-65535)"
                         + " for the Prometheus endpoint, such as 127.0.0.1:9464 or 9464 (loopback)");
     }
 
     @Test
     void aTypoIsCaught() {
-        assertThatThrownBy(() -> Options.parse("metric=9464")).hasMessageContaining("unknown option 'metric' (did you mean metrics?)");
+        assertThatThrownBy(() -> Options.parse("metric=9464"))
+                .hasMessageContaining("unknown option 'metric' (did you mean metrics?)");
     }
 }

@@ -15,7 +15,9 @@ class MetricsTest {
         registry.stats(Kind.JDBC_CONNECTION).samplePeak(); // what the sweeper does at least every second
         registry.release(a);
         String text = Metrics.scrape(registry);
-        assertThat(text).contains("# HELP leakwatch_open_handles ").contains("# TYPE leakwatch_open_handles gauge\n")
+        assertThat(text)
+                .contains("# HELP leakwatch_open_handles ")
+                .contains("# TYPE leakwatch_open_handles gauge\n")
                 .contains("leakwatch_open_handles{kind=\"jdbc.connection\"} 1\n")
                 .contains("# TYPE leakwatch_acquired_total counter\n")
                 .contains("leakwatch_acquired_total{kind=\"jdbc.connection\"} 2\n")
@@ -25,8 +27,10 @@ class MetricsTest {
                 .contains("leakwatch_threshold_seconds 3600.0\n")
                 .endsWith("\n");
         // Every line is a comment or a sample: name{labels} value.
-        assertThat(text.split("\n")).allMatch(l -> l.startsWith("# HELP ") || l.startsWith("# TYPE ")
-                || l.matches("leakwatch_[a-z_]+(\\{kind=\"[A-Za-z0-9._-]+\"\\})? [0-9.]+"));
+        assertThat(text.split("\n"))
+                .allMatch(l -> l.startsWith("# HELP ")
+                        || l.startsWith("# TYPE ")
+                        || l.matches("leakwatch_[a-z_]+(\\{kind=\"[A-Za-z0-9._-]+\"\\})? [0-9.]+"));
         assertThat(b).isNotNull();
     }
 }

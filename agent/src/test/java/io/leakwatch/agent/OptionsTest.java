@@ -28,11 +28,13 @@ class OptionsTest {
 
     @Test
     void parsesEveryKey() {
-        Options o = Options.parse("threshold=500ms,report=" + tmp.resolve("r/leaks.json") + ",failOnLeak=true,stacks=sample:64,"
-                + "kinds=jdbc,okhttp,exclude=com.acme.a,com.acme.b");
+        Options o = Options.parse("threshold=500ms,report=" + tmp.resolve("r/leaks.json")
+                + ",failOnLeak=true,stacks=sample:64," + "kinds=jdbc,okhttp,exclude=com.acme.a,com.acme.b");
         assertThat(o.thresholdMillis).isEqualTo(500);
         assertThat(o.report).isEqualTo(tmp.resolve("r/leaks.json"));
-        assertThat(Files.isDirectory(tmp.resolve("r"))).as("parent directories are created").isTrue();
+        assertThat(Files.isDirectory(tmp.resolve("r")))
+                .as("parent directories are created")
+                .isTrue();
         assertThat(o.failOnLeak).isTrue();
         assertThat(o.stackSampling).isEqualTo(64);
         assertThat(o.families).containsExactly("jdbc", "okhttp");
@@ -65,10 +67,12 @@ class OptionsTest {
     void unknownKeyNamesTheValidOnesAndSuggests() {
         assertThatThrownBy(() -> Options.parse("treshold=5s"))
                 .isInstanceOf(Options.OptionException.class)
-                .hasMessage("leakwatch: unknown option 'treshold' (did you mean threshold?); valid options are threshold, report, "
-                        + "failOnLeak, stacks, kinds, exclude, metrics, atExit, track, risks");
+                .hasMessage(
+                        "leakwatch: unknown option 'treshold' (did you mean threshold?); valid options are threshold, report, "
+                                + "failOnLeak, stacks, kinds, exclude, metrics, atExit, track, risks");
         assertThatThrownBy(() -> Options.parse("color=red"))
-                .hasMessage("leakwatch: unknown option 'color'; valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, track, risks");
+                .hasMessage(
+                        "leakwatch: unknown option 'color'; valid options are threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, track, risks");
     }
 
     @Test
@@ -76,8 +80,9 @@ class OptionsTest {
         Properties p = new Properties();
         p.setProperty("leakwatch.failonleak", "true");
         assertThatThrownBy(() -> Options.parse(null, p))
-                .hasMessage("leakwatch: unknown option '-Dleakwatch.failonleak' (did you mean failOnLeak?); valid options are "
-                        + "threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, track, risks");
+                .hasMessage(
+                        "leakwatch: unknown option '-Dleakwatch.failonleak' (did you mean failOnLeak?); valid options are "
+                                + "threshold, report, failOnLeak, stacks, kinds, exclude, metrics, atExit, track, risks");
     }
 
     @Test
@@ -86,34 +91,41 @@ class OptionsTest {
         assertThat(Options.parse("risks=off").risks).isFalse();
         assertThat(Options.parse("risks=off").toString()).endsWith(", risks=off");
         assertThat(Options.parse("risks=on").risks).isTrue();
-        assertThatThrownBy(() -> Options.parse("risks=no")).hasMessage("leakwatch: invalid value for option risks: 'no'; "
-                + "expected on or off (calls that can hang forever: requests without timeouts, pools that wait forever)");
+        assertThatThrownBy(() -> Options.parse("risks=no"))
+                .hasMessage(
+                        "leakwatch: invalid value for option risks: 'no'; "
+                                + "expected on or off (calls that can hang forever: requests without timeouts, pools that wait forever)");
     }
 
     @Test
     void badValuesNameTheOptionTheValueAndTheAcceptedForms() {
-        assertThatThrownBy(() -> Options.parse("threshold=30")).hasMessage(
-                "leakwatch: invalid value for option threshold: '30'; expected a duration such as 500ms, 30s, 5m or 1h");
+        assertThatThrownBy(() -> Options.parse("threshold=30"))
+                .hasMessage(
+                        "leakwatch: invalid value for option threshold: '30'; expected a duration such as 500ms, 30s, 5m or 1h");
         assertThatThrownBy(() -> Options.parse("threshold=-1s")).hasMessageContaining("option threshold: '-1s'");
         assertThatThrownBy(() -> Options.parse("threshold=1.5s")).hasMessageContaining("option threshold: '1.5s'");
-        assertThatThrownBy(() -> Options.parse("failOnLeak=yes")).hasMessage(
-                "leakwatch: invalid value for option failOnLeak: 'yes'; expected true or false");
-        assertThatThrownBy(() -> Options.parse("stacks=some")).hasMessage(
-                "leakwatch: invalid value for option stacks: 'some'; expected all, off, or sample:N with N >= 1");
+        assertThatThrownBy(() -> Options.parse("failOnLeak=yes"))
+                .hasMessage("leakwatch: invalid value for option failOnLeak: 'yes'; expected true or false");
+        assertThatThrownBy(() -> Options.parse("stacks=some"))
+                .hasMessage(
+                        "leakwatch: invalid value for option stacks: 'some'; expected all, off, or sample:N with N >= 1");
         assertThatThrownBy(() -> Options.parse("stacks=sample:0")).hasMessageContaining("option stacks: 'sample:0'");
-        assertThatThrownBy(() -> Options.parse("kinds=jdbc,ftp")).hasMessage(
-                "leakwatch: invalid value for option kinds: unknown family 'ftp'; expected a comma-separated subset of "
-                        + "jdbc,urlconnection,jdkhttp,apache,okhttp,redis,amqp,grpc,socket");
+        assertThatThrownBy(() -> Options.parse("kinds=jdbc,ftp"))
+                .hasMessage(
+                        "leakwatch: invalid value for option kinds: unknown family 'ftp'; expected a comma-separated subset of "
+                                + "jdbc,urlconnection,jdkhttp,apache,okhttp,redis,amqp,grpc,socket");
         assertThatThrownBy(() -> Options.parse("exclude=")).hasMessageContaining("option exclude: ''");
         assertThatThrownBy(() -> Options.parse("report=")).hasMessageContaining("option report: ''");
     }
 
     @Test
     void malformedArgumentsAreRejected() {
-        assertThatThrownBy(() -> Options.parse("threshold")).hasMessage(
-                "leakwatch: option 'threshold' has no value: write key=value, with key one of threshold, report, failOnLeak, "
-                        + "stacks, kinds, exclude, metrics, atExit, track, risks");
-        assertThatThrownBy(() -> Options.parse("threshold=1s,threshold=2s")).hasMessage("leakwatch: option threshold is given twice");
+        assertThatThrownBy(() -> Options.parse("threshold"))
+                .hasMessage(
+                        "leakwatch: option 'threshold' has no value: write key=value, with key one of threshold, report, failOnLeak, "
+                                + "stacks, kinds, exclude, metrics, atExit, track, risks");
+        assertThatThrownBy(() -> Options.parse("threshold=1s,threshold=2s"))
+                .hasMessage("leakwatch: option threshold is given twice");
         assertThatThrownBy(() -> Options.parse("threshold=1s,,stacks=off")).hasMessageContaining("has no value");
     }
 
@@ -126,7 +138,8 @@ class OptionsTest {
                 // root ignores permissions: an unwritable path is one below a regular file instead
                 Path file = Files.writeString(tmp.resolve("plain-file"), "x");
                 assertThatThrownBy(() -> Options.parse("report=" + file.resolve("leaks.json")))
-                        .hasMessageContaining("leakwatch: invalid value for option report: '" + file.resolve("leaks.json") + "'")
+                        .hasMessageContaining(
+                                "leakwatch: invalid value for option report: '" + file.resolve("leaks.json") + "'")
                         .hasMessageContaining("give a path in a writable directory");
             } else {
                 assertThatThrownBy(() -> Options.parse("report=" + ro.resolve("leaks.json")))
@@ -139,6 +152,7 @@ class OptionsTest {
 
     @Test
     void toStringShowsTheEffectiveSettings() {
-        assertThat(Options.parse("threshold=2s,stacks=sample:8,kinds=jdbc")).hasToString("threshold=2s, stacks=sample:8, kinds=jdbc");
+        assertThat(Options.parse("threshold=2s,stacks=sample:8,kinds=jdbc"))
+                .hasToString("threshold=2s, stacks=sample:8, kinds=jdbc");
     }
 }

@@ -28,13 +28,15 @@ import org.junit.jupiter.api.Test;
 class PackageDependenciesTest {
     private static final Path SOURCES = Paths.get("src/main/java");
     private static final String ROOT = "io.leakwatch.agent";
-    private static final Pattern REFERENCE = Pattern.compile("\\b(io\\.leakwatch\\.agent(?:\\.[a-z][a-z0-9]*)*)\\.[A-Z]");
+    private static final Pattern REFERENCE =
+            Pattern.compile("\\b(io\\.leakwatch\\.agent(?:\\.[a-z][a-z0-9]*)*)\\.[A-Z]");
     /**
      * Packages still in one cycle with the root package: each is a core part kept in its own folder (the track=
      * declarations, JFR events, thread starts, the CLI launcher) that the root calls and that calls the root. The
      * list may only shrink: a package that joins a cycle fails the test.
      */
-    private static final Set<String> KNOWN_CYCLE = Set.of(ROOT, ROOT + ".declared", ROOT + ".jfr", ROOT + ".threads", ROOT + ".cli");
+    private static final Set<String> KNOWN_CYCLE =
+            Set.of(ROOT, ROOT + ".declared", ROOT + ".jfr", ROOT + ".threads", ROOT + ".cli");
 
     @Test
     void theCoreNamesFamiliesOnlyInTheFamilyList() throws IOException {
@@ -44,13 +46,16 @@ class PackageDependenciesTest {
         for (Map.Entry<Path, Set<String>> e : referencesByFile().entrySet()) {
             String file = e.getKey().getFileName().toString();
             if (packageOf(e.getKey()).equals(ROOT) && !file.equals("Families.java")) {
-                Set<String> named = e.getValue().stream().filter(families::contains).collect(Collectors.toCollection(TreeSet::new));
+                Set<String> named =
+                        e.getValue().stream().filter(families::contains).collect(Collectors.toCollection(TreeSet::new));
                 if (!named.isEmpty()) {
                     offenders.put(file, named);
                 }
             }
         }
-        assertThat(offenders).as("core classes that name a family package (register it in Families instead)").isEmpty();
+        assertThat(offenders)
+                .as("core classes that name a family package (register it in Families instead)")
+                .isEmpty();
     }
 
     @Test
@@ -87,7 +92,9 @@ class PackageDependenciesTest {
                 inCycles.add(start);
             }
         }
-        assertThat(KNOWN_CYCLE).as("packages in a cycle (the list of known ones may only shrink)").containsAll(inCycles);
+        assertThat(KNOWN_CYCLE)
+                .as("packages in a cycle (the list of known ones may only shrink)")
+                .containsAll(inCycles);
     }
 
     private static boolean reaches(Map<String, Set<String>> graph, String from, String target) {
@@ -129,7 +136,8 @@ class PackageDependenciesTest {
             Set<String> named = new TreeSet<>();
             Matcher m = REFERENCE.matcher(Files.readString(f, StandardCharsets.UTF_8));
             while (m.find()) {
-                // io.leakwatch.agent.jdbc.JdbcTracker names io.leakwatch.agent.jdbc; a nested class name stops at the type
+                // io.leakwatch.agent.jdbc.JdbcTracker names io.leakwatch.agent.jdbc; a nested class name stops at the
+                // type
                 if (known.contains(m.group(1))) {
                     named.add(m.group(1));
                 }

@@ -124,8 +124,12 @@ class RegistryTest {
         acquire(closed, Kind.JDBC_CONNECTION, null);
         acquire(new Object(), Kind.HTTP_CLIENT, null);
         registry.release(closed);
-        assertThat(registry.agedOpenGroups(h.acquiredNanos + 1)).as("younger than the threshold").isEmpty();
-        assertThat(registry.openAtExit(h.acquiredNanos + 1).leaks).extracting(g -> g.reason).containsExactly("open-at-exit");
+        assertThat(registry.agedOpenGroups(h.acquiredNanos + 1))
+                .as("younger than the threshold")
+                .isEmpty();
+        assertThat(registry.openAtExit(h.acquiredNanos + 1).leaks)
+                .extracting(g -> g.reason)
+                .containsExactly("open-at-exit");
         registry.release(conn);
         assertThat(registry.openAtExit(h.acquiredNanos + 1).leaks).isEmpty();
     }
@@ -134,7 +138,8 @@ class RegistryTest {
     void clientsNeverAge() {
         Handle h = acquire(new Object(), Kind.HTTP_CLIENT, null);
         assertThat(registry.flagAged(h.acquiredNanos + 3_600_000_000_000L)).isEmpty();
-        assertThat(registry.agedOpenGroups(h.acquiredNanos + 3_600_000_000_000L)).isEmpty();
+        assertThat(registry.agedOpenGroups(h.acquiredNanos + 3_600_000_000_000L))
+                .isEmpty();
     }
 
     @Test
@@ -234,7 +239,8 @@ class RegistryTest {
         assertThat(registry.settled).isEmpty();
         assertThat(registry.stats(Kind.JDBC_STATEMENT).leaks.sum()).isZero();
 
-        // a statement left open on a long-lived connection: released only when the connection closes, after the threshold
+        // a statement left open on a long-lived connection: released only when the connection closes, after the
+        // threshold
         Object conn2 = new Object();
         Handle c2 = open(conn2, Kind.JDBC_CONNECTION, "jdbc:fake", null);
         Object slow = new Object();
@@ -244,7 +250,9 @@ class RegistryTest {
         long later = s.acquiredNanos + 2_000_000_000L;
         registry.flagAged(later);
         registry.release(closedByItself);
-        assertThat(registry.lateReleases.values()).as("closed by the application, late").extracting(g -> g.kind)
+        assertThat(registry.lateReleases.values())
+                .as("closed by the application, late")
+                .extracting(g -> g.kind)
                 .containsExactly(Kind.JDBC_STATEMENT);
         while (System.nanoTime() < s.acquiredNanos + 1_000_000_000L) {
             Thread.onSpinWait();
@@ -258,13 +266,16 @@ class RegistryTest {
             assertThat(Sweeper.headline(g)).startsWith("LEAK (never closed; released by its connection after 1.");
         });
         assertThat(registry.stats(Kind.JDBC_STATEMENT).leaks.sum()).isEqualTo(1);
-        assertThat(registry.stats(Kind.JDBC_STATEMENT).late.sum()).as("the leak is not also a late release").isEqualTo(1);
+        assertThat(registry.stats(Kind.JDBC_STATEMENT).late.sum())
+                .as("the leak is not also a late release")
+                .isEqualTo(1);
         assertThat(open()).isZero();
         assertThat(c.isOpen() || c2.isOpen()).isFalse();
     }
 
     @Test
-    void aChildCollectedWhileItsParentIsOpenIsJudgedWhenItsParentIsReleasedOrWhenItPassesTheThreshold() throws Exception {
+    void aChildCollectedWhileItsParentIsOpenIsJudgedWhenItsParentIsReleasedOrWhenItPassesTheThreshold()
+            throws Exception {
         Object conn = new Object();
         open(conn, Kind.JDBC_CONNECTION, "jdbc:fake", null);
         Handle inTime = dropChild(conn);
@@ -277,10 +288,14 @@ class RegistryTest {
             assertThat(registry.drainCollected()).as("not reported at once").isEmpty();
         }
         assertThat(inTime.state()).isEqualTo(Handle.ORPHAN);
-        assertThat(open()).as("still open in the driver until its connection closes").isEqualTo(4);
+        assertThat(open())
+                .as("still open in the driver until its connection closes")
+                .isEqualTo(4);
         registry.release(conn);
         assertThat(registry.settled).as("its connection released it in time").isEmpty();
-        assertThat(registry.flagAged(tooLong.acquiredNanos + 2_000_000_000L)).as("only the connection is flagged").hasSize(1);
+        assertThat(registry.flagAged(tooLong.acquiredNanos + 2_000_000_000L))
+                .as("only the connection is flagged")
+                .hasSize(1);
         assertThat(registry.settled.values()).singleElement().satisfies(g -> {
             assertThat(g.reason).isEqualTo("collected");
             assertThat(g.kind).isEqualTo(Kind.JDBC_STATEMENT);
@@ -308,7 +323,9 @@ class RegistryTest {
         assertThat(groups).singleElement().satisfies(g -> {
             assertThat(g.count()).isEqualTo(50);
             assertThat(g.targetCount()).isEqualTo(20);
-            assertThat(g.targets()).hasSize(Group.EXAMPLE_TARGETS).doesNotHaveDuplicates()
+            assertThat(g.targets())
+                    .hasSize(Group.EXAMPLE_TARGETS)
+                    .doesNotHaveDuplicates()
                     .allSatisfy(t -> assertThat(t).matches("http://127\\.0\\.0\\.1:80/pet/\\d+"));
             assertThat(g.target).isEqualTo(g.targets().get(0));
             assertThat(Report.describe(g, "X")).contains("target=" + g.target + " (20 targets, e.g. " + g.target + " ");
@@ -322,14 +339,16 @@ class RegistryTest {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch exit = new java.util.concurrent.CountDownLatch(1);
         List<Object> result = new ArrayList<>();
-        Thread job = new Thread(() -> {
-            try {
-                result.add(com.example.app.FakeApp.holdInside(registry, acquired, done));
-                exit.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "report-job");
+        Thread job = new Thread(
+                () -> {
+                    try {
+                        result.add(com.example.app.FakeApp.holdInside(registry, acquired, done));
+                        exit.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "report-job");
         job.start();
         acquired.await();
         // the job counts down before it parks: under load its state is RUNNABLE for a moment yet
@@ -343,7 +362,9 @@ class RegistryTest {
             assertThat(g.reason).isEqualTo("in-use");
             assertThat(g.holder().state).isEqualTo(Holder.IN_USE);
             assertThat(g.holder().threadState).isEqualTo("WAITING");
-            assertThat(g.holder().describe()).startsWith("in use: thread report-job WAITING in Unsafe.park, inside com.example.app.FakeApp.holdInside(FakeApp.java:");
+            assertThat(g.holder().describe())
+                    .startsWith(
+                            "in use: thread report-job WAITING in Unsafe.park, inside com.example.app.FakeApp.holdInside(FakeApp.java:");
         });
         Registry.Aged now = registry.agedOpen(later);
         assertThat(now.leaks).isEmpty();
@@ -355,13 +376,15 @@ class RegistryTest {
         assertThat(registry.flagAged(later)).singleElement().satisfies(g -> {
             assertThat(g.reason).isEqualTo("threshold");
             assertThat(g.holder().state).isEqualTo(Holder.ABANDONED);
-            assertThat(g.holder().describe()).startsWith("abandoned: thread report-job has left FakeApp.holdInside; now WAITING");
+            assertThat(g.holder().describe())
+                    .startsWith("abandoned: thread report-job has left FakeApp.holdInside; now WAITING");
         });
         assertThat(registry.agedOpen(later).leaks).extracting(g -> g.reason).containsExactly("threshold");
 
         exit.countDown();
         job.join();
-        assertThat(registry.agedOpen(later).leaks).singleElement()
+        assertThat(registry.agedOpen(later).leaks)
+                .singleElement()
                 .satisfies(g -> assertThat(g.holder().describe()).isEqualTo("abandoned: thread report-job has ended"));
         assertThat(result).hasSize(1);
     }
@@ -387,10 +410,12 @@ class RegistryTest {
         Registry off = new Registry(Options.parse("threshold=1s,stacks=off"));
         Object conn = new Object();
         Handle h = off.acquire(conn, Kind.JDBC_CONNECTION, "jdbc:fake", null);
-        assertThat(off.flagAged(h.acquiredNanos + 2_000_000_000L)).singleElement().satisfies(g -> {
-            assertThat(g.reason).isEqualTo("threshold");
-            assertThat(g.holder().state).isEqualTo(Holder.UNKNOWN);
-        });
+        assertThat(off.flagAged(h.acquiredNanos + 2_000_000_000L))
+                .singleElement()
+                .satisfies(g -> {
+                    assertThat(g.reason).isEqualTo("threshold");
+                    assertThat(g.holder().state).isEqualTo(Holder.UNKNOWN);
+                });
         assertThat(off.agedOpen(h.acquiredNanos + 2_000_000_000L).holds).isEmpty();
     }
 }

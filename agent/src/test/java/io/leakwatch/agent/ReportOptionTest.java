@@ -21,16 +21,21 @@ class ReportOptionTest {
     void rejectsOtherExtensionsNamingTheOptionAndTheAcceptedForms(@TempDir Path dir) {
         assertThatThrownBy(() -> Options.parse("report=" + dir.resolve("leaks.txt")))
                 .isInstanceOf(Options.OptionException.class)
-                .hasMessage("leakwatch: invalid value for option report: '" + dir.resolve("leaks.txt")
-                        + "': unsupported file extension; expected a file path ending in .json, .html or .xml, or a directory ending in / (for all three)");
-        assertThatThrownBy(() -> Options.parse("report=" + dir.resolve("leaks"))).hasMessageContaining("unsupported file extension");
+                .hasMessage(
+                        "leakwatch: invalid value for option report: '" + dir.resolve("leaks.txt")
+                                + "': unsupported file extension; expected a file path ending in .json, .html or .xml, or a directory ending in / (for all three)");
+        assertThatThrownBy(() -> Options.parse("report=" + dir.resolve("leaks")))
+                .hasMessageContaining("unsupported file extension");
     }
 
     @Test
     void pidPlaceholderGivesEachForkedJvmItsOwnFile(@TempDir Path dir) {
         long pid = ProcessHandle.current().pid();
-        assertThat(Options.parse("report=" + dir.resolve("leakwatch-{pid}.json")).report).isEqualTo(dir.resolve("leakwatch-" + pid + ".json"));
-        assertThat(Options.parse("report=" + dir + "/fork-{pid}/").report).isEqualTo(dir.resolve("fork-" + pid)).isDirectory();
+        assertThat(Options.parse("report=" + dir.resolve("leakwatch-{pid}.json")).report)
+                .isEqualTo(dir.resolve("leakwatch-" + pid + ".json"));
+        assertThat(Options.parse("report=" + dir + "/fork-{pid}/").report)
+                .isEqualTo(dir.resolve("fork-" + pid))
+                .isDirectory();
     }
 
     @Test
@@ -38,7 +43,9 @@ class ReportOptionTest {
         assertThat(Options.parse("atExit=open").everyOpenAtExit).isTrue();
         assertThat(Options.parse("atExit=aged").everyOpenAtExit).isFalse();
         assertThat(Options.defaults().everyOpenAtExit).isFalse();
-        assertThatThrownBy(() -> Options.parse("atExit=all")).hasMessage("leakwatch: invalid value for option atExit: 'all'; expected open "
-                + "(every handle still open at exit is a leak: for test JVMs) or aged (only those older than threshold)");
+        assertThatThrownBy(() -> Options.parse("atExit=all"))
+                .hasMessage(
+                        "leakwatch: invalid value for option atExit: 'all'; expected open "
+                                + "(every handle still open at exit is a leak: for test JVMs) or aged (only those older than threshold)");
     }
 }

@@ -17,8 +17,10 @@ class StackTest {
             frame("org.postgresql.Driver", "connect"),
             frame("java.sql.DriverManager", "getConnection"),
             frame("com.acme.OrderDao", "load"),
-            frame("com.acme.Main", "main")});
-        assertThat(s.lines()).containsExactly("com.acme.OrderDao.load(OrderDao.java:10)", "com.acme.Main.main(Main.java:10)");
+            frame("com.acme.Main", "main")
+        });
+        assertThat(s.lines())
+                .containsExactly("com.acme.OrderDao.load(OrderDao.java:10)", "com.acme.Main.main(Main.java:10)");
     }
 
     @Test
@@ -28,7 +30,8 @@ class StackTest {
             frame("org.mariadb.jdbc.Driver", "connect"),
             frame("org.mariadb.jdbc.Driver", "connect"),
             frame("java.sql.DriverManager", "getConnection"),
-            frame("com.acme.OrderDao", "load")});
+            frame("com.acme.OrderDao", "load")
+        });
         assertThat(s.top()).isEqualTo("com.acme.OrderDao.load(OrderDao.java:10)");
     }
 
@@ -38,17 +41,26 @@ class StackTest {
             frame("io.leakwatch.agent.Registry", "acquire"),
             frame("com.zaxxer.hikari.HikariDataSource", "getConnection"),
             frame("com.zaxxer.hikari.app.OrderDao", "load"),
-            frame("com.zaxxer.hikari.app.Main", "main")});
-        assertThat(s.lines()).containsExactly("com.zaxxer.hikari.app.OrderDao.load(OrderDao.java:10)",
-                "com.zaxxer.hikari.app.Main.main(Main.java:10)");
+            frame("com.zaxxer.hikari.app.Main", "main")
+        });
+        assertThat(s.lines())
+                .containsExactly(
+                        "com.zaxxer.hikari.app.OrderDao.load(OrderDao.java:10)",
+                        "com.zaxxer.hikari.app.Main.main(Main.java:10)");
     }
 
     /** AssertJ's jar stands in for a library: its classes are loaded from a jar, the test's are not. */
     private static final String LIB = "org.assertj.core.api.Assertions";
+
     private static final String LIB_INNER = "org.assertj.core.api.AbstractAssert";
 
     private static void instrumented(String family, String cls, String method) {
-        Stack.instrumented(family, cls, method, StackTest.class.getClassLoader(), org.assertj.core.api.Assertions.class.getProtectionDomain());
+        Stack.instrumented(
+                family,
+                cls,
+                method,
+                StackTest.class.getClassLoader(),
+                org.assertj.core.api.Assertions.class.getProtectionDomain());
     }
 
     @Test
@@ -62,7 +74,8 @@ class StackTest {
             frame(LIB_INNER, "isNotNull"),
             frame("io.leakwatch.agent.StackTest", "caller"),
             frame(LIB_INNER, "satisfies"),
-            frame("io.leakwatch.agent.StackTest", "main")});
+            frame("io.leakwatch.agent.StackTest", "main")
+        });
         assertThat(s.top()).isEqualTo("io.leakwatch.agent.StackTest.caller(StackTest.java:10)");
         assertThat(s.lines()).hasSize(3);
     }
@@ -79,7 +92,8 @@ class StackTest {
             frame("io.leakwatch.agent.StackTest", "inHandler"),
             frame(LIB_INNER, "helper"),
             frame(LIB, "assertThatCode"),
-            frame("io.leakwatch.agent.StackTest", "main")});
+            frame("io.leakwatch.agent.StackTest", "main")
+        });
         assertThat(nested.top()).isEqualTo("io.leakwatch.agent.StackTest.inHandler(StackTest.java:10)");
     }
 
@@ -91,7 +105,8 @@ class StackTest {
             frame(LIB, "catchThrowable"),
             frame(LIB_INNER, "isEqualTo"),
             frame("org.assertj.core.util.Lists", "caller"),
-            frame("org.assertj.core.util.Arrays", "main")});
+            frame("org.assertj.core.util.Arrays", "main")
+        });
         assertThat(s.top()).isEqualTo("org.assertj.core.util.Lists.caller(Lists.java:10)");
     }
 
@@ -102,7 +117,8 @@ class StackTest {
             frame("io.leakwatch.agent.Registry", "acquire"),
             frame(LIB, "assertThatObject"),
             frame(LIB_INNER, "caller"),
-            frame(LIB, "main")});
+            frame(LIB, "main")
+        });
         assertThat(s.top()).isEqualTo(LIB_INNER + ".caller(AbstractAssert.java:10)");
     }
 
@@ -114,8 +130,12 @@ class StackTest {
 
     @Test
     void excludeMatchesAnyFrame() {
-        Stack s = Stack.intern(new StackTraceElement[] {frame("io.leakwatch.agent.X", "y"), frame("a.B", "c"),
-            frame("org.flywaydb.core.Flyway", "migrate"), frame("com.acme.Main", "main")});
+        Stack s = Stack.intern(new StackTraceElement[] {
+            frame("io.leakwatch.agent.X", "y"),
+            frame("a.B", "c"),
+            frame("org.flywaydb.core.Flyway", "migrate"),
+            frame("com.acme.Main", "main")
+        });
         assertThat(s.mentions(java.util.List.of("org.flywaydb."))).isTrue();
         assertThat(s.mentions(java.util.List.of("org.hibernate."))).isFalse();
     }

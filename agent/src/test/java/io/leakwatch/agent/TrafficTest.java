@@ -31,8 +31,9 @@ class TrafficTest {
         assertThat(t.diagnosis()).as("nine requests prove nothing").isNull();
         t.request();
         t.connected();
-        assertThat(t.diagnosis()).isEqualTo("10 requests opened 10 connections to 127.0.0.1:1: no reuse — a client per request,"
-                + " or responses not consumed");
+        assertThat(t.diagnosis())
+                .isEqualTo("10 requests opened 10 connections to 127.0.0.1:1: no reuse — a client per request,"
+                        + " or responses not consumed");
         assertThat(t.openNow()).isEqualTo(1);
         assertThat(t.peakInUse()).isEqualTo(1);
     }

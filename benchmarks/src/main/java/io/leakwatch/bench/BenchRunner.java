@@ -49,14 +49,19 @@ public final class BenchRunner {
 
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
-        String agentJar = Paths.get(System.getProperty("bench.agentJar", "agent/target/leakwatch-agent.jar")).toAbsolutePath().toString();
+        String agentJar = Paths.get(System.getProperty("bench.agentJar", "agent/target/leakwatch-agent.jar"))
+                .toAbsolutePath()
+                .toString();
         if (!new File(agentJar).isFile()) {
             System.err.println("bench: agent jar not found at " + agentJar + " (build it, or set -Dbench.agentJar)");
             System.exit(2);
         }
         BenchRunner runner = new BenchRunner(agentJar, a.contains("--quick"));
         runner.header();
-        String only = a.stream().filter(s -> s.startsWith("--only=")).map(s -> s.substring(7)).findFirst()
+        String only = a.stream()
+                .filter(s -> s.startsWith("--only="))
+                .map(s -> s.substring(7))
+                .findFirst()
                 .orElse("jdbc,postgres,http,registry,startup,memory");
         if (only.contains("jdbc")) {
             runner.jdbc("h2");
@@ -88,9 +93,11 @@ public final class BenchRunner {
 
     private void header() {
         line("# leakwatch overhead, " + LocalDate.now(java.time.ZoneId.systemDefault()) + "\n");
-        line("machine: " + Runtime.getRuntime().availableProcessors() + " cores, JDK " + System.getProperty("java.version")
-                + " (" + System.getProperty("java.vendor") + "), " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        line("JMH: AverageTime, 1 fork, " + (quick ? "2x1s warm-up, 3x1s measurement" : "3x1s warm-up, 5x2s measurement")
+        line("machine: " + Runtime.getRuntime().availableProcessors() + " cores, JDK "
+                + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "), "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        line("JMH: AverageTime, 1 fork, "
+                + (quick ? "2x1s warm-up, 3x1s measurement" : "3x1s warm-up, 5x2s measurement")
                 + "; ratio = configuration / no agent, from the same run.");
     }
 
@@ -104,22 +111,31 @@ public final class BenchRunner {
      * adds, so every forked JVM's arguments are given here at once: the same heap and server settings for all.
      */
     private ChainedOptionsBuilder jmh(String include, String agent) {
-        List<String> jvmArgs = new ArrayList<>(List.of("-Xms512m", "-Xmx512m",
+        List<String> jvmArgs = new ArrayList<>(List.of(
+                "-Xms512m",
+                "-Xmx512m",
                 // the JDK's HTTP server without Nagle's algorithm, or every small GET waits for a delayed ACK (40 ms)
                 "-Dsun.net.httpserver.nodelay=true"));
         if (agent != null) {
             jvmArgs.add(agentArg(agent));
         }
-        return new OptionsBuilder().include(include).forks(1).shouldFailOnError(true)
-                .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(quick ? 3 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2))
+        return new OptionsBuilder()
+                .include(include)
+                .forks(1)
+                .shouldFailOnError(true)
+                .warmupIterations(quick ? 2 : 3)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(quick ? 3 : 5)
+                .measurementTime(TimeValue.seconds(quick ? 1 : 2))
                 .jvmArgsAppend(jvmArgs.toArray(new String[0]));
     }
 
     private double[] run(ChainedOptionsBuilder options) throws Exception {
         Collection<RunResult> results = new Runner(options.build()).run();
         RunResult r = results.iterator().next();
-        return new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()};
+        return new double[] {
+            r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()
+        };
     }
 
     private String agentArg(String options) {
@@ -131,7 +147,8 @@ public final class BenchRunner {
         line("| configuration | " + unit + "/op | ± | ratio | added " + unit + "/op |");
         line("|---|---:|---:|---:|---:|");
         double base = scores.values().iterator().next()[0];
-        scores.forEach((name, s) -> line(String.format("| %s | %.1f | %.1f | %.3f | %+.1f |", name, s[0], s[1], s[0] / base, s[0] - base)));
+        scores.forEach((name, s) ->
+                line(String.format("| %s | %.1f | %.1f | %.3f | %+.1f |", name, s[0], s[1], s[0] / base, s[0] - base)));
     }
 
     private void jdbc(String database) throws Exception {
@@ -142,11 +159,18 @@ public final class BenchRunner {
             Map<String, double[]> scores = new LinkedHashMap<>();
             String include = JdbcBenchmarks.class.getName() + "." + bench + "$";
             for (String[] config : AGENT_CONFIGS) {
-                scores.put(config[0], run(jmh(include, config[1]).param("database", database).param("hikariLeakDetection", "false")));
+                scores.put(
+                        config[0],
+                        run(jmh(include, config[1]).param("database", database).param("hikariLeakDetection", "false")));
             }
-            scores.put("HikariCP leakDetectionThreshold=60000, no agent",
+            scores.put(
+                    "HikariCP leakDetectionThreshold=60000, no agent",
                     run(jmh(include, null).param("database", database).param("hikariLeakDetection", "true")));
-            table("HikariCP + " + (database.equals("h2") ? "H2 (in-process)" : "PostgreSQL (loopback)") + ": " + bench, "ns", scores);
+            table(
+                    "HikariCP + " + (database.equals("h2") ? "H2 (in-process)" : "PostgreSQL (loopback)") + ": "
+                            + bench,
+                    "ns",
+                    scores);
         }
     }
 
@@ -164,8 +188,11 @@ public final class BenchRunner {
         for (int threads : new int[] {1, 2}) {
             Map<String, double[]> scores = new LinkedHashMap<>();
             for (String stacks : List.of("off", "sample:64", "all")) {
-                scores.put("stacks=" + stacks, run(jmh(RegistryBenchmarks.class.getName() + ".acquireRelease$", null)
-                        .param("stacks", stacks).threads(threads)));
+                scores.put(
+                        "stacks=" + stacks,
+                        run(jmh(RegistryBenchmarks.class.getName() + ".acquireRelease$", null)
+                                .param("stacks", stacks)
+                                .threads(threads)));
             }
             line("\n### Registry alone: acquire + release, " + threads + " thread" + (threads > 1 ? "s" : "") + "\n");
             line("| stacks | ns/op | ± |");
@@ -183,8 +210,14 @@ public final class BenchRunner {
         for (String program : List.of("hello", "libs")) {
             double without = startupMedian(program, null, runs);
             double with = startupMedian(program, agentArg(""), runs);
-            line(String.format("| %s | %.0f | %.0f | %+.0f |", program.equals("hello") ? "hello world"
-                    : "hello + HikariCP/H2 connection, OkHttp and Apache clients", without, with, with - without));
+            line(String.format(
+                    "| %s | %.0f | %.0f | %+.0f |",
+                    program.equals("hello")
+                            ? "hello world"
+                            : "hello + HikariCP/H2 connection, OkHttp and Apache clients",
+                    without,
+                    with,
+                    with - without));
         }
     }
 
@@ -196,11 +229,16 @@ public final class BenchRunner {
             if (agent != null) {
                 cmd.add(agent);
             }
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+            cmd.addAll(List.of(
+                    "-cp",
+                    System.getProperty("java.class.path"),
                     (program.equals("hello") ? Hello.class : HelloLibs.class).getName()));
             long start = System.nanoTime();
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            Process p = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String first = r.readLine();
                 times[i] = (System.nanoTime() - start) / 1e6;
                 if (!"hello".equals(first)) {
@@ -253,7 +291,8 @@ public final class BenchRunner {
     }
 
     private static boolean postgresReachable() {
-        try (java.sql.Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
+        try (java.sql.Connection c =
+                DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
             return c.isValid(2);
         } catch (Exception e) {
             return false;

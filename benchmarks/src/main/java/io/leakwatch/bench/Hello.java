@@ -5,8 +5,7 @@ package io.leakwatch.bench;
  * cost here is its own start-up alone ({@link HelloLibs} adds the libraries).
  */
 public final class Hello {
-    private Hello() {
-    }
+    private Hello() {}
 
     public static void main(String[] args) {
         System.out.println("hello");

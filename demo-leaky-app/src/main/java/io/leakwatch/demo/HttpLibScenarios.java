@@ -20,11 +20,11 @@ final class HttpLibScenarios {
      * are closed by a shutdown hook, as an application container does, which runs before leakwatch's exit report.
      */
     private static CloseableHttpClient apache5;
+
     private static org.apache.http.impl.client.CloseableHttpClient apache4;
     private static OkHttpClient okhttp;
 
-    private HttpLibScenarios() {
-    }
+    private HttpLibScenarios() {}
 
     static synchronized CloseableHttpClient apache5() {
         if (apache5 == null) {
@@ -35,19 +35,24 @@ final class HttpLibScenarios {
 
     static synchronized org.apache.http.impl.client.CloseableHttpClient apache4() {
         if (apache4 == null) {
-            apache4 = closedAtShutdown(org.apache.http.impl.client.HttpClients.custom().setMaxConnPerRoute(10).build());
+            apache4 = closedAtShutdown(org.apache.http.impl.client.HttpClients.custom()
+                    .setMaxConnPerRoute(10)
+                    .build());
         }
         return apache4;
     }
 
     private static <C extends java.io.Closeable> C closedAtShutdown(C client) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                client.close();
-            } catch (IOException e) {
-                // exiting anyway
-            }
-        }, "demo-http-client-close"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                client.close();
+                            } catch (IOException e) {
+                                // exiting anyway
+                            }
+                        },
+                        "demo-http-client-close"));
         return client;
     }
 
@@ -64,7 +69,9 @@ final class HttpLibScenarios {
 
     static List<Scenario> all() {
         return List.of(
-                scenario("apache5-non200-return", "Apache HttpClient 5: response not closed on a non-200 early return",
+                scenario(
+                        "apache5-non200-return",
+                        "Apache HttpClient 5: response not closed on a non-200 early return",
                         () -> {
                             CloseableHttpResponse response = apache5().execute(new HttpGet(url("/fail")));
                             LeakyApp.KEPT.add(response);
@@ -81,7 +88,9 @@ final class HttpLibScenarios {
                                 EntityUtils.toString(response.getEntity());
                             }
                         }),
-                scenario("apache4-non200-return", "Apache HttpClient 4.5: response not closed on a non-200 early return",
+                scenario(
+                        "apache4-non200-return",
+                        "Apache HttpClient 4.5: response not closed on a non-200 early return",
                         () -> {
                             org.apache.http.client.methods.CloseableHttpResponse response =
                                     apache4().execute(new org.apache.http.client.methods.HttpGet(url("/missing")));
@@ -97,15 +106,22 @@ final class HttpLibScenarios {
                             // consuming the entity gives the connection back, even if the response is never closed
                             org.apache.http.util.EntityUtils.consume(response.getEntity());
                         }),
-                scenario("apache-client-per-request", "Apache HttpClient 5: a new client per request, never closed",
+                scenario(
+                        "apache-client-per-request",
+                        "Apache HttpClient 5: a new client per request, never closed",
                         () -> {
                             CloseableHttpClient client = HttpClients.createDefault();
                             client.execute(new HttpGet(url("/ok")), r -> EntityUtils.toString(r.getEntity()));
                         },
                         () -> apache5().execute(new HttpGet(url("/ok")), r -> EntityUtils.toString(r.getEntity()))),
-                scenario("okhttp-happy-path-close", "OkHttp: body closed only on the happy path",
+                scenario(
+                        "okhttp-happy-path-close",
+                        "OkHttp: body closed only on the happy path",
                         () -> {
-                            Response response = okhttp().newCall(new Request.Builder().url(url("/fail")).build()).execute();
+                            Response response = okhttp().newCall(new Request.Builder()
+                                            .url(url("/fail"))
+                                            .build())
+                                    .execute();
                             LeakyApp.KEPT.add(response);
                             if (!response.isSuccessful()) {
                                 return;
@@ -113,15 +129,27 @@ final class HttpLibScenarios {
                             response.body().string();
                         },
                         () -> {
-                            try (Response response = okhttp().newCall(new Request.Builder().url(url("/fail")).build()).execute()) {
+                            try (Response response = okhttp().newCall(new Request.Builder()
+                                            .url(url("/fail"))
+                                            .build())
+                                    .execute()) {
                                 if (!response.isSuccessful()) {
                                     return;
                                 }
                                 response.body().string();
                             }
                         }),
-                scenario("okhttp-dropped-response", "OkHttp: a response dropped with its body unread and unclosed",
-                        () -> okhttp().newCall(new Request.Builder().url(url("/big")).build()).execute().code(),
-                        () -> okhttp().newCall(new Request.Builder().url(url("/big")).build()).execute().body().string()));
+                scenario(
+                        "okhttp-dropped-response",
+                        "OkHttp: a response dropped with its body unread and unclosed",
+                        () -> okhttp().newCall(
+                                        new Request.Builder().url(url("/big")).build())
+                                .execute()
+                                .code(),
+                        () -> okhttp().newCall(
+                                        new Request.Builder().url(url("/big")).build())
+                                .execute()
+                                .body()
+                                .string()));
     }
 }

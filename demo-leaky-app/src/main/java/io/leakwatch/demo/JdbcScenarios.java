@@ -20,8 +20,7 @@ final class JdbcScenarios {
     private static HikariDataSource hikari;
     private static BasicDataSource dbcp;
 
-    private JdbcScenarios() {
-    }
+    private JdbcScenarios() {}
 
     static synchronized HikariDataSource hikari() {
         if (hikari == null) {
@@ -32,7 +31,8 @@ final class JdbcScenarios {
             config.setMaximumPoolSize(4);
             config.setPoolName("demo-hikari");
             hikari = new HikariDataSource(config);
-            try (Connection c = hikari.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = hikari.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("create table if not exists orders(id int primary key, item varchar(64))");
                 s.execute("merge into orders key(id) values (1, 'book'), (2, 'pen')");
             } catch (SQLException e) {
@@ -54,33 +54,40 @@ final class JdbcScenarios {
     }
 
     /** The pools live as long as the process: closing them at the end is not required, and never a leak. */
-    static void finish() {
-    }
+    static void finish() {}
 
     static List<Scenario> all() {
         return List.of(
-                scenario("jdbc-drivermanager", "a DriverManager connection opened and never closed",
+                scenario(
+                        "jdbc-drivermanager",
+                        "a DriverManager connection opened and never closed",
                         () -> LeakyApp.KEPT.add(DriverManager.getConnection(URL)),
                         () -> {
                             try (Connection c = DriverManager.getConnection(URL)) {
                                 c.isValid(1);
                             }
                         }),
-                scenario("jdbc-hikari-held", "a HikariCP connection borrowed and never returned",
+                scenario(
+                        "jdbc-hikari-held",
+                        "a HikariCP connection borrowed and never returned",
                         () -> LeakyApp.KEPT.add(hikari().getConnection()),
                         () -> {
                             try (Connection c = hikari().getConnection()) {
                                 c.isValid(1);
                             }
                         }),
-                scenario("jdbc-dbcp2-held", "a DBCP2 connection borrowed and never returned",
+                scenario(
+                        "jdbc-dbcp2-held",
+                        "a DBCP2 connection borrowed and never returned",
                         () -> LeakyApp.KEPT.add(dbcp().getConnection()),
                         () -> {
                             try (Connection c = dbcp().getConnection()) {
                                 c.isValid(1);
                             }
                         }),
-                scenario("jdbc-exception-path", "close() skipped when the query throws",
+                scenario(
+                        "jdbc-exception-path",
+                        "close() skipped when the query throws",
                         () -> {
                             Connection c = hikari().getConnection();
                             LeakyApp.KEPT.add(c);
@@ -92,20 +99,25 @@ final class JdbcScenarios {
                             }
                         },
                         () -> {
-                            try (Connection c = hikari().getConnection(); Statement s = c.createStatement()) {
+                            try (Connection c = hikari().getConnection();
+                                    Statement s = c.createStatement()) {
                                 s.executeQuery("select * from no_such_table");
                             } catch (SQLException expected) {
                                 // try-with-resources returned it
                             }
                         }),
-                scenario("jdbc-executor-thread", "a connection taken on a pool thread and never returned",
+                scenario(
+                        "jdbc-executor-thread",
+                        "a connection taken on a pool thread and never returned",
                         () -> onExecutor(() -> LeakyApp.KEPT.add(hikari().getConnection())),
                         () -> onExecutor(() -> {
                             try (Connection c = hikari().getConnection()) {
                                 c.isValid(1);
                             }
                         })),
-                scenario("jdbc-statement-resultset", "a statement and its result set left open on a long-lived connection",
+                scenario(
+                        "jdbc-statement-resultset",
+                        "a statement and its result set left open on a long-lived connection",
                         () -> {
                             Connection c = DriverManager.getConnection(URL);
                             LeakyApp.KEPT.add(c);
@@ -116,31 +128,37 @@ final class JdbcScenarios {
                         },
                         () -> {
                             try (Connection c = DriverManager.getConnection(URL);
-                                 PreparedStatement ps = c.prepareStatement("select item from orders where id = ?")) {
+                                    PreparedStatement ps = c.prepareStatement("select item from orders where id = ?")) {
                                 ps.setInt(1, 1);
                                 try (ResultSet rs = ps.executeQuery()) {
                                     rs.next();
                                 }
                             }
                         }),
-                scenario("jdbc-collected", "a connection dropped without close() and garbage-collected",
+                scenario(
+                        "jdbc-collected",
+                        "a connection dropped without close() and garbage-collected",
                         () -> DriverManager.getConnection(URL).isValid(1),
                         () -> {
                             try (Connection c = DriverManager.getConnection(URL)) {
                                 c.isValid(1);
                             }
                         }),
-                scenario("jdbc-late-release", "a connection held past the threshold, then returned (not a leak)",
+                scenario(
+                        "jdbc-late-release",
+                        "a connection held past the threshold, then returned (not a leak)",
                         () -> {
                             Connection c = hikari().getConnection();
-                            Thread t = new Thread(() -> {
-                                try {
-                                    Thread.sleep(Long.getLong("demo.lateMillis", 2500));
-                                    c.close();
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            }, "late-closer");
+                            Thread t = new Thread(
+                                    () -> {
+                                        try {
+                                            Thread.sleep(Long.getLong("demo.lateMillis", 2500));
+                                            c.close();
+                                        } catch (Exception e) {
+                                            throw new IllegalStateException(e);
+                                        }
+                                    },
+                                    "late-closer");
                             t.start();
                         },
                         () -> {
@@ -154,9 +172,10 @@ final class JdbcScenarios {
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "order-worker"));
         try {
             pool.submit(() -> {
-                step.run();
-                return null;
-            }).get();
+                        step.run();
+                        return null;
+                    })
+                    .get();
         } finally {
             pool.shutdown();
             pool.awaitTermination(5, TimeUnit.SECONDS);

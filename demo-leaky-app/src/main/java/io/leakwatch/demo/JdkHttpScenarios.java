@@ -16,8 +16,7 @@ final class JdkHttpScenarios {
     /** The one client the application shares; kept for the process lifetime, which is never a leak. */
     private static HttpClient shared;
 
-    private JdkHttpScenarios() {
-    }
+    private JdkHttpScenarios() {}
 
     static synchronized HttpClient client() {
         if (shared == null) {
@@ -28,7 +27,9 @@ final class JdkHttpScenarios {
 
     static List<Scenario> all() {
         return List.of(
-                scenario("http-error-stream", "HttpURLConnection: a 500 whose error stream is never read",
+                scenario(
+                        "http-error-stream",
+                        "HttpURLConnection: a 500 whose error stream is never read",
                         () -> {
                             HttpURLConnection c = open("/fail?api_key=demo-secret");
                             if (c.getResponseCode() >= 400) {
@@ -40,24 +41,33 @@ final class JdkHttpScenarios {
                             HttpURLConnection c = open("/fail?api_key=demo-secret");
                             if (c.getResponseCode() >= 400) {
                                 try (InputStream error = c.getErrorStream()) {
-                                    System.out.println("    failed with " + c.getResponseCode() + ": " + new String(error.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim());
+                                    System.out.println("    failed with " + c.getResponseCode() + ": "
+                                            + new String(error.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                                                    .trim());
                                 }
                             }
                         }),
-                scenario("http-stream-peeked", "HttpClient: a streamed body (ofInputStream) peeked at and dropped",
+                scenario(
+                        "http-stream-peeked",
+                        "HttpClient: a streamed body (ofInputStream) peeked at and dropped",
                         () -> {
-                            HttpResponse<InputStream> r = client().send(get("/big"), HttpResponse.BodyHandlers.ofInputStream());
+                            HttpResponse<InputStream> r =
+                                    client().send(get("/big"), HttpResponse.BodyHandlers.ofInputStream());
                             System.out.println("    first byte " + r.body().read());
                         },
                         () -> {
-                            HttpResponse<InputStream> r = client().send(get("/big"), HttpResponse.BodyHandlers.ofInputStream());
+                            HttpResponse<InputStream> r =
+                                    client().send(get("/big"), HttpResponse.BodyHandlers.ofInputStream());
                             try (InputStream body = r.body()) {
                                 System.out.println("    first byte " + body.read());
                             }
                         }),
-                scenario("http-close-happy-path", "HttpClient: a streamed body closed only when the status is 200",
+                scenario(
+                        "http-close-happy-path",
+                        "HttpClient: a streamed body closed only when the status is 200",
                         () -> {
-                            HttpResponse<InputStream> r = client().send(get("/fail"), HttpResponse.BodyHandlers.ofInputStream());
+                            HttpResponse<InputStream> r =
+                                    client().send(get("/fail"), HttpResponse.BodyHandlers.ofInputStream());
                             if (r.statusCode() != 200) {
                                 System.out.println("    status " + r.statusCode() + ", giving up");
                                 LeakyApp.KEPT.add(r);
@@ -66,14 +76,17 @@ final class JdkHttpScenarios {
                             r.body().close();
                         },
                         () -> {
-                            HttpResponse<InputStream> r = client().send(get("/fail"), HttpResponse.BodyHandlers.ofInputStream());
+                            HttpResponse<InputStream> r =
+                                    client().send(get("/fail"), HttpResponse.BodyHandlers.ofInputStream());
                             try (InputStream body = r.body()) {
                                 if (r.statusCode() != 200) {
                                     System.out.println("    status " + r.statusCode() + ", giving up");
                                 }
                             }
                         }),
-                scenario("http-client-per-request", "HttpClient: a new client for every request (12), never closed",
+                scenario(
+                        "http-client-per-request",
+                        "HttpClient: a new client for every request (12), never closed",
                         () -> {
                             for (int i = 0; i < 12; i++) {
                                 HttpClient perRequest = HttpClient.newHttpClient();
@@ -92,6 +105,7 @@ final class JdkHttpScenarios {
     }
 
     private static HttpRequest get(String path) throws Exception {
-        return HttpRequest.newBuilder(URI.create(DemoHttpServer.get().url(path))).build();
+        return HttpRequest.newBuilder(URI.create(DemoHttpServer.get().url(path)))
+                .build();
     }
 }

@@ -13,8 +13,7 @@ public final class LeakyApp {
     /** Objects the leaky scenarios keep reachable, so their handles stay open rather than being collected. */
     public static final List<Object> KEPT = new ArrayList<>();
 
-    private LeakyApp() {
-    }
+    private LeakyApp() {}
 
     public static Map<String, Scenario> scenarios() {
         Map<String, Scenario> all = new LinkedHashMap<>();
@@ -42,8 +41,8 @@ public final class LeakyApp {
             } else if (all.containsKey(arg)) {
                 chosen.add(arg);
             } else {
-                System.err.println("demo-leaky-app: unknown scenario or flag '" + arg + "'; use --clean, --list, or one of "
-                        + String.join(", ", all.keySet()));
+                System.err.println("demo-leaky-app: unknown scenario or flag '" + arg
+                        + "'; use --clean, --list, or one of " + String.join(", ", all.keySet()));
                 System.exit(2);
             }
         }
@@ -51,7 +50,8 @@ public final class LeakyApp {
             chosen.addAll(all.keySet());
         }
         long holdMillis = Long.getLong("demo.holdMillis", 3000);
-        System.out.println("demo-leaky-app: running " + chosen.size() + " scenario(s) " + (clean ? "cleanly" : "with leaks"));
+        System.out.println(
+                "demo-leaky-app: running " + chosen.size() + " scenario(s) " + (clean ? "cleanly" : "with leaks"));
         for (String name : chosen) {
             Scenario s = all.get(name);
             System.out.println("  " + name + ": " + s.description());

@@ -31,16 +31,20 @@ final class MessagingScenarios {
      * closed: a client kept for the process is no leak, and channels leaked on it stay open until the end.
      */
     private static Connection amqp;
+
     private static Channel publisher;
     /** One gRPC channel for the process: never shut down, never a leak. */
     private static ManagedChannel grpc;
+
     private static final MethodDescriptor<String, String> ECHO = MethodDescriptor.<String, String>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("demo.Echo/Echo")
-            .setRequestMarshaller(new Text()).setResponseMarshaller(new Text()).build();
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("demo.Echo/Echo")
+            .setRequestMarshaller(new Text())
+            .setResponseMarshaller(new Text())
+            .build();
     private static String grpcTarget;
 
-    private MessagingScenarios() {
-    }
+    private MessagingScenarios() {}
 
     /** The shared connection, or null (said once) when RabbitMQ is not running. */
     static synchronized Connection amqp() throws Exception {
@@ -56,7 +60,8 @@ final class MessagingScenarios {
             try {
                 amqp = factory.newConnection("demo-leaky-app");
             } catch (IOException | java.util.concurrent.TimeoutException e) {
-                System.out.println("    RabbitMQ is not reachable on 127.0.0.1:5672 (" + e.getClass().getSimpleName()
+                System.out.println("    RabbitMQ is not reachable on 127.0.0.1:5672 ("
+                        + e.getClass().getSimpleName()
                         + "): start it with rabbitmq-server -detached; this scenario is skipped");
                 return null;
             }
@@ -75,11 +80,16 @@ final class MessagingScenarios {
         if (grpcTarget == null) {
             Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(ServerServiceDefinition.builder("demo.Echo")
-                            .addMethod(ECHO, ServerCalls.asyncUnaryCall((String request, io.grpc.stub.StreamObserver<String> reply) -> {
-                                reply.onNext(request);
-                                reply.onCompleted();
-                            })).build())
-                    .build().start();
+                            .addMethod(
+                                    ECHO,
+                                    ServerCalls.asyncUnaryCall(
+                                            (String request, io.grpc.stub.StreamObserver<String> reply) -> {
+                                                reply.onNext(request);
+                                                reply.onCompleted();
+                                            }))
+                            .build())
+                    .build()
+                    .start();
             grpcTarget = "127.0.0.1:" + server.getPort();
         }
         return grpcTarget;
@@ -91,7 +101,9 @@ final class MessagingScenarios {
 
     static List<Scenario> all() {
         return List.of(
-                scenario("amqp-channel-per-publish", "RabbitMQ: a channel opened per message and never closed",
+                scenario(
+                        "amqp-channel-per-publish",
+                        "RabbitMQ: a channel opened per message and never closed",
                         () -> {
                             Connection connection = amqp();
                             // leakwatch reports channels piling up: 100 open at once from one line
@@ -113,9 +125,13 @@ final class MessagingScenarios {
                                 }
                             }
                         }),
-                scenario("grpc-channel-dropped", "gRPC: a channel built per call and dropped without shutdown()",
+                scenario(
+                        "grpc-channel-dropped",
+                        "gRPC: a channel built per call and dropped without shutdown()",
                         () -> {
-                            ManagedChannel channel = ManagedChannelBuilder.forTarget(grpcTarget()).usePlaintext().build();
+                            ManagedChannel channel = ManagedChannelBuilder.forTarget(grpcTarget())
+                                    .usePlaintext()
+                                    .build();
                             ClientCalls.blockingUnaryCall(channel, ECHO, CallOptions.DEFAULT, "ping");
                         },
                         () -> ClientCalls.blockingUnaryCall(grpc(), ECHO, CallOptions.DEFAULT, "ping")));

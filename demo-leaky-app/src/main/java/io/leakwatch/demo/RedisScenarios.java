@@ -1,11 +1,11 @@
 package io.leakwatch.demo;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
@@ -18,15 +18,16 @@ final class RedisScenarios {
     private static final String HOST = "127.0.0.1";
     /** {@code -Ddemo.redisPort} points the scenarios elsewhere (a closed port shows how the demo runs without Redis). */
     private static final int PORT = Integer.getInteger("demo.redisPort", 6379);
+
     private static Boolean reachable;
     /** One pool and one Lettuce client for the whole process, closed by a shutdown hook as a container would. */
     private static JedisPool pool;
+
     private static RedisClient lettuce;
     /** A client for the process lifetime that is never shut down (which would close its connections). */
     private static RedisClient neverShutDown;
 
-    private RedisScenarios() {
-    }
+    private RedisScenarios() {}
 
     // HOST is an IP literal: there is no name to resolve to several addresses.
     @SuppressWarnings("AddressSelection")
@@ -80,7 +81,9 @@ final class RedisScenarios {
 
     static List<Scenario> all() {
         return List.of(
-                JdbcScenarios.scenario("redis-jedis-pool-early-return", "Jedis: a pooled connection not closed on an early return",
+                JdbcScenarios.scenario(
+                        "redis-jedis-pool-early-return",
+                        "Jedis: a pooled connection not closed on an early return",
                         () -> {
                             if (!reachable("redis-jedis-pool-early-return")) {
                                 return;
@@ -102,7 +105,9 @@ final class RedisScenarios {
                                 }
                             }
                         }),
-                JdbcScenarios.scenario("redis-jedis-new-connection", "Jedis: new Jedis(...) per call, never closed",
+                JdbcScenarios.scenario(
+                        "redis-jedis-new-connection",
+                        "Jedis: new Jedis(...) per call, never closed",
                         () -> {
                             if (!reachable("redis-jedis-new-connection")) {
                                 return;
@@ -119,7 +124,8 @@ final class RedisScenarios {
                                 countView(jedis);
                             }
                         }),
-                JdbcScenarios.scenario("redis-lettuce-connect-per-call",
+                JdbcScenarios.scenario(
+                        "redis-lettuce-connect-per-call",
                         "Lettuce: connect() per call on a shared client, never closed (the first is taken for the shared one)",
                         () -> {
                             if (!reachable("redis-lettuce-connect-per-call")) {
@@ -139,12 +145,14 @@ final class RedisScenarios {
                                 return;
                             }
                             for (int i = 0; i < 3; i++) {
-                                try (StatefulRedisConnection<String, String> connection = lettuce().connect()) {
+                                try (StatefulRedisConnection<String, String> connection =
+                                        lettuce().connect()) {
                                     connection.sync().incr("demo:views");
                                 }
                             }
                         }),
-                JdbcScenarios.scenario("redis-lettuce-client-per-call",
+                JdbcScenarios.scenario(
+                        "redis-lettuce-client-per-call",
                         "Lettuce: a RedisClient per call, never shut down (its event-loop threads stay)",
                         () -> {
                             if (!reachable("redis-lettuce-client-per-call")) {

@@ -13,11 +13,12 @@ import java.util.List;
 
 /** A hand-written client on a plain java.net.Socket: the socket family, under every library. */
 final class SocketScenarios {
-    private SocketScenarios() {
-    }
+    private SocketScenarios() {}
 
     static List<Scenario> all() {
-        return List.of(scenario("socket-dropped", "java.net.Socket: a raw client socket read from and dropped without close()",
+        return List.of(scenario(
+                "socket-dropped",
+                "java.net.Socket: a raw client socket read from and dropped without close()",
                 () -> System.out.println("    " + statusLine(connect())),
                 () -> {
                     try (Socket socket = connect()) {

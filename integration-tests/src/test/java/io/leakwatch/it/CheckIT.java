@@ -14,16 +14,21 @@ import org.junit.jupiter.api.Test;
 class CheckIT {
     @Test
     void exitStatusFollowsTheLeaksInTheReport() throws Exception {
-        Forked.Result leaky = Forked.demo("jdbc-drivermanager", "jdbc-hikari-held").agent("threshold=1s")
-                .jvmArg("-Ddemo.holdMillis=2500").run();
+        Forked.Result leaky = Forked.demo("jdbc-drivermanager", "jdbc-hikari-held")
+                .agent("threshold=1s")
+                .jvmArg("-Ddemo.holdMillis=2500")
+                .run();
         long leaks = leaky.summary("leaks");
         assertThat(leaks).as(leaky.toString()).isEqualTo(2);
         Path report = leaky.dir.resolve("report.json");
 
         Cli failed = cli("check", report.toString());
         assertThat(failed.exit).as(failed.toString()).isEqualTo(1);
-        assertThat(failed.out).contains("2 leaks in 2 groups; acquired ").contains("FAILED (2 leaks, at most 0 allowed)")
-                .contains("1 x jdbc.connection held past 1.0 s").contains("at io.leakwatch.demo.JdbcScenarios.lambda$");
+        assertThat(failed.out)
+                .contains("2 leaks in 2 groups; acquired ")
+                .contains("FAILED (2 leaks, at most 0 allowed)")
+                .contains("1 x jdbc.connection held past 1.0 s")
+                .contains("at io.leakwatch.demo.JdbcScenarios.lambda$");
 
         assertThat(cli("check", report.toString(), "--max-leaks", "2").exit).isZero();
         assertThat(cli("check", "--max-leaks", "1", report.toString()).exit).isEqualTo(1);
@@ -31,12 +36,20 @@ class CheckIT {
         Path xml = leaky.dir.resolve("junit/leaks.xml");
         Cli withJunit = cli("check", report.toString(), "--junit", xml.toString());
         assertThat(withJunit.exit).isEqualTo(1);
-        assertThat(Files.readString(xml)).contains("failures=\"2\"").contains("<failure type=\"leakwatch.threshold\"")
+        assertThat(Files.readString(xml))
+                .contains("failures=\"2\"")
+                .contains("<failure type=\"leakwatch.threshold\"")
                 .contains("\tat io.leakwatch.demo.JdbcScenarios.lambda$");
-        assertThat(cli("check", report.toString(), "--max-leaks", "5", "--junit", xml.toString()).exit).isZero();
-        assertThat(Files.readString(xml)).contains("failures=\"0\"").contains("skipped=\"2\"").contains("<skipped message=\"within the allowed 5: ");
+        assertThat(cli("check", report.toString(), "--max-leaks", "5", "--junit", xml.toString()).exit)
+                .isZero();
+        assertThat(Files.readString(xml))
+                .contains("failures=\"0\"")
+                .contains("skipped=\"2\"")
+                .contains("<skipped message=\"within the allowed 5: ");
 
-        Forked.Result clean = Forked.demo("--clean", "jdbc-drivermanager").agent("threshold=1s").run();
+        Forked.Result clean = Forked.demo("--clean", "jdbc-drivermanager")
+                .agent("threshold=1s")
+                .run();
         Cli passed = cli("check", clean.dir.resolve("report.json").toString());
         assertThat(passed.exit).as(passed + "\n" + clean).isZero();
         assertThat(passed.out).contains("leakwatch check: PASSED (0 leaks, at most 0 allowed)");
@@ -53,13 +66,15 @@ class CheckIT {
     }
 
     static Cli cli(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("leakwatch.it.java"), "-jar", Forked.AGENT_JAR.toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of(System.getProperty("leakwatch.it.java"), "-jar", Forked.AGENT_JAR.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Cli(cmd, p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return new Cli(
+                cmd, p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
     static final class Cli {

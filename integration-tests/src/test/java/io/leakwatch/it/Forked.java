@@ -23,12 +23,16 @@ import java.util.stream.StreamSupport;
  * exit status, stdout, stderr and the JSON report.
  */
 public final class Forked {
-    public static final Path AGENT_JAR = Paths.get(required("leakwatch.it.agentJar")).toAbsolutePath().normalize();
-    public static final Path DEMO_JAR = Paths.get(required("leakwatch.it.demoJar")).toAbsolutePath().normalize();
+    public static final Path AGENT_JAR =
+            Paths.get(required("leakwatch.it.agentJar")).toAbsolutePath().normalize();
+    public static final Path DEMO_JAR =
+            Paths.get(required("leakwatch.it.demoJar")).toAbsolutePath().normalize();
     public static final Path WORK = Paths.get(required("leakwatch.it.work")).toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private String java = System.getProperty("leakwatch.it.java", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    private String java = System.getProperty(
+            "leakwatch.it.java",
+            Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     private String agentOptions;
     private boolean withAgent = true;
     private final List<String> jvmArgs = new ArrayList<>();
@@ -40,8 +44,7 @@ public final class Forked {
     private long timeoutSeconds = 120;
     private boolean report = true;
 
-    private Forked() {
-    }
+    private Forked() {}
 
     /** A main class of this module's test sources, run with the test dependencies on its class path. */
     public static Forked main(Class<?> mainClass) {
@@ -129,7 +132,8 @@ public final class Forked {
             cmd.add(mainClass);
         }
         cmd.addAll(programArgs);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
                 .redirectOutput(dir.resolve("stdout.txt").toFile())
                 .redirectError(dir.resolve("stderr.txt").toFile());
         pb.environment().putAll(env);
@@ -140,14 +144,24 @@ public final class Forked {
             throw new AssertionError("forked JVM did not finish in " + timeoutSeconds + " s: " + String.join(" ", cmd)
                     + "\nthread dump:\n" + dump + "\nstderr:\n" + read(dir.resolve("stderr.txt")));
         }
-        return new Result(cmd, p.exitValue(), read(dir.resolve("stdout.txt")), read(dir.resolve("stderr.txt")),
-                Files.exists(reportFile) ? JSON.readTree(reportFile.toFile()) : null, dir);
+        return new Result(
+                cmd,
+                p.exitValue(),
+                read(dir.resolve("stdout.txt")),
+                read(dir.resolve("stderr.txt")),
+                Files.exists(reportFile) ? JSON.readTree(reportFile.toFile()) : null,
+                dir);
     }
 
     private static String threadDump(long pid) {
         try {
-            Process jstack = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    String.valueOf(pid), "Thread.print").redirectErrorStream(true).start();
+            Process jstack = new ProcessBuilder(
+                            Paths.get(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            String.valueOf(pid),
+                            "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
             jstack.waitFor(20, TimeUnit.SECONDS);
             return new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException | InterruptedException e) {
@@ -165,15 +179,19 @@ public final class Forked {
 
     /** The jars of this module's test dependencies, as the forked applications see them. */
     public static List<String> dependencies() throws IOException {
-        return List.of(Files.readString(Paths.get(required("leakwatch.it.classpath"))).trim().split(File.pathSeparator));
+        return List.of(Files.readString(Paths.get(required("leakwatch.it.classpath")))
+                .trim()
+                .split(File.pathSeparator));
     }
 
     /** The one dependency jar whose file name starts with {@code artifact-} and a digit, e.g. "h2" or "HikariCP". */
     public static String dependency(String artifact) throws IOException {
-        List<String> found = dependencies().stream().filter(p -> Paths.get(p).getFileName().toString().matches(
-                Pattern.quote(artifact) + "-\\d.*\\.jar")).collect(Collectors.toList());
+        List<String> found = dependencies().stream()
+                .filter(p -> Paths.get(p).getFileName().toString().matches(Pattern.quote(artifact) + "-\\d.*\\.jar"))
+                .collect(Collectors.toList());
         if (found.size() != 1) {
-            throw new IllegalStateException("expected one " + artifact + " jar among the test dependencies, found " + found);
+            throw new IllegalStateException(
+                    "expected one " + artifact + " jar among the test dependencies, found " + found);
         }
         return found.get(0);
     }
@@ -213,20 +231,26 @@ public final class Forked {
             if (report == null) {
                 throw new AssertionError("no report was written\n" + this);
             }
-            return StreamSupport.stream(report.get("leaks").spliterator(), false).collect(Collectors.toList());
+            return StreamSupport.stream(report.get("leaks").spliterator(), false)
+                    .collect(Collectors.toList());
         }
 
         public List<JsonNode> leaks(String kind) {
-            return leaks().stream().filter(l -> l.get("kind").asText().equals(kind)).collect(Collectors.toList());
+            return leaks().stream()
+                    .filter(l -> l.get("kind").asText().equals(kind))
+                    .collect(Collectors.toList());
         }
 
         public List<JsonNode> lateReleases() {
-            return StreamSupport.stream(report.get("lateReleases").spliterator(), false).collect(Collectors.toList());
+            return StreamSupport.stream(report.get("lateReleases").spliterator(), false)
+                    .collect(Collectors.toList());
         }
 
         /** The leak groups whose first stack frame is in the given class and method, e.g. "Apps.leakInLoop". */
         public List<JsonNode> leaksAt(String classAndMethod) {
-            return leaks().stream().filter(l -> topFrame(l).contains(classAndMethod + "(")).collect(Collectors.toList());
+            return leaks().stream()
+                    .filter(l -> topFrame(l).contains(classAndMethod + "("))
+                    .collect(Collectors.toList());
         }
 
         public static String topFrame(JsonNode group) {
@@ -240,8 +264,8 @@ public final class Forked {
 
         @Override
         public String toString() {
-            return "command: " + String.join(" ", command) + "\nexit: " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n"
-                    + stderr + "\nreport:\n" + (report == null ? "(none)" : report.toPrettyString());
+            return "command: " + String.join(" ", command) + "\nexit: " + exitCode + "\nstdout:\n" + stdout
+                    + "\nstderr:\n" + stderr + "\nreport:\n" + (report == null ? "(none)" : report.toPrettyString());
         }
     }
 }

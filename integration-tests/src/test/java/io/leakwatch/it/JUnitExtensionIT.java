@@ -20,56 +20,85 @@ class JUnitExtensionIT {
 
     @Test
     void failsLeakingTestsWithTheAllocationLineAndPassesCleanOnes() throws Exception {
-        Forked.Result r = Forked.main(JUnitRunner.class).args(SAMPLES, AUTODETECTED, "junit.jupiter.extensions.autodetection.enabled=true").run();
+        Forked.Result r = Forked.main(JUnitRunner.class)
+                .args(SAMPLES, AUTODETECTED, "junit.jupiter.extensions.autodetection.enabled=true")
+                .run();
         JsonNode results = results(r);
 
         JsonNode leak = results.get("leaksTwoConnections");
         assertThat(leak.get("status").asText()).as(r.toString()).isEqualTo("FAILED");
         assertThat(leak.get("message").asText())
-                .startsWith("java.lang.AssertionError: leakwatch: 2 handles acquired during this test were not closed (still open 1000 ms after it ended):")
+                .startsWith(
+                        "java.lang.AssertionError: leakwatch: 2 handles acquired during this test were not closed (still open 1000 ms after it ended):")
                 .contains("\n  jdbc.connection x2, target jdbc:h2:mem:junit-samples, thread main")
-                .contains("\n      at io.leakwatch.it.junit.JUnitSamples.leaksTwoConnections(JUnitSamples.java:" + leakLine() + ")")
+                .contains("\n      at io.leakwatch.it.junit.JUnitSamples.leaksTwoConnections(JUnitSamples.java:"
+                        + leakLine() + ")")
                 .doesNotContain("org.junit.");
 
         assertThat(results.get("leaksOnAnotherThread").get("status").asText()).isEqualTo("FAILED");
-        assertThat(results.get("leaksOnAnotherThread").get("message").asText()).contains("jdbc.connection x1, target jdbc:h2:mem:junit-samples, thread sample-worker")
+        assertThat(results.get("leaksOnAnotherThread").get("message").asText())
+                .contains("jdbc.connection x1, target jdbc:h2:mem:junit-samples, thread sample-worker")
                 .contains("at io.leakwatch.it.junit.JUnitSamples.lambda$leaksOnAnotherThread$");
-        for (String clean : List.of("closesItsConnection", "usesResourcesOpenedInBeforeAll", "closesAsynchronouslyJustAfterTheTest")) {
-            assertThat(results.get(clean).get("status").asText()).as(clean + "\n" + results.get(clean)).isEqualTo("SUCCESSFUL");
+        for (String clean : List.of(
+                "closesItsConnection", "usesResourcesOpenedInBeforeAll", "closesAsynchronouslyJustAfterTheTest")) {
+            assertThat(results.get(clean).get("status").asText())
+                    .as(clean + "\n" + results.get(clean))
+                    .isEqualTo("SUCCESSFUL");
         }
-        assertThat(results.get("leaksWithoutAnnotation").get("status").asText()).as("autodetected").isEqualTo("FAILED");
+        assertThat(results.get("leaksWithoutAnnotation").get("status").asText())
+                .as("autodetected")
+                .isEqualTo("FAILED");
         assertThat(results.get("leaksWithoutAnnotation").get("message").asText())
-                .contains("at io.leakwatch.it.junit.AutodetectedSamples.leaksWithoutAnnotation(AutodetectedSamples.java:");
+                .contains(
+                        "at io.leakwatch.it.junit.AutodetectedSamples.leaksWithoutAnnotation(AutodetectedSamples.java:");
     }
 
     @Test
     void withoutAutodetectionAnUnannotatedClassIsNotChecked() throws Exception {
         Forked.Result r = Forked.main(JUnitRunner.class).args(AUTODETECTED).run();
-        assertThat(results(r).get("leaksWithoutAnnotation").get("status").asText()).as(r.toString()).isEqualTo("SUCCESSFUL");
+        assertThat(results(r).get("leaksWithoutAnnotation").get("status").asText())
+                .as(r.toString())
+                .isEqualTo("SUCCESSFUL");
     }
 
     @Test
     void parallelTestsAreScopedToTheirOwnThread() throws Exception {
-        Forked.Result r = Forked.main(JUnitRunner.class).args(PARALLEL, ISOLATED, "junit.jupiter.execution.parallel.enabled=true",
-                "junit.jupiter.execution.parallel.config.strategy=fixed", "junit.jupiter.execution.parallel.config.fixed.parallelism=2").run();
+        Forked.Result r = Forked.main(JUnitRunner.class)
+                .args(
+                        PARALLEL,
+                        ISOLATED,
+                        "junit.jupiter.execution.parallel.enabled=true",
+                        "junit.jupiter.execution.parallel.config.strategy=fixed",
+                        "junit.jupiter.execution.parallel.config.fixed.parallelism=2")
+                .run();
         JsonNode results = results(r);
-        assertThat(results.get("leaksWhileAnotherTestRuns").get("status").asText()).as(r.toString()).isEqualTo("FAILED");
+        assertThat(results.get("leaksWhileAnotherTestRuns").get("status").asText())
+                .as(r.toString())
+                .isEqualTo("FAILED");
         assertThat(results.get("leaksWhileAnotherTestRuns").get("message").asText())
                 .contains("1 handle acquired during this test on its thread was not closed")
                 .contains("at io.leakwatch.it.junit.ParallelSamples.leaksWhileAnotherTestRuns(ParallelSamples.java:");
-        assertThat(results.get("cleanWhileAnotherTestLeaks").get("status").asText()).as(results.toString()).isEqualTo("SUCCESSFUL");
-        assertThat(results.get("leaksOnAWorkerThreadWhileIsolated").get("message").asText()).as(results.toString())
-                .contains("1 handle acquired during this test was not closed").contains("thread isolated-worker");
+        assertThat(results.get("cleanWhileAnotherTestLeaks").get("status").asText())
+                .as(results.toString())
+                .isEqualTo("SUCCESSFUL");
+        assertThat(results.get("leaksOnAWorkerThreadWhileIsolated")
+                        .get("message")
+                        .asText())
+                .as(results.toString())
+                .contains("1 handle acquired during this test was not closed")
+                .contains("thread isolated-worker");
     }
 
     @Test
     void withoutTheAgentEveryTestFailsAndSaysHowToAttachIt() throws Exception {
-        Forked.Result r = Forked.main(JUnitRunner.class).withoutAgent().args(SAMPLES).run();
+        Forked.Result r =
+                Forked.main(JUnitRunner.class).withoutAgent().args(SAMPLES).run();
         JsonNode results = results(r);
         assertThat(results.size()).as(r.toString()).isEqualTo(5);
         results.forEach(t -> {
             assertThat(t.get("status").asText()).isEqualTo("FAILED");
-            assertThat(t.get("message").asText()).contains("leakwatch agent not attached: add -javaagent:")
+            assertThat(t.get("message").asText())
+                    .contains("leakwatch agent not attached: add -javaagent:")
                     .contains("Surefire/Failsafe <argLine>");
         });
     }

@@ -20,18 +20,26 @@ class JUnitThreadsIT {
 
     @Test
     void failsATestThatLeavesThreadsRunningWithTheLineThatStartedThem() throws Exception {
-        Forked.Result r = Forked.main(JUnitRunner.class).args(THREADS, "leakwatch.junit.threads=true", "leakwatch.junit.grace=500ms").run();
+        Forked.Result r = Forked.main(JUnitRunner.class)
+                .args(THREADS, "leakwatch.junit.threads=true", "leakwatch.junit.grace=500ms")
+                .run();
         JsonNode results = results(r);
-        assertThat(results.has("ThreadSamples")).as("the class stopped what its @BeforeAll started: " + results).isFalse();
+        assertThat(results.has("ThreadSamples"))
+                .as("the class stopped what its @BeforeAll started: " + results)
+                .isFalse();
 
         JsonNode executor = results.get("leavesAnExecutorRunning");
         assertThat(executor.get("status").asText()).as(r.toString()).isEqualTo("FAILED");
         assertThat(executor.get("message").asText())
-                .startsWith("java.lang.AssertionError: leakwatch: 2 threads started during this test are still running (500 ms after it ended):")
-                .containsPattern("\n  2 threads \"pool-\\d+-thread-1\" \\(WAITING\\), \"pool-\\d+-thread-2\" \\(WAITING\\), started by thread main")
+                .startsWith(
+                        "java.lang.AssertionError: leakwatch: 2 threads started during this test are still running (500 ms after it ended):")
+                .containsPattern(
+                        "\n  2 threads \"pool-\\d+-thread-1\" \\(WAITING\\), \"pool-\\d+-thread-2\" \\(WAITING\\), started by thread main")
                 .contains("at java.base/java.util.concurrent.ThreadPoolExecutor.execute(")
-                .contains("\n      at " + SAMPLE + "leavesAnExecutorRunning(ThreadSamples.java:" + line("EXECUTOR-LINE") + ")")
-                .doesNotContain("org.junit.").doesNotContain("io.leakwatch.agent");
+                .contains("\n      at " + SAMPLE + "leavesAnExecutorRunning(ThreadSamples.java:" + line("EXECUTOR-LINE")
+                        + ")")
+                .doesNotContain("org.junit.")
+                .doesNotContain("io.leakwatch.agent");
 
         JsonNode thread = results.get("startsAThreadThatNeverEnds");
         assertThat(thread.get("status").asText()).isEqualTo("FAILED");
@@ -43,13 +51,21 @@ class JUnitThreadsIT {
         JsonNode client = results.get("buildsAnHttpClientPerCall");
         assertThat(client.get("status").asText()).isEqualTo("FAILED");
         assertThat(client.get("message").asText())
-                .containsPattern("\n  thread \"HttpClient-\\d+-SelectorManager\" \\([A-Z_]+, daemon\\), started by thread main")
-                .contains("\n      at " + SAMPLE + "buildsAnHttpClientPerCall(ThreadSamples.java:" + line("CLIENT-LINE") + ")");
+                .containsPattern(
+                        "\n  thread \"HttpClient-\\d+-SelectorManager\" \\([A-Z_]+, daemon\\), started by thread main")
+                .contains("\n      at " + SAMPLE + "buildsAnHttpClientPerCall(ThreadSamples.java:" + line("CLIENT-LINE")
+                        + ")");
 
         // Shut down (its threads end within the grace period), joined, the JDK's shared common pool, or started by a
         // thread that predates the test (shared infrastructure): not the test's leaks.
-        for (String clean : List.of("shutsItsExecutorDown", "joinsItsThread", "usesTheCommonPool", "asksSharedInfrastructureThatStartsAThread")) {
-            assertThat(results.get(clean).get("status").asText()).as(clean + "\n" + results.get(clean)).isEqualTo("SUCCESSFUL");
+        for (String clean : List.of(
+                "shutsItsExecutorDown",
+                "joinsItsThread",
+                "usesTheCommonPool",
+                "asksSharedInfrastructureThatStartsAThread")) {
+            assertThat(results.get(clean).get("status").asText())
+                    .as(clean + "\n" + results.get(clean))
+                    .isEqualTo("SUCCESSFUL");
         }
 
         // The database's writer thread is the open connection's doing: named under it, not as a second leak.
@@ -58,41 +74,55 @@ class JUnitThreadsIT {
         assertThat(database.get("message").asText())
                 .startsWith("java.lang.AssertionError: leakwatch: 1 handle acquired during this test was not closed")
                 .contains("jdbc.connection x1, target jdbc:h2:file:")
-                .contains("at " + SAMPLE + "leaksAConnectionWhoseDatabaseRunsAThread(ThreadSamples.java:" + line("DATABASE-LINE") + ")")
-                .containsPattern("\n  jdbc.connection at \\S+ also left running \"MVStore background writer [^\"]+\" \\([A-Z_]+, daemon\\)")
+                .contains("at " + SAMPLE + "leaksAConnectionWhoseDatabaseRunsAThread(ThreadSamples.java:"
+                        + line("DATABASE-LINE") + ")")
+                .containsPattern(
+                        "\n  jdbc.connection at \\S+ also left running \"MVStore background writer [^\"]+\" \\([A-Z_]+, daemon\\)")
                 .contains("started by its acquisition: closing it should end")
                 .doesNotContain("still running");
     }
 
     @Test
     void threadsAreNotCheckedUnlessAskedFor() throws Exception {
-        Forked.Result r = Forked.main(JUnitRunner.class).args(THREADS, "leakwatch.junit.grace=500ms").run();
+        Forked.Result r = Forked.main(JUnitRunner.class)
+                .args(THREADS, "leakwatch.junit.grace=500ms")
+                .run();
         JsonNode results = results(r);
         for (String threadOnly : List.of("leavesAnExecutorRunning", "startsAThreadThatNeverEnds")) {
-            assertThat(results.get(threadOnly).get("status").asText()).as(r.toString()).isEqualTo("SUCCESSFUL");
+            assertThat(results.get(threadOnly).get("status").asText())
+                    .as(r.toString())
+                    .isEqualTo("SUCCESSFUL");
         }
-        assertThat(results.get("leaksAConnectionWhoseDatabaseRunsAThread").get("message").asText())
-                .contains("jdbc.connection x1").doesNotContain("MVStore");
+        assertThat(results.get("leaksAConnectionWhoseDatabaseRunsAThread")
+                        .get("message")
+                        .asText())
+                .contains("jdbc.connection x1")
+                .doesNotContain("MVStore");
     }
 
     @Test
     void classLevelCheckNamesWhatBeforeAllAcquiredAndAfterAllDidNotRelease() throws Exception {
-        // As a system property (how a build plugin passes it): JUnit reads it as a configuration parameter, the agent lets it be.
-        Forked.Result r = Forked.main(JUnitRunner.class).jvmArg("-Dleakwatch.junit.threads=true")
-                .args(FORGETS, RELEASES, "leakwatch.junit.grace=500ms").run();
+        // As a system property (how a build plugin passes it): JUnit reads it as a configuration parameter, the agent
+        // lets it be.
+        Forked.Result r = Forked.main(JUnitRunner.class)
+                .jvmArg("-Dleakwatch.junit.threads=true")
+                .args(FORGETS, RELEASES, "leakwatch.junit.grace=500ms")
+                .run();
         JsonNode results = results(r);
 
         JsonNode forgets = results.get("ForgetsInAfterAll");
         assertThat(forgets).as(r.toString() + "\n" + results).isNotNull();
         assertThat(forgets.get("status").asText()).isEqualTo("FAILED");
         assertThat(forgets.get("message").asText())
-                .startsWith("java.lang.AssertionError: leakwatch: 1 handle acquired in ForgetsInAfterAll's @BeforeAll or @AfterAll "
-                        + "was not closed by the end of @AfterAll")
+                .startsWith(
+                        "java.lang.AssertionError: leakwatch: 1 handle acquired in ForgetsInAfterAll's @BeforeAll or @AfterAll "
+                                + "was not closed by the end of @AfterAll")
                 .contains("jdbc.connection x1, target jdbc:h2:mem:class-samples")
                 .contains("at io.leakwatch.it.junit.ClassLevelSamples$ForgetsInAfterAll.open(ClassLevelSamples.java:"
                         + line("ClassLevelSamples", "CLASS-CONNECTION-LINE") + ")")
                 .contains("was not closed by the end of @AfterAll (still open 500 ms after @AfterAll):")
-                .contains("1 thread started in ForgetsInAfterAll's @BeforeAll or @AfterAll is still running (500 ms after @AfterAll):")
+                .contains(
+                        "1 thread started in ForgetsInAfterAll's @BeforeAll or @AfterAll is still running (500 ms after @AfterAll):")
                 .contains("thread \"class-level-worker\" (WAITING, daemon), started by thread main")
                 .contains("at io.leakwatch.it.junit.ClassLevelSamples$ForgetsInAfterAll.open(ClassLevelSamples.java:"
                         + line("ClassLevelSamples", "CLASS-THREAD-LINE") + ")")
@@ -107,22 +137,42 @@ class JUnitThreadsIT {
 
     @Test
     void parallelTestsAreCheckedForTheThreadsTheirOwnThreadStarted() throws Exception {
-        Forked.Result r = Forked.main(JUnitRunner.class).args("io.leakwatch.it.junit.ParallelThreadSamples", "leakwatch.junit.threads=true",
-                "leakwatch.junit.grace=500ms", "junit.jupiter.execution.parallel.enabled=true",
-                "junit.jupiter.execution.parallel.config.strategy=fixed", "junit.jupiter.execution.parallel.config.fixed.parallelism=2").run();
+        Forked.Result r = Forked.main(JUnitRunner.class)
+                .args(
+                        "io.leakwatch.it.junit.ParallelThreadSamples",
+                        "leakwatch.junit.threads=true",
+                        "leakwatch.junit.grace=500ms",
+                        "junit.jupiter.execution.parallel.enabled=true",
+                        "junit.jupiter.execution.parallel.config.strategy=fixed",
+                        "junit.jupiter.execution.parallel.config.fixed.parallelism=2")
+                .run();
         JsonNode results = results(r);
-        assertThat(results.get("leavesAThreadWhileAnotherTestRuns").get("status").asText()).as(r.toString()).isEqualTo("FAILED");
-        assertThat(results.get("leavesAThreadWhileAnotherTestRuns").get("message").asText())
+        assertThat(results.get("leavesAThreadWhileAnotherTestRuns")
+                        .get("status")
+                        .asText())
+                .as(r.toString())
+                .isEqualTo("FAILED");
+        assertThat(results.get("leavesAThreadWhileAnotherTestRuns")
+                        .get("message")
+                        .asText())
                 .contains("1 thread started during this test by its thread is still running")
                 .contains("thread \"parallel-leftover\" (WAITING, daemon), started by thread ForkJoinPool-");
-        assertThat(results.get("cleanWhileAnotherTestLeavesAThread").get("status").asText()).as(results.toString()).isEqualTo("SUCCESSFUL");
+        assertThat(results.get("cleanWhileAnotherTestLeavesAThread")
+                        .get("status")
+                        .asText())
+                .as(results.toString())
+                .isEqualTo("SUCCESSFUL");
     }
 
     @Test
     void aBadThreadsParameterFailsTheClassSayingWhatIsExpected() throws Exception {
-        Forked.Result r = Forked.main(JUnitRunner.class).args(RELEASES, "leakwatch.junit.threads=yes").run();
-        assertThat(results(r).get("ReleasesInAfterAll").get("message").asText()).as(r.toString())
-                .contains("leakwatch: invalid value for configuration parameter leakwatch.junit.threads: 'yes'; expected true or false");
+        Forked.Result r = Forked.main(JUnitRunner.class)
+                .args(RELEASES, "leakwatch.junit.threads=yes")
+                .run();
+        assertThat(results(r).get("ReleasesInAfterAll").get("message").asText())
+                .as(r.toString())
+                .contains(
+                        "leakwatch: invalid value for configuration parameter leakwatch.junit.threads: 'yes'; expected true or false");
     }
 
     private static JsonNode results(Forked.Result r) throws Exception {

@@ -10,8 +10,11 @@ import org.junit.jupiter.api.Test;
 class JdkHttpIT {
     @Test
     void streamedBodyPeekedAndDroppedIsALeakAtTheCallersLine() throws Exception {
-        Forked.Result r = Forked.main(JdkHttpApp.class).agent("threshold=1s").jvmArg("-Dhold=2500")
-                .args("leak-stream", "leak-async", "leak-collected").run();
+        Forked.Result r = Forked.main(JdkHttpApp.class)
+                .agent("threshold=1s")
+                .jvmArg("-Dhold=2500")
+                .args("leak-stream", "leak-async", "leak-collected")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         // real: the stream holds its connection, so the client opened a second one for the next request
         assertThat(r.stdout).as(r.toString()).contains("connections=2");
@@ -28,11 +31,17 @@ class JdkHttpIT {
 
     @Test
     void aClientPerRequestIsChurnAndOnJdk21ALeakWhenDroppedUnclosed() throws Exception {
-        Forked.Result r = Forked.main(JdkHttpApp.class).agent("threshold=1s").jvmArg("-Dhold=2000")
-                .args("clients-dropped").run();
+        Forked.Result r = Forked.main(JdkHttpApp.class)
+                .agent("threshold=1s")
+                .jvmArg("-Dhold=2000")
+                .args("clients-dropped")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.stderr.lines().filter(l -> l.contains("CLIENT CHURN"))).as(r.toString())
-                .singleElement().asString().contains("java.net.http.HttpClient created 10 times at "
+        assertThat(r.stderr.lines().filter(l -> l.contains("CLIENT CHURN")))
+                .as(r.toString())
+                .singleElement()
+                .asString()
+                .contains("java.net.http.HttpClient created 10 times at "
                         + "io.leakwatch.it.JdkHttpApp.clientsDropped(JdkHttpApp.java:");
         List<JsonNode> clients = r.leaks("http.client");
         if (javaFeature(r) >= 21) {
@@ -49,14 +58,19 @@ class JdkHttpIT {
 
     @Test
     void closedReadToTheEndStringBodiesAndASingletonClientAreNotLeaks() throws Exception {
-        Forked.Result r = Forked.main(JdkHttpApp.class).agent("threshold=1s").jvmArg("-Dhold=2000")
-                .args("clean", "clean-clients").run();
+        Forked.Result r = Forked.main(JdkHttpApp.class)
+                .agent("threshold=1s")
+                .jvmArg("-Dhold=2000")
+                .args("clean", "clean-clients")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.leaks()).as(r.toString()).isEmpty();
         // a body read to its end gives the connection back
         assertThat(r.stdout).as(r.toString()).contains("clean connections=1");
         // the five streamed bodies, each released
-        assertThat(r.report.get("summary").get("released").asLong()).as(r.toString()).isGreaterThanOrEqualTo(5);
+        assertThat(r.report.get("summary").get("released").asLong())
+                .as(r.toString())
+                .isGreaterThanOrEqualTo(5);
         // the singleton client is still open at exit (JDK 21+), and that is never a leak
         assertThat(r.summary("open")).as(r.toString()).isEqualTo(javaFeature(r) >= 21 ? 1 : 0);
         assertThat(r.stderr).doesNotContain("[leakwatch] WARN");

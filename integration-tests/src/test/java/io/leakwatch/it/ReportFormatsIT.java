@@ -34,21 +34,35 @@ class ReportFormatsIT {
     @Test
     void allThreeFormatsShowTheSameLeaksAndTheHtmlRenders() throws Exception {
         Path out = Forked.WORK.resolve("reports-" + UUID.randomUUID());
-        Forked.Result r = Forked.demo("jdbc-drivermanager", "jdbc-hikari-held", "jdbc-dbcp2-held", "jdbc-collected", "jdbc-late-release")
-                .noReport().agent("threshold=1s,report=" + out + "/").jvmArg("-Ddemo.holdMillis=2500", "-Ddemo.lateMillis=1800").run();
+        Forked.Result r = Forked.demo(
+                        "jdbc-drivermanager",
+                        "jdbc-hikari-held",
+                        "jdbc-dbcp2-held",
+                        "jdbc-collected",
+                        "jdbc-late-release")
+                .noReport()
+                .agent("threshold=1s,report=" + out + "/")
+                .jvmArg("-Ddemo.holdMillis=2500", "-Ddemo.lateMillis=1800")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         JsonNode json = JSON.readTree(out.resolve("leakwatch-report.json").toFile());
         JsonNode leaks = json.get("leaks");
         assertThat(leaks.size()).as(json.toPrettyString()).isGreaterThanOrEqualTo(3);
         assertThat(json.get("timeline").get("kinds").get(0).asText()).isEqualTo("jdbc.connection");
-        assertThat(json.get("timeline").get("points").size()).as("sweeps at 250 ms over 5 s").isGreaterThan(5);
+        assertThat(json.get("timeline").get("points").size())
+                .as("sweeps at 250 ms over 5 s")
+                .isGreaterThan(5);
 
-        Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("leakwatch-report.xml").toFile());
+        Document xml = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(out.resolve("leakwatch-report.xml").toFile());
         NodeList failures = xml.getElementsByTagName("failure");
         assertThat(failures.getLength()).isEqualTo(leaks.size());
-        assertThat(((Element) xml.getElementsByTagName("testsuite").item(0)).getAttribute("failures")).isEqualTo(String.valueOf(leaks.size()));
+        assertThat(((Element) xml.getElementsByTagName("testsuite").item(0)).getAttribute("failures"))
+                .isEqualTo(String.valueOf(leaks.size()));
         for (int i = 0; i < leaks.size(); i++) {
-            assertThat(failures.item(i).getTextContent()).startsWith(leaks.get(i).get("count").asText() + " x jdbc.connection ")
+            assertThat(failures.item(i).getTextContent())
+                    .startsWith(leaks.get(i).get("count").asText() + " x jdbc.connection ")
                     .contains("\tat " + leaks.get(i).get("stack").get(0).asText());
         }
 
@@ -56,21 +70,33 @@ class ReportFormatsIT {
         Path html = out.resolve("leakwatch-report.html");
         String dom = run(chromium, "--dump-dom", html.toUri().toString());
         JsonNode summary = json.get("summary");
-        for (String field : List.of("leaks", "acquired", "released", "open", "lateReleases", "dropped", "internalErrors")) {
-            assertThat(number(dom, "id=\"summary-" + field + "\">(\\d+)<")).as(field).isEqualTo(summary.get(field).asLong());
+        for (String field :
+                List.of("leaks", "acquired", "released", "open", "lateReleases", "dropped", "internalErrors")) {
+            assertThat(number(dom, "id=\"summary-" + field + "\">(\\d+)<"))
+                    .as(field)
+                    .isEqualTo(summary.get(field).asLong());
         }
         List<Long> jsonCounts = new ArrayList<>();
         leaks.forEach(l -> jsonCounts.add(l.get("count").asLong()));
-        assertThat(all(section(dom, "<table id=\"leaks\">"), "<tr class=\"group\" data-count=\"(\\d+)\"")).isEqualTo(jsonCounts);
-        assertThat(all(section(dom, "<table id=\"late-releases\">"), "<tr class=\"group\" data-count=\"(\\d+)\"")).hasSize(json.get("lateReleases").size());
-        assertThat(all(dom, "<polyline class=\"series\" data-kind=\"([a-z.]+)\"")).hasSize(json.get("timeline").get("kinds").size());
+        assertThat(all(section(dom, "<table id=\"leaks\">"), "<tr class=\"group\" data-count=\"(\\d+)\""))
+                .isEqualTo(jsonCounts);
+        assertThat(all(section(dom, "<table id=\"late-releases\">"), "<tr class=\"group\" data-count=\"(\\d+)\""))
+                .hasSize(json.get("lateReleases").size());
+        assertThat(all(dom, "<polyline class=\"series\" data-kind=\"([a-z.]+)\""))
+                .hasSize(json.get("timeline").get("kinds").size());
         assertThat(dom).contains("<mark>" + leaks.get(0).get("stack").get(0).asText() + "</mark>");
 
         Path png = out.resolve("report.png");
-        run(chromium, "--window-size=1280,1400", "--screenshot=" + png, html.toUri().toString());
+        run(
+                chromium,
+                "--window-size=1280,1400",
+                "--screenshot=" + png,
+                html.toUri().toString());
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(1280);
-        assertThat(pixelsNear(image, 0xcf222e)).as("the red leak count and chart line are drawn").isGreaterThan(100);
+        assertThat(pixelsNear(image, 0xcf222e))
+                .as("the red leak count and chart line are drawn")
+                .isGreaterThan(100);
     }
 
     /** Pixels within a small distance of the colour: the page was laid out and painted, not a blank tab. */
@@ -79,7 +105,8 @@ class ReportFormatsIT {
         for (int y = 0; y < image.getHeight(); y++) {
             for (int x = 0; x < image.getWidth(); x++) {
                 int p = image.getRGB(x, y);
-                int d = Math.abs(((p >> 16) & 255) - ((rgb >> 16) & 255)) + Math.abs(((p >> 8) & 255) - ((rgb >> 8) & 255))
+                int d = Math.abs(((p >> 16) & 255) - ((rgb >> 16) & 255))
+                        + Math.abs(((p >> 8) & 255) - ((rgb >> 8) & 255))
                         + Math.abs((p & 255) - (rgb & 255));
                 if (d < 40) {
                     n++;
@@ -97,7 +124,8 @@ class ReportFormatsIT {
                 }
             }
         }
-        String message = "chromium is not installed (apt-get install -y chromium chromium-driver): the HTML report cannot be checked";
+        String message =
+                "chromium is not installed (apt-get install -y chromium chromium-driver): the HTML report cannot be checked";
         if ("true".equals(System.getenv("CI"))) {
             throw new AssertionError(message + "; CI=true, so this fails instead of skipping");
         }
@@ -107,16 +135,29 @@ class ReportFormatsIT {
 
     private static String run(String chromium, String... args) throws Exception {
         Path profile = Files.createTempDirectory(Forked.WORK, "chromium-");
-        List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile));
+        List<String> cmd = new ArrayList<>(List.of(
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + profile));
         cmd.addAll(List.of(args));
         Path stdout = profile.resolve("stdout.txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(profile.resolve("stderr.txt").toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(stdout.toFile())
+                .redirectError(profile.resolve("stderr.txt").toFile())
+                .start();
         if (!p.waitFor(90, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
             throw new AssertionError("chromium did not finish in 90 s: " + String.join(" ", cmd));
         }
-        assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + Files.readString(profile.resolve("stderr.txt"))).isZero();
+        assertThat(p.exitValue())
+                .as(String.join(" ", cmd) + "\n" + Files.readString(profile.resolve("stderr.txt")))
+                .isZero();
         return Files.readString(stdout, StandardCharsets.UTF_8);
     }
 

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  */
 final class Bridge {
     static final String API = "io.leakwatch.agent.api.LeakWatchApi";
-    static final String NOT_ATTACHED = "leakwatch agent not attached: add -javaagent:/path/to/leakwatch-agent.jar to the "
-            + "test JVM (Maven Surefire/Failsafe <argLine>, Gradle test { jvmArgs }); see docs/ci.md";
+    static final String NOT_ATTACHED =
+            "leakwatch agent not attached: add -javaagent:/path/to/leakwatch-agent.jar to the "
+                    + "test JVM (Maven Surefire/Failsafe <argLine>, Gradle test { jvmArgs }); see docs/ci.md";
     private static volatile Bridge instance;
 
     private final MethodHandle mark;
@@ -22,7 +23,8 @@ final class Bridge {
     private final MethodHandle watchThreads;
     private final MethodHandle threadsStartedSince;
 
-    private Bridge(MethodHandle mark, MethodHandle openSince, MethodHandle watchThreads, MethodHandle threadsStartedSince) {
+    private Bridge(
+            MethodHandle mark, MethodHandle openSince, MethodHandle watchThreads, MethodHandle threadsStartedSince) {
         this.mark = mark;
         this.openSince = openSince;
         this.watchThreads = watchThreads;
@@ -43,20 +45,26 @@ final class Bridge {
         }
         try {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            boolean attached = (boolean) lookup.findStatic(api, "attached", MethodType.methodType(boolean.class)).invoke();
+            boolean attached = (boolean) lookup.findStatic(api, "attached", MethodType.methodType(boolean.class))
+                    .invoke();
             if (!attached) {
-                throw new ExtensionConfigurationException("leakwatch agent is loaded but not running (it failed to start or "
-                        + "was given bad options): see the [leakwatch] lines on the test JVM's stderr");
+                throw new ExtensionConfigurationException(
+                        "leakwatch agent is loaded but not running (it failed to start or "
+                                + "was given bad options): see the [leakwatch] lines on the test JVM's stderr");
             }
-            b = new Bridge(lookup.findStatic(api, "mark", MethodType.methodType(long.class)),
+            b = new Bridge(
+                    lookup.findStatic(api, "mark", MethodType.methodType(long.class)),
                     lookup.findStatic(api, "openSince", MethodType.methodType(List.class, long.class, long.class)),
                     lookup.findStatic(api, "watchThreads", MethodType.methodType(String.class)),
-                    lookup.findStatic(api, "threadsStartedSince", MethodType.methodType(List.class, long.class, long.class)));
+                    lookup.findStatic(
+                            api, "threadsStartedSince", MethodType.methodType(List.class, long.class, long.class)));
         } catch (ExtensionConfigurationException e) {
             throw e;
         } catch (Throwable t) {
-            throw new ExtensionConfigurationException("leakwatch agent in this JVM does not match leakwatch-junit "
-                    + "(use the same version of both): " + t, t);
+            throw new ExtensionConfigurationException(
+                    "leakwatch agent in this JVM does not match leakwatch-junit " + "(use the same version of both): "
+                            + t,
+                    t);
         }
         instance = b;
         return b;

@@ -36,15 +36,18 @@ import org.junit.jupiter.api.parallel.Isolated;
  * <p>Register with {@code @ExtendWith(LeakWatchExtension.class)}, or for every test with
  * {@code junit.jupiter.extensions.autodetection.enabled=true} (it is listed in META-INF/services).
  */
-public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class LeakWatchExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     public static final String GRACE_PARAMETER = "leakwatch.junit.grace";
     /** Opt-in: also fail a test that leaves running a thread it started. */
     public static final String THREADS_PARAMETER = "leakwatch.junit.threads";
     /** Class or package name prefixes: a thread whose start stack passes through one is not checked. */
     public static final String THREADS_IGNORE_PARAMETER = "leakwatch.junit.threads.ignore";
+
     static final long DEFAULT_GRACE_MILLIS = 1000;
     private static final int MAX_FRAMES = 12;
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LeakWatchExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(LeakWatchExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -54,7 +57,8 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         }
         boolean threads = threads(context, bridge);
         long threadId = parallel(context) ? Thread.currentThread().getId() : -1;
-        ClassWindow window = new ClassWindow(bridge.mark(), threadId, Thread.currentThread().getId(), threads);
+        ClassWindow window =
+                new ClassWindow(bridge.mark(), threadId, Thread.currentThread().getId(), threads);
         context.getStore(NAMESPACE).put(classKey(context), window);
         childStarted(context, window.mark);
     }
@@ -69,9 +73,12 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         String className = context.getRequiredTestClass().getSimpleName();
         try {
             List<String> ignore = ignoredThreads(context);
-            check(context, () -> window.openHandles(bridge),
+            check(
+                    context,
+                    () -> window.openHandles(bridge),
                     () -> window.threads ? ThreadCheck.withoutIgnored(window.liveThreads(bridge), ignore) : List.of(),
-                    "in " + className + "'s @BeforeAll or @AfterAll", window.threadId >= 0);
+                    "in " + className + "'s @BeforeAll or @AfterAll",
+                    window.threadId >= 0);
         } finally {
             childEnded(context, bridge.mark());
         }
@@ -85,7 +92,9 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         long mark = bridge.mark();
         // Threads always count from the test's own thread (and what it started): a thread a pre-existing one starts
         // during the test (a database's writer, a shared event loop) is not the test's.
-        context.getStore(NAMESPACE).put("window", new long[] {mark, threadId, threads ? 1 : 0, Thread.currentThread().getId()});
+        context.getStore(NAMESPACE).put("window", new long[] {
+            mark, threadId, threads ? 1 : 0, Thread.currentThread().getId()
+        });
         childStarted(context, mark);
     }
 
@@ -98,9 +107,14 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         Bridge bridge = Bridge.get();
         try {
             List<String> ignore = ignoredThreads(context);
-            check(context, () -> bridge.openSince(window[0], window[1]),
-                    () -> window[2] == 1 ? ThreadCheck.withoutIgnored(bridge.threadsStartedSince(window[0], window[3]), ignore) : List.of(),
-                    null, window[1] >= 0);
+            check(
+                    context,
+                    () -> bridge.openSince(window[0], window[1]),
+                    () -> window[2] == 1
+                            ? ThreadCheck.withoutIgnored(bridge.threadsStartedSince(window[0], window[3]), ignore)
+                            : List.of(),
+                    null,
+                    window[1] >= 0);
         } finally {
             childEnded(context, bridge.mark());
         }
@@ -111,8 +125,12 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
      * close handed to another thread (an executor, a client's callback) may land just after the test, and a thread
      * told to stop takes a moment to end. {@code during} is null for a test.
      */
-    private static void check(ExtensionContext context, Supplier<List<Map<String, Object>>> handles,
-            Supplier<List<Map<String, Object>>> threads, String during, boolean threadScoped) {
+    private static void check(
+            ExtensionContext context,
+            Supplier<List<Map<String, Object>>> handles,
+            Supplier<List<Map<String, Object>>> threads,
+            String during,
+            boolean threadScoped) {
         long graceMillis = grace(context);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         long pause = 5;
@@ -145,7 +163,8 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
                 }
                 // The per-test header, restated for the class; the body (what, where) is the same.
                 m = "leakwatch: " + total + (total == 1 ? " handle" : " handles") + " acquired " + during
-                        + (total == 1 ? " was" : " were") + " not closed by the end of @AfterAll (still open " + graceMillis
+                        + (total == 1 ? " was" : " were") + " not closed by the end of @AfterAll (still open "
+                        + graceMillis
                         + " ms after @AfterAll):" + m.substring(m.indexOf('\n'));
             }
             message.append(m);
@@ -157,11 +176,15 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
             failureFrames = ThreadCheck.applicationFrames(running.get(0));
         }
         if (!running.isEmpty()) {
-            message.append(message.length() == 0 ? "" : "\n").append(ThreadCheck.message(running, graceMillis,
-                    (during == null ? "during this test" : during) + (threadScoped ? " by its thread" : "")));
+            message.append(message.length() == 0 ? "" : "\n")
+                    .append(ThreadCheck.message(
+                            running,
+                            graceMillis,
+                            (during == null ? "during this test" : during) + (threadScoped ? " by its thread" : "")));
         }
         AssertionError error = new AssertionError(message.toString());
-        // The failure points at the allocation (or the thread's start), so an IDE's "jump to failure" lands on that line.
+        // The failure points at the allocation (or the thread's start), so an IDE's "jump to failure" lands on that
+        // line.
         StackTraceElement[] frames = frames(failureFrames);
         if (frames.length > 0) {
             error.setStackTrace(frames);
@@ -176,8 +199,8 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
             return false;
         }
         if (!value.get().trim().equals("true")) {
-            throw new ExtensionConfigurationException("leakwatch: invalid value for configuration parameter " + THREADS_PARAMETER
-                    + ": '" + value.get() + "'; expected true or false");
+            throw new ExtensionConfigurationException("leakwatch: invalid value for configuration parameter "
+                    + THREADS_PARAMETER + ": '" + value.get() + "'; expected true or false");
         }
         ignoredThreads(context); // a bad value fails before the tests run, not after each
         String cannot = bridge.watchThreads();
@@ -189,7 +212,9 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
     }
 
     private static List<String> ignoredThreads(ExtensionContext context) {
-        return context.getConfigurationParameter(THREADS_IGNORE_PARAMETER).map(ThreadCheck::parseIgnore).orElse(List.of());
+        return context.getConfigurationParameter(THREADS_IGNORE_PARAMETER)
+                .map(ThreadCheck::parseIgnore)
+                .orElse(List.of());
     }
 
     private static String classKey(ExtensionContext context) {
@@ -198,7 +223,9 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
 
     /** Tells every enclosing class that a test (or a nested class) began: its own time is not the class's. */
     private static void childStarted(ExtensionContext context, long mark) {
-        for (ExtensionContext c = context.getParent().orElse(null); c != null; c = c.getParent().orElse(null)) {
+        for (ExtensionContext c = context.getParent().orElse(null);
+                c != null;
+                c = c.getParent().orElse(null)) {
             ClassWindow w = c.getStore(NAMESPACE).get(classKey(c), ClassWindow.class);
             if (w != null) {
                 w.childStarted(mark);
@@ -207,7 +234,9 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
     }
 
     private static void childEnded(ExtensionContext context, long mark) {
-        for (ExtensionContext c = context.getParent().orElse(null); c != null; c = c.getParent().orElse(null)) {
+        for (ExtensionContext c = context.getParent().orElse(null);
+                c != null;
+                c = c.getParent().orElse(null)) {
             ClassWindow w = c.getStore(NAMESPACE).get(classKey(c), ClassWindow.class);
             if (w != null) {
                 w.childEnded(mark);
@@ -288,8 +317,12 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         }
 
         private static List<Object> key(Map<String, Object> g) {
-            return List.of(String.valueOf(g.get("kind")), String.valueOf(g.get("reason")), String.valueOf(g.get("target")),
-                    String.valueOf(g.get("thread")), g.get("stack"));
+            return List.of(
+                    String.valueOf(g.get("kind")),
+                    String.valueOf(g.get("reason")),
+                    String.valueOf(g.get("target")),
+                    String.valueOf(g.get("thread")),
+                    g.get("stack"));
         }
     }
 
@@ -318,9 +351,15 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
             total += (Long) g.get("count");
         }
         StringBuilder b = new StringBuilder(512);
-        b.append("leakwatch: ").append(total).append(total == 1 ? " handle" : " handles").append(" acquired during this test ")
-                .append(threadScoped ? "on its thread " : "").append(total == 1 ? "was" : "were")
-                .append(" not closed (still open ").append(graceMillis).append(" ms after it ended):");
+        b.append("leakwatch: ")
+                .append(total)
+                .append(total == 1 ? " handle" : " handles")
+                .append(" acquired during this test ")
+                .append(threadScoped ? "on its thread " : "")
+                .append(total == 1 ? "was" : "were")
+                .append(" not closed (still open ")
+                .append(graceMillis)
+                .append(" ms after it ended):");
         for (Map<String, Object> g : groups) {
             b.append("\n  ").append(g.get("kind")).append(" x").append(g.get("count"));
             if ("collected".equals(g.get("reason"))) {
@@ -381,13 +420,16 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
 
     private static boolean isTestFramework(String frame) {
         String className = frame.substring(frame.lastIndexOf('/', Math.max(0, frame.indexOf('('))) + 1);
-        return className.startsWith("org.junit.") || className.startsWith("jdk.internal.reflect.")
+        return className.startsWith("org.junit.")
+                || className.startsWith("jdk.internal.reflect.")
                 || className.startsWith("java.lang.reflect.Method.invoke");
     }
 
     /** Whether other tests may run during this one: parallel execution is on and the class is not {@code @Isolated}. */
     private static boolean parallel(ExtensionContext context) {
-        boolean enabled = context.getConfigurationParameter("junit.jupiter.execution.parallel.enabled").map(Boolean::parseBoolean).orElse(false);
+        boolean enabled = context.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
+                .map(Boolean::parseBoolean)
+                .orElse(false);
         for (Class<?> c = context.getTestClass().orElse(null); enabled && c != null; c = c.getEnclosingClass()) {
             if (c.isAnnotationPresent(Isolated.class)) {
                 return false;
@@ -413,7 +455,7 @@ public final class LeakWatchExtension implements BeforeAllCallback, AfterAllCall
         } catch (NumberFormatException e) {
             // below
         }
-        throw new ExtensionConfigurationException("leakwatch: invalid value for configuration parameter " + GRACE_PARAMETER
-                + ": '" + value + "'; expected a duration such as 500ms or 2s");
+        throw new ExtensionConfigurationException("leakwatch: invalid value for configuration parameter "
+                + GRACE_PARAMETER + ": '" + value + "'; expected a duration such as 500ms or 2s");
     }
 }

@@ -14,15 +14,16 @@ final class ThreadCheck {
     private static final int MAX_FRAMES = 12;
     private static final int MAX_NAMES = 5;
 
-    private ThreadCheck() {
-    }
+    private ThreadCheck() {}
 
     /**
      * Splits the threads: the returned ones are reported as threads; a thread started inside the acquisition of a
      * handle that is itself reported (a client's constructor starting its selector, a driver opening a database with
      * its writer thread) goes under that handle in {@code underHandles} (keyed by the handle group's index), once.
      */
-    static List<Map<String, Object>> split(List<Map<String, Object>> threads, List<Map<String, Object>> handleGroups,
+    static List<Map<String, Object>> split(
+            List<Map<String, Object>> threads,
+            List<Map<String, Object>> handleGroups,
             Map<Integer, List<Map<String, Object>>> underHandles) {
         Map<Object, Integer> handleOfThread = new HashMap<>();
         for (Map<String, Object> t : threads) {
@@ -73,9 +74,11 @@ final class ThreadCheck {
         for (String part : value.split(",", -1)) {
             String p = part.trim();
             if (!p.matches("[\\p{L}_$][\\p{L}\\p{N}_$.]*")) {
-                throw new org.junit.jupiter.api.extension.ExtensionConfigurationException("leakwatch: invalid value for configuration "
-                        + "parameter " + LeakWatchExtension.THREADS_IGNORE_PARAMETER + ": '" + value + "'; expected class or package "
-                        + "name prefixes separated by commas, such as org.testcontainers.,com.acme.SharedPool");
+                throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(
+                        "leakwatch: invalid value for configuration "
+                                + "parameter " + LeakWatchExtension.THREADS_IGNORE_PARAMETER + ": '" + value
+                                + "'; expected class or package "
+                                + "name prefixes separated by commas, such as org.testcontainers.,com.acme.SharedPool");
             }
             prefixes.add(p);
         }
@@ -104,12 +107,18 @@ final class ThreadCheck {
     }
 
     /** Lines naming, under each handle group, the threads it started: appended to the handle message. */
-    static String underHandles(Map<Integer, List<Map<String, Object>>> underHandles, List<Map<String, Object>> handleGroups) {
+    static String underHandles(
+            Map<Integer, List<Map<String, Object>>> underHandles, List<Map<String, Object>> handleGroups) {
         StringBuilder b = new StringBuilder();
         underHandles.forEach((i, threads) -> {
             Map<String, Object> g = handleGroups.get(i);
-            b.append("\n  ").append(g.get("kind")).append(" at ").append(stack(g).get(0)).append(" also left running ")
-                    .append(names(threads)).append(", started by its acquisition: closing it should end ")
+            b.append("\n  ")
+                    .append(g.get("kind"))
+                    .append(" at ")
+                    .append(stack(g).get(0))
+                    .append(" also left running ")
+                    .append(names(threads))
+                    .append(", started by its acquisition: closing it should end ")
                     .append(threads.size() == 1 ? "that thread" : "those threads");
         });
         return b.toString();
@@ -122,12 +131,21 @@ final class ThreadCheck {
         }
         int n = threads.size();
         StringBuilder b = new StringBuilder(512);
-        b.append("leakwatch: ").append(n).append(n == 1 ? " thread" : " threads").append(" started ").append(during)
-                .append(n == 1 ? " is" : " are").append(" still running (").append(graceMillis)
+        b.append("leakwatch: ")
+                .append(n)
+                .append(n == 1 ? " thread" : " threads")
+                .append(" started ")
+                .append(during)
+                .append(n == 1 ? " is" : " are")
+                .append(" still running (")
+                .append(graceMillis)
                 .append(during.startsWith("during this test") ? " ms after it ended):" : " ms after @AfterAll):");
         bySite.forEach((stack, group) -> {
-            b.append("\n  ").append(group.size() == 1 ? "thread " : group.size() + " threads ").append(names(group))
-                    .append(", started by thread ").append(group.get(0).get("starter"));
+            b.append("\n  ")
+                    .append(group.size() == 1 ? "thread " : group.size() + " threads ")
+                    .append(names(group))
+                    .append(", started by thread ")
+                    .append(group.get(0).get("starter"));
             int shown = 0;
             for (String frame : stack) {
                 if (isTestFramework(frame)) {
@@ -140,7 +158,8 @@ final class ThreadCheck {
                 b.append("\n      at ").append(frame);
             }
         });
-        b.append("\n  (stop them in the test or its @AfterEach/@AfterAll: shutdown() and awaitTermination() an executor, close a client)");
+        b.append(
+                "\n  (stop them in the test or its @AfterEach/@AfterAll: shutdown() and awaitTermination() an executor, close a client)");
         return b.toString();
     }
 
@@ -148,8 +167,13 @@ final class ThreadCheck {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < threads.size() && i < MAX_NAMES; i++) {
             Map<String, Object> t = threads.get(i);
-            b.append(i == 0 ? "" : ", ").append('"').append(t.get("name")).append("\" (").append(t.get("state"))
-                    .append(Boolean.TRUE.equals(t.get("daemon")) ? ", daemon" : "").append(')');
+            b.append(i == 0 ? "" : ", ")
+                    .append('"')
+                    .append(t.get("name"))
+                    .append("\" (")
+                    .append(t.get("state"))
+                    .append(Boolean.TRUE.equals(t.get("daemon")) ? ", daemon" : "")
+                    .append(')');
         }
         if (threads.size() > MAX_NAMES) {
             b.append(" and ").append(threads.size() - MAX_NAMES).append(" more");
@@ -163,8 +187,11 @@ final class ThreadCheck {
         for (int i = 0; i < stack.size(); i++) {
             String frame = stack.get(i);
             String className = frame.substring(frame.lastIndexOf('/', Math.max(0, frame.indexOf('('))) + 1);
-            if (!(className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
-                    || className.startsWith("javax.") || className.startsWith("com.sun."))) {
+            if (!(className.startsWith("java.")
+                    || className.startsWith("jdk.")
+                    || className.startsWith("sun.")
+                    || className.startsWith("javax.")
+                    || className.startsWith("com.sun."))) {
                 return stack.subList(i, stack.size());
             }
         }
@@ -179,7 +206,8 @@ final class ThreadCheck {
 
     private static boolean isTestFramework(String frame) {
         String className = frame.substring(frame.lastIndexOf('/', Math.max(0, frame.indexOf('('))) + 1);
-        return className.startsWith("org.junit.") || className.startsWith("jdk.internal.reflect.")
+        return className.startsWith("org.junit.")
+                || className.startsWith("jdk.internal.reflect.")
                 || className.startsWith("java.lang.reflect.Method.invoke");
     }
 }

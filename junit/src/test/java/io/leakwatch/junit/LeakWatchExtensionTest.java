@@ -11,13 +11,15 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /** Runs without the agent (this module's Surefire has no -javaagent): the parts that need none. */
 class LeakWatchExtensionTest {
-    private static final List<String> STACK = List.of("com.acme.OrderRepositoryTest.findsOrders(OrderRepositoryTest.java:12)",
+    private static final List<String> STACK = List.of(
+            "com.acme.OrderRepositoryTest.findsOrders(OrderRepositoryTest.java:12)",
             "java.base/jdk.internal.reflect.DirectMethodHandleAccessor.invoke(DirectMethodHandleAccessor.java:103)",
             "org.junit.platform.commons.util.ReflectionUtils.invokeMethod(ReflectionUtils.java:786)");
 
     @Test
     void withoutTheAgentTheBridgeRefusesWithHowToAttachIt() {
-        assertThatThrownBy(Bridge::get).isInstanceOf(ExtensionConfigurationException.class)
+        assertThatThrownBy(Bridge::get)
+                .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageStartingWith("leakwatch agent not attached: add -javaagent:");
     }
 
@@ -30,8 +32,7 @@ class LeakWatchExtensionTest {
         g.put("thread", "main");
         g.put("count", 2L);
         g.put("stack", STACK);
-        assertThat(LeakWatchExtension.message(List.of(g), 1000, false)).isEqualTo(
-                """
+        assertThat(LeakWatchExtension.message(List.of(g), 1000, false)).isEqualTo("""
                 leakwatch: 2 handles acquired during this test were not closed (still open 1000 ms after it ended):
                   jdbc.connection x2, target jdbc:h2:mem:orders, thread main
                       at com.acme.OrderRepositoryTest.findsOrders(OrderRepositoryTest.java:12)\
@@ -40,10 +41,18 @@ class LeakWatchExtensionTest {
 
     @Test
     void framesParseBackToStackTraceElements() {
-        StackTraceElement[] frames = LeakWatchExtension.frames(List.of("app//com.acme.A$B.lambda$run$0(A.java:7)",
-                "com.acme.C.d(Unknown Source)", "java.base/java.lang.Thread.run(Thread.java:840)", "org.junit.X.y(X.java:1)", "com.acme.Z.z(Z.java:3)"));
-        assertThat(frames).extracting(StackTraceElement::toString).containsExactly("com.acme.A$B.lambda$run$0(A.java:7)",
-                "com.acme.C.d(Unknown Source)", "java.lang.Thread.run(Thread.java:840)");
+        StackTraceElement[] frames = LeakWatchExtension.frames(List.of(
+                "app//com.acme.A$B.lambda$run$0(A.java:7)",
+                "com.acme.C.d(Unknown Source)",
+                "java.base/java.lang.Thread.run(Thread.java:840)",
+                "org.junit.X.y(X.java:1)",
+                "com.acme.Z.z(Z.java:3)"));
+        assertThat(frames)
+                .extracting(StackTraceElement::toString)
+                .containsExactly(
+                        "com.acme.A$B.lambda$run$0(A.java:7)",
+                        "com.acme.C.d(Unknown Source)",
+                        "java.lang.Thread.run(Thread.java:840)");
     }
 
     @Test
@@ -51,6 +60,7 @@ class LeakWatchExtensionTest {
         assertThat(LeakWatchExtension.parseMillis("250ms")).isEqualTo(250);
         assertThat(LeakWatchExtension.parseMillis("2s")).isEqualTo(2000);
         assertThatThrownBy(() -> LeakWatchExtension.parseMillis("-1s")).hasMessageContaining("leakwatch.junit.grace");
-        assertThatThrownBy(() -> LeakWatchExtension.parseMillis("soon")).hasMessageContaining("expected a duration such as 500ms or 2s");
+        assertThatThrownBy(() -> LeakWatchExtension.parseMillis("soon"))
+                .hasMessageContaining("expected a duration such as 500ms or 2s");
     }
 }

@@ -81,7 +81,8 @@ abstract class AbstractPrepareMojo extends AbstractMojo {
         }
         Artifact agent = pluginArtifactMap.get(AGENT);
         if (agent == null || agent.getFile() == null) {
-            throw new MojoExecutionException("leakwatch: the plugin's own " + AGENT + " jar is not resolved; check the plugin's dependencies");
+            throw new MojoExecutionException(
+                    "leakwatch: the plugin's own " + AGENT + " jar is not resolved; check the plugin's dependencies");
         }
         String agentOptions = agentOptions();
         try {
@@ -151,7 +152,8 @@ abstract class AbstractPrepareMojo extends AbstractMojo {
     /** The argument line without an earlier -javaagent of this agent jar (prepare-agent-integration replaces prepare-agent's). */
     static String withoutAgent(String argLine, String agentPath) {
         String path = Pattern.quote("-javaagent:" + agentPath);
-        Matcher m = Pattern.compile("\"" + path + "(?:=[^\"]*)?\"|" + path + "(?:=\\S*)?(?=\\s|$)").matcher(argLine);
+        Matcher m = Pattern.compile("\"" + path + "(?:=[^\"]*)?\"|" + path + "(?:=\\S*)?(?=\\s|$)")
+                .matcher(argLine);
         return m.replaceAll("").replaceAll("\\s{2,}", " ");
     }
 

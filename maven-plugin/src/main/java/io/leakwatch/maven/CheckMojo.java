@@ -64,7 +64,8 @@ public class CheckMojo extends AbstractMojo {
         requireReportsOfTestsThatRan(destDir, surefireReportsDirectory, "Surefire", reports);
         requireReportsOfTestsThatRan(destDirIntegration, failsafeReportsDirectory, "Failsafe", reports);
         if (reports.isEmpty()) {
-            getLog().info("leakwatch: no reports in " + destDir + " or " + destDirIntegration + " (no test ran with prepare-agent)");
+            getLog().info("leakwatch: no reports in " + destDir + " or " + destDirIntegration
+                    + " (no test ran with prepare-agent)");
             return;
         }
         long leaks = 0;
@@ -88,7 +89,8 @@ public class CheckMojo extends AbstractMojo {
             getLog().info(summary);
             return;
         }
-        String line = summary + "; first at " + first + " (details above and in " + reports.get(0).file.getParent() + ")";
+        String line = summary + "; first at " + first + " (details above and in "
+                + reports.get(0).file.getParent() + ")";
         if (failOnLeak) {
             throw new MojoFailureException(line);
         }
@@ -100,19 +102,22 @@ public class CheckMojo extends AbstractMojo {
      * {@code <argLine>} that replaced the property instead of starting with {@code @{argLine}}. Passing then would
      * say "no leaks" about JVMs nobody watched.
      */
-    private static void requireReportsOfTestsThatRan(File dir, File testReports, String runner, List<Reports.Entry> reports)
-            throws MojoExecutionException {
+    private static void requireReportsOfTestsThatRan(
+            File dir, File testReports, String runner, List<Reports.Entry> reports) throws MojoExecutionException {
         File mark = new File(dir, AbstractPrepareMojo.MARK);
-        if (!mark.isFile() || reports.stream().anyMatch(r -> r.file.getParent().toFile().equals(dir))) {
+        if (!mark.isFile()
+                || reports.stream().anyMatch(r -> r.file.getParent().toFile().equals(dir))) {
             return;
         }
-        File[] ran = testReports.listFiles((d, name) -> name.startsWith("TEST-") && name.endsWith(".xml") && !name.startsWith("TEST-leakwatch-"));
+        File[] ran = testReports.listFiles(
+                (d, name) -> name.startsWith("TEST-") && name.endsWith(".xml") && !name.startsWith("TEST-leakwatch-"));
         if (ran == null) {
             return;
         }
         for (File f : ran) {
             if (f.lastModified() >= mark.lastModified()) {
-                throw new MojoExecutionException("leakwatch: " + runner + " ran tests (" + f.getName() + ") but none of its test JVMs wrote a"
+                throw new MojoExecutionException("leakwatch: " + runner + " ran tests (" + f.getName()
+                        + ") but none of its test JVMs wrote a"
                         + " leakwatch report to " + dir + ": the agent was not on their command line. If the " + runner
                         + " configuration sets <argLine>, start it with @{argLine}; forkCount=0 cannot load an agent");
             }
@@ -164,7 +169,10 @@ public class CheckMojo extends AbstractMojo {
     static boolean isRunner(String frame) {
         int paren = frame.indexOf('(');
         String name = frame.substring(frame.lastIndexOf('/', paren < 0 ? frame.length() - 1 : paren) + 1);
-        return name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.") || name.startsWith("org.junit.")
+        return name.startsWith("java.")
+                || name.startsWith("jdk.")
+                || name.startsWith("sun.")
+                || name.startsWith("org.junit.")
                 || name.startsWith("org.apache.maven.surefire.");
     }
 

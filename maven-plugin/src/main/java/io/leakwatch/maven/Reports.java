@@ -13,8 +13,7 @@ import org.apache.maven.plugin.MojoExecutionException;
 
 /** The JSON reports the test JVMs of one module wrote, read with the agent's own strict parser. */
 final class Reports {
-    private Reports() {
-    }
+    private Reports() {}
 
     /** One report file and what it says. */
     static final class Entry {
@@ -51,11 +50,14 @@ final class Reports {
         files.sort(null);
         for (Path file : files) {
             try {
-                entries.add(new Entry(file, ReportModel.parse(Files.readString(file, StandardCharsets.UTF_8)), junitDir));
+                entries.add(
+                        new Entry(file, ReportModel.parse(Files.readString(file, StandardCharsets.UTF_8)), junitDir));
             } catch (IOException | RuntimeException e) {
                 String why = e instanceof ReportModel.ReportException ? e.getMessage() : e.toString();
-                throw new MojoExecutionException("leakwatch: cannot read the report " + file + ": " + why
-                        + " (delete it, or run the tests again to rewrite it)", e);
+                throw new MojoExecutionException(
+                        "leakwatch: cannot read the report " + file + ": " + why
+                                + " (delete it, or run the tests again to rewrite it)",
+                        e);
             }
         }
         return entries;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +27,8 @@ class PrepareAgentMojoTest {
         if (argLine != null) {
             mojo.project.getProperties().setProperty("argLine", argLine);
         }
-        Artifact agent = new DefaultArtifact("io.leakwatch", "leakwatch-agent", "1", "compile", "jar", null, new DefaultArtifactHandler("jar"));
+        Artifact agent = new DefaultArtifact(
+                "io.leakwatch", "leakwatch-agent", "1", "compile", "jar", null, new DefaultArtifactHandler("jar"));
         agent.setFile(dir.resolve("repo/leakwatch-agent-1.jar").toFile());
         mojo.pluginArtifactMap = Map.of(AbstractPrepareMojo.AGENT, agent);
         mojo.propertyName = "argLine";
@@ -38,15 +38,18 @@ class PrepareAgentMojoTest {
     }
 
     private String agentArgument() {
-        return "-javaagent:" + dir.resolve("repo/leakwatch-agent-1.jar") + "=report=" + dir.resolve("target/leakwatch") + "/leakwatch-{pid}.json,atExit=open";
+        return "-javaagent:" + dir.resolve("repo/leakwatch-agent-1.jar") + "=report=" + dir.resolve("target/leakwatch")
+                + "/leakwatch-{pid}.json,atExit=open";
     }
 
     @Test
     void appendsToJacocosArgLineAndKeepsIt() throws Exception {
-        PrepareAgentMojo mojo = mojo("-javaagent:/m2/org.jacoco.agent-runtime.jar=destfile=/p/target/jacoco.exec -Xmx1g");
+        PrepareAgentMojo mojo =
+                mojo("-javaagent:/m2/org.jacoco.agent-runtime.jar=destfile=/p/target/jacoco.exec -Xmx1g");
         mojo.execute();
         assertThat(mojo.project.getProperties().getProperty("argLine"))
-                .isEqualTo("-javaagent:/m2/org.jacoco.agent-runtime.jar=destfile=/p/target/jacoco.exec -Xmx1g " + agentArgument());
+                .isEqualTo("-javaagent:/m2/org.jacoco.agent-runtime.jar=destfile=/p/target/jacoco.exec -Xmx1g "
+                        + agentArgument());
     }
 
     @Test
@@ -67,25 +70,32 @@ class PrepareAgentMojoTest {
         mojo.kinds = List.of("jdbc", "okhttp");
         mojo.exclude = List.of("com.acme.migrations", "org.flyway");
         mojo.options = "metrics=9464";
-        assertThat(mojo.agentOptions()).endsWith(",atExit=open,threshold=2s,stacks=sample:4,kinds=jdbc,okhttp,exclude=com.acme.migrations,org.flyway,metrics=9464");
+        assertThat(mojo.agentOptions())
+                .endsWith(
+                        ",atExit=open,threshold=2s,stacks=sample:4,kinds=jdbc,okhttp,exclude=com.acme.migrations,org.flyway,metrics=9464");
     }
 
     @Test
     void aBadOptionFailsTheBuildNamingIt() {
         PrepareAgentMojo mojo = mojo(null);
         mojo.threshold = "5 seconds";
-        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
-                .hasMessage("leakwatch: invalid value for option threshold: '5 seconds'; expected a duration such as 500ms, 30s, 5m or 1h"
-                        + " (in the leakwatch-maven-plugin configuration)");
+        assertThatThrownBy(mojo::execute)
+                .isInstanceOf(MojoExecutionException.class)
+                .hasMessage(
+                        "leakwatch: invalid value for option threshold: '5 seconds'; expected a duration such as 500ms, 30s, 5m or 1h"
+                                + " (in the leakwatch-maven-plugin configuration)");
     }
 
     @Test
     void quotesAnArgumentWithASpaceAsJacocoDoesAndRemovesItQuotedToo() {
         String quoted = AbstractPrepareMojo.quoted("-javaagent:/my repo/leakwatch-agent-1.jar=atExit=open");
         assertThat(quoted).isEqualTo("\"-javaagent:/my repo/leakwatch-agent-1.jar=atExit=open\"");
-        assertThat(AbstractPrepareMojo.withoutAgent("-Xmx1g " + quoted + " -ea", "/my repo/leakwatch-agent-1.jar")).isEqualTo("-Xmx1g -ea");
-        assertThat(AbstractPrepareMojo.withoutAgent("-javaagent:/r/leakwatch-agent-1.jar.other -javaagent:/r/leakwatch-agent-1.jar=a=b",
-                "/r/leakwatch-agent-1.jar")).isEqualTo("-javaagent:/r/leakwatch-agent-1.jar.other ");
+        assertThat(AbstractPrepareMojo.withoutAgent("-Xmx1g " + quoted + " -ea", "/my repo/leakwatch-agent-1.jar"))
+                .isEqualTo("-Xmx1g -ea");
+        assertThat(AbstractPrepareMojo.withoutAgent(
+                        "-javaagent:/r/leakwatch-agent-1.jar.other -javaagent:/r/leakwatch-agent-1.jar=a=b",
+                        "/r/leakwatch-agent-1.jar"))
+                .isEqualTo("-javaagent:/r/leakwatch-agent-1.jar.other ");
     }
 
     @Test

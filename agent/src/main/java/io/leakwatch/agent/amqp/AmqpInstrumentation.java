@@ -2,8 +2,8 @@ package io.leakwatch.agent.amqp;
 
 import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.declared.DeclaredFamily;
 import io.leakwatch.agent.declared.Declarations;
+import io.leakwatch.agent.declared.DeclaredFamily;
 import java.util.List;
 
 /**
@@ -15,11 +15,17 @@ import java.util.List;
  */
 public final class AmqpInstrumentation extends DeclaredFamily {
     public AmqpInstrumentation() {
-        super("amqp", List.of(
-                Declarations.builtIn("com.rabbitmq.client.ConnectionFactory#newConnection>close/abort+client", Kind.AMQP_CONNECTION,
-                        AmqpInstrumentation::target),
-                Declarations.accumulating("com.rabbitmq.client.Connection#createChannel>close/abort+parent", Kind.AMQP_CHANNEL,
-                        channel -> target(Reflective.call(channel, "getConnection")))));
+        super(
+                "amqp",
+                List.of(
+                        Declarations.builtIn(
+                                "com.rabbitmq.client.ConnectionFactory#newConnection>close/abort+client",
+                                Kind.AMQP_CONNECTION,
+                                AmqpInstrumentation::target),
+                        Declarations.accumulating(
+                                "com.rabbitmq.client.Connection#createChannel>close/abort+parent",
+                                Kind.AMQP_CHANNEL,
+                                channel -> target(Reflective.call(channel, "getConnection")))));
     }
 
     /** host:port of the broker; never the user name or virtual host's credentials. */

@@ -5,8 +5,8 @@ import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Advices;
+import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Registry;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -32,22 +32,25 @@ final class ApacheAsyncInstrumentation {
     static final String RUNTIME = "org.apache.hc.client5.http.impl.async.InternalHttpAsyncExecRuntime";
     static final List<String> CLASSES = List.of(CLIENT_BASE, CLIENT_API, RUNTIME);
 
-    private ApacheAsyncInstrumentation() {
-    }
+    private ApacheAsyncInstrumentation() {}
 
     static AgentBuilder extend(AgentBuilder builder) {
-        return builder
-                .type(named(CLIENT_BASE))
+        return builder.type(named(CLIENT_BASE))
                 .transform(advice(StartAdvice.class, named("start").and(takesArguments(0))))
-                .transform(advice(StopAdvice.class, named("close").and(takesArguments(1))
-                        .or(named("initiateShutdown").and(takesArguments(0)))))
+                .transform(advice(
+                        StopAdvice.class,
+                        named("close")
+                                .and(takesArguments(1))
+                                .or(named("initiateShutdown").and(takesArguments(0)))))
                 .type(named(CLIENT_API))
                 .transform(advice(ExecuteAdvice.class, isPublic().and(named("execute"))))
                 .type(named(RUNTIME))
                 .transform(advice(RuntimeAdvice.class, isConstructor()))
                 .transform(advice(LeaseAdvice.class, named("acquireEndpoint").and(takesArguments(5))))
                 .transform(advice(ExchangeAdvice.class, named("execute").and(takesArguments(3))))
-                .transform(advice(ReleaseAdvice.class, named("releaseEndpoint").or(named("discardEndpoint")).and(takesArguments(0))));
+                .transform(advice(
+                        ReleaseAdvice.class,
+                        named("releaseEndpoint").or(named("discardEndpoint")).and(takesArguments(0))));
     }
 
     private static AgentBuilder.Transformer advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
@@ -61,7 +64,8 @@ final class ApacheAsyncInstrumentation {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.This Object client, @Advice.Enter boolean starting, @Advice.Thrown Throwable thrown) {
+        public static void exit(
+                @Advice.This Object client, @Advice.Enter boolean starting, @Advice.Thrown Throwable thrown) {
             if (starting && thrown == null) {
                 ApacheAsyncTracker.started(client);
             }

@@ -34,10 +34,10 @@ public final class ApacheAsyncTracker {
             this.stack = stack;
         }
     }
+
     private static final String CLIENT_TYPE = "org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient";
 
-    private ApacheAsyncTracker() {
-    }
+    private ApacheAsyncTracker() {}
 
     /** Entering start(): whether this call starts the client (a second start() does nothing). */
     public static boolean starting(Object client) {
@@ -61,7 +61,8 @@ public final class ApacheAsyncTracker {
             AtomicInteger running = RUNNING_BY_SITE.computeIfAbsent(site, s -> new AtomicInteger());
             RUNNING.put(client, new Running(running));
             if (running.incrementAndGet() == ClientChurn.THRESHOLD && WARNED.add(site)) {
-                Log.warn("CLIENTS NEVER CLOSED Apache HttpAsyncClient started " + ClientChurn.THRESHOLD + " times at " + site
+                Log.warn("CLIENTS NEVER CLOSED Apache HttpAsyncClient started " + ClientChurn.THRESHOLD + " times at "
+                        + site
                         + " and still running: each keeps its I/O reactor threads and connections until close(), even once"
                         + " collected; close each one, or start one client and share it");
             }
@@ -89,6 +90,7 @@ public final class ApacheAsyncTracker {
      * long-lived clients: they are started per request and never closed.
      */
     private static final ConcurrentHashMap<String, AtomicInteger> RUNNING_BY_SITE = new ConcurrentHashMap<>();
+
     private static final WeakIdentityMap<Running> RUNNING = new WeakIdentityMap<>();
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
     private static final int MAX_SITES = 10_000;
@@ -110,8 +112,10 @@ public final class ApacheAsyncTracker {
         if (depth.depth(ApacheAsyncTracker.SLOT) == 1) {
             LeakWatch agent = LeakWatch.instance();
             // exclude= needs the stack, as for a synchronous acquisition; stacks=sample:N takes every one here
-            EXECUTE.set(agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
-                    ? new Throwable() : null);
+            EXECUTE.set(
+                    agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
+                            ? new Throwable()
+                            : null);
         }
         return depth;
     }
@@ -156,12 +160,12 @@ public final class ApacheAsyncTracker {
             if (request != null && request.stack != null) {
                 registry.acquire(runtime, Kind.HTTP_RESPONSE, target, null, request.stack);
             } else {
-                // a runtime made off the caller's thread (fork()), or stacks=off: stacks= decides, as for any acquisition
+                // a runtime made off the caller's thread (fork()), or stacks=off: stacks= decides, as for any
+                // acquisition
                 registry.acquire(runtime, Kind.HTTP_RESPONSE, target, null, false);
             }
         } catch (Throwable t) {
             registry.internalError(t);
         }
     }
-
 }

@@ -1,14 +1,14 @@
 package io.leakwatch.agent.apache;
 
-import io.leakwatch.agent.Registry;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Advices;
+import io.leakwatch.agent.Registry;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -29,13 +29,14 @@ public final class ApacheInstrumentation implements Family {
         "org.apache.hc.client5.http.impl.classic.InternalHttpClient",
         "org.apache.hc.client5.http.impl.classic.MinimalHttpClient",
         "org.apache.http.impl.client.InternalHttpClient",
-        "org.apache.http.impl.client.MinimalHttpClient"};
+        "org.apache.http.impl.client.MinimalHttpClient"
+    };
     private static final String[] BASE_CLIENTS = {
-        "org.apache.hc.client5.http.impl.classic.CloseableHttpClient",
-        "org.apache.http.impl.client.CloseableHttpClient"};
+        "org.apache.hc.client5.http.impl.classic.CloseableHttpClient", "org.apache.http.impl.client.CloseableHttpClient"
+    };
     private static final String[] HANDLERS = {
-        "org.apache.hc.core5.http.io.HttpClientResponseHandler",
-        "org.apache.http.client.ResponseHandler"};
+        "org.apache.hc.core5.http.io.HttpClientResponseHandler", "org.apache.http.client.ResponseHandler"
+    };
     private static final String RUNTIME_5 = "org.apache.hc.client5.http.impl.classic.InternalExecRuntime";
     private static final String HOLDER_4 = "org.apache.http.impl.execchain.ConnectionHolder";
 
@@ -48,7 +49,10 @@ public final class ApacheInstrumentation implements Family {
     @Override
     public List<String> markers() {
         List<String> markers = new ArrayList<>();
-        for (String[] names : List.of(CLIENTS, BASE_CLIENTS, new String[] {RUNTIME_5, HOLDER_4},
+        for (String[] names : List.of(
+                CLIENTS,
+                BASE_CLIENTS,
+                new String[] {RUNTIME_5, HOLDER_4},
                 ApacheAsyncInstrumentation.CLASSES.toArray(new String[0]))) {
             for (String name : names) {
                 markers.add(name.replace('.', '/'));
@@ -67,8 +71,12 @@ public final class ApacheInstrumentation implements Family {
                 .transform(advice(ClientAdvice.class, isConstructor()))
                 .transform(advice(ClientCloseAdvice.class, named("close")))
                 .type(namedOneOf(BASE_CLIENTS))
-                .transform(advice(HandlerScopeAdvice.class, named("execute").and(takesArgument(1, handler)
-                        .or(takesArgument(2, handler)).or(takesArgument(3, handler)))))
+                .transform(advice(
+                        HandlerScopeAdvice.class,
+                        named("execute")
+                                .and(takesArgument(1, handler)
+                                        .or(takesArgument(2, handler))
+                                        .or(takesArgument(3, handler)))))
                 .type(named(RUNTIME_5))
                 .transform(advice(LeaseAdvice.class, named("acquireEndpoint")))
                 .transform(advice(ReleaseAdvice.class, namedOneOf("releaseEndpoint", "discardEndpoint", "cancel")))
@@ -90,8 +98,12 @@ public final class ApacheInstrumentation implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth, @Advice.Argument(0) Object host,
-                @Advice.Argument(1) Object request, @Advice.Return Object response, @Advice.Thrown Throwable thrown) {
+        public static void exit(
+                @Advice.Enter CallDepth depth,
+                @Advice.Argument(0) Object host,
+                @Advice.Argument(1) Object request,
+                @Advice.Return Object response,
+                @Advice.Thrown Throwable thrown) {
             ApacheTracker.executed(depth, host, request, response, thrown);
         }
     }

@@ -21,12 +21,14 @@ public final class ApacheRisks {
     /** RequestConfig -> what it lacks, as a {@link Client}'s defaults complete it. */
     private static final WeakIdentityMap<Verdict> CONFIGS = new WeakIdentityMap<>();
 
-    private ApacheRisks() {
-    }
+    private ApacheRisks() {}
 
     public static final class ExecuteAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object client, @Advice.Argument(0) Object host, @Advice.Argument(1) Object request,
+        public static void enter(
+                @Advice.This Object client,
+                @Advice.Argument(0) Object host,
+                @Advice.Argument(1) Object request,
                 @Advice.Argument(2) Object context) {
             ApacheRisks.executing(client, host, request, context);
         }
@@ -107,6 +109,7 @@ public final class ApacheRisks {
         final Object defaultConfig;
         /** The manager's own read timeout (SocketConfig/ConnectionConfig), or null if unknown; <= 0 is none. */
         final Long socketTimeout;
+
         final int limit;
 
         Client(Object client) {
@@ -131,12 +134,19 @@ public final class ApacheRisks {
             long connect = millis(Reflective.call(config, "getConnectTimeout"), -1);
             long request = millis(Reflective.call(config, "getConnectionRequestTimeout"), -1);
             boolean read = socket > 0 || (socket < 0 && (socketTimeout == null || socketTimeout > 0));
-            return new Verdict(read ? null : "set RequestConfig.custom().setSocketTimeout(ms) on the client's default config"
-                    + " (HttpClientBuilder.setDefaultRequestConfig) or the request (setConfig)",
-                    connect > 0 ? null : "set RequestConfig.custom().setConnectTimeout(ms) on the client's default config"
-                            + " (HttpClientBuilder.setDefaultRequestConfig)",
-                    request > 0 ? null : "set RequestConfig.custom().setConnectionRequestTimeout(ms): without it a request waits"
-                            + " forever for a free connection when the route's pool is exhausted");
+            return new Verdict(
+                    read
+                            ? null
+                            : "set RequestConfig.custom().setSocketTimeout(ms) on the client's default config"
+                                    + " (HttpClientBuilder.setDefaultRequestConfig) or the request (setConfig)",
+                    connect > 0
+                            ? null
+                            : "set RequestConfig.custom().setConnectTimeout(ms) on the client's default config"
+                                    + " (HttpClientBuilder.setDefaultRequestConfig)",
+                    request > 0
+                            ? null
+                            : "set RequestConfig.custom().setConnectionRequestTimeout(ms): without it a request waits"
+                                    + " forever for a free connection when the route's pool is exhausted");
         }
 
         /** 5.x: Timeout objects, null for the default, zero for none. */
@@ -146,11 +156,17 @@ public final class ApacheRisks {
             Object request = Reflective.call(config, "getConnectionRequestTimeout");
             long requestMillis = millis(request == null ? null : Reflective.call(request, "toMilliseconds"), 1);
             boolean read = responseMillis > 0 || (response == null && (socketTimeout == null || socketTimeout > 0));
-            return new Verdict(read ? null : "set RequestConfig.custom().setResponseTimeout(Timeout) on the client's default"
-                    + " config (HttpClientBuilder.setDefaultRequestConfig) or the request, or ConnectionConfig.setSocketTimeout"
-                    + " on the connection manager", null,
-                    requestMillis > 0 ? null : "set RequestConfig.custom().setConnectionRequestTimeout(Timeout) above zero:"
-                            + " without it a request waits forever for a free connection");
+            return new Verdict(
+                    read
+                            ? null
+                            : "set RequestConfig.custom().setResponseTimeout(Timeout) on the client's default"
+                                    + " config (HttpClientBuilder.setDefaultRequestConfig) or the request, or ConnectionConfig.setSocketTimeout"
+                                    + " on the connection manager",
+                    null,
+                    requestMillis > 0
+                            ? null
+                            : "set RequestConfig.custom().setConnectionRequestTimeout(Timeout) above zero:"
+                                    + " without it a request waits forever for a free connection");
         }
     }
 
@@ -207,7 +223,10 @@ public final class ApacheRisks {
         if (resolver == null) {
             return null;
         }
-        Class<?> type = Class.forName("org.apache.hc.core5.function.Resolver", false, manager.getClass().getClassLoader());
+        Class<?> type = Class.forName(
+                "org.apache.hc.core5.function.Resolver",
+                false,
+                manager.getClass().getClassLoader());
         return type.getMethod("resolve", Object.class).invoke(resolver, (Object) null);
     }
 }

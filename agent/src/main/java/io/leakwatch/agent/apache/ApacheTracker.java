@@ -2,8 +2,8 @@ package io.leakwatch.agent.apache;
 
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.ClientChurn;
-import io.leakwatch.agent.Handle;
 import io.leakwatch.agent.Forensics;
+import io.leakwatch.agent.Handle;
 import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.Reflective;
 import io.leakwatch.agent.Registry;
@@ -18,6 +18,7 @@ import java.util.Collection;
 public final class ApacheTracker {
     /** This family's call-depth slot: its nested instrumented calls count once. */
     public static final int SLOT = CallDepth.newSlot();
+
     private static final ThreadLocal<Exchange> EXCHANGE = ThreadLocal.withInitial(Exchange::new);
 
     /** What the current thread's execute is doing. */
@@ -31,8 +32,7 @@ public final class ApacheTracker {
         boolean forHandler;
     }
 
-    private ApacheTracker() {
-    }
+    private ApacheTracker() {}
 
     public static void leased(Object lease) {
         if (CallDepth.get().depth(ApacheTracker.SLOT) > 0) {
@@ -97,7 +97,8 @@ public final class ApacheTracker {
             if (ownsNothing(client)) {
                 return; // over a shared connection manager: cheap, and not the client-per-request anti-pattern
             }
-            Handle handle = registry.acquire(client, Kind.HTTP_CLIENT, client.getClass().getName(), null, false);
+            Handle handle =
+                    registry.acquire(client, Kind.HTTP_CLIENT, client.getClass().getName(), null, false);
             ClientChurn.created("Apache HttpClient", handle);
         } catch (Throwable t) {
             registry.internalError(t);
@@ -116,7 +117,8 @@ public final class ApacheTracker {
     /** scheme://host:port/path of the request: 4.5's getURI(), 5.x's getUri(), completed by the target host. */
     /** The exceptions of a lease request that timed out because the route's pool was empty (5.x and 4.5). */
     private static final java.util.Set<String> POOL_TIMEOUTS = java.util.Set.of(
-            "org.apache.hc.core5.http.ConnectionRequestTimeoutException", "org.apache.http.conn.ConnectionPoolTimeoutException");
+            "org.apache.hc.core5.http.ConnectionRequestTimeoutException",
+            "org.apache.http.conn.ConnectionPoolTimeoutException");
 
     /** {@code scheme://host:port/}: the pool's route, which covers every handle target under it. */
     static String route(String target) {

@@ -13,8 +13,7 @@ import java.util.Map;
  * so that their artifact needs no dependency on the agent. Only java.base types cross this boundary.
  */
 public final class LeakWatchApi {
-    private LeakWatchApi() {
-    }
+    private LeakWatchApi() {}
 
     /** Whether the agent is running in this JVM (loaded and started). */
     public static boolean attached() {
@@ -56,7 +55,9 @@ public final class LeakWatchApi {
             m.put("targetCount", (long) g.targetCount());
             // The calling thread's own handles need no holder line: its test method has returned, and its stack now
             // is the extension's.
-            if (g.holder() != null && (g.holder().inUse() || !g.thread.equals(Thread.currentThread().getName()))) {
+            if (g.holder() != null
+                    && (g.holder().inUse()
+                            || !g.thread.equals(Thread.currentThread().getName()))) {
                 m.put("holder", g.holder().describe());
             }
             m.put("thread", g.thread);
@@ -91,7 +92,12 @@ public final class LeakWatchApi {
         Thread self = Thread.currentThread();
         for (Thread t : io.leakwatch.agent.threads.ThreadStarts.live()) {
             io.leakwatch.agent.threads.ThreadStarts.Start start = io.leakwatch.agent.threads.ThreadStarts.startOf(t);
-            if (t == self || start == null || start.nanos - mark < 0 || (threadId >= 0 && !io.leakwatch.agent.threads.ThreadStarts.descendsFrom(start.starterId, threadId, mark)) || !t.isAlive()
+            if (t == self
+                    || start == null
+                    || start.nanos - mark < 0
+                    || (threadId >= 0
+                            && !io.leakwatch.agent.threads.ThreadStarts.descendsFrom(start.starterId, threadId, mark))
+                    || !t.isAlive()
                     || io.leakwatch.agent.threads.ThreadStarts.notTheTests(t, start.lines()) != null) {
                 continue;
             }

@@ -32,8 +32,7 @@ import javax.management.remote.JMXServiceURL;
 public final class Attach {
     private static final long MBEAN_WAIT_MILLIS = 5000;
 
-    private Attach() {
-    }
+    private Attach() {}
 
     /** Thrown with the one-line message the user sees; exit status 1. */
     static final class Failure extends Exception {
@@ -63,7 +62,11 @@ public final class Attach {
             } catch (Failure e) {
                 status = "? (" + shortReason(e.getMessage()) + ")";
             }
-            out.printf("%-8s %-16s %s%n", d.id(), status, d.displayName().isEmpty() ? "(unknown)" : d.displayName().split(" ", 2)[0]);
+            out.printf(
+                    "%-8s %-16s %s%n",
+                    d.id(),
+                    status,
+                    d.displayName().isEmpty() ? "(unknown)" : d.displayName().split(" ", 2)[0]);
         }
         return 0;
     }
@@ -80,12 +83,14 @@ public final class Attach {
             } else if (pid == null && !args[i].startsWith("-")) {
                 pid = args[i];
             } else {
-                err.println("leakwatch dump: unexpected argument '" + args[i] + "'; usage: dump <pid> [--json] [--out file]");
+                err.println("leakwatch dump: unexpected argument '" + args[i]
+                        + "'; usage: dump <pid> [--json] [--out file]");
                 return 2;
             }
         }
         if (pid == null) {
-            err.println("leakwatch dump: which JVM? usage: dump <pid> [--json] [--out file] (leakwatch list shows the pids)");
+            err.println(
+                    "leakwatch dump: which JVM? usage: dump <pid> [--json] [--out file] (leakwatch list shows the pids)");
             return 2;
         }
         String operation = json ? "dumpJson" : "dump";
@@ -93,8 +98,9 @@ public final class Attach {
             String id = checkPid(pid);
             String text = withVm(id, vm -> {
                 if (vm.getSystemProperties().getProperty(Management.VERSION_PROPERTY) == null) {
-                    throw new Failure("leakwatch is not loaded in JVM " + id + " (" + mainClass(vm) + "): start it with -javaagent:"
-                            + agentJar() + ", or load it now with: leakwatch attach " + id);
+                    throw new Failure("leakwatch is not loaded in JVM " + id + " (" + mainClass(vm)
+                            + "): start it with -javaagent:" + agentJar() + ", or load it now with: leakwatch attach "
+                            + id);
                 }
                 return invoke(vm, operation);
             });
@@ -134,21 +140,21 @@ public final class Attach {
                 Properties before = vm.getSystemProperties();
                 String version = before.getProperty(Management.VERSION_PROPERTY);
                 if (version != null) {
-                    throw new Failure("leakwatch " + version + " is already loaded in JVM " + id + "; its options cannot be changed"
-                            + " (the threshold can, through JMX: setThreshold)");
+                    throw new Failure("leakwatch " + version + " is already loaded in JVM " + id
+                            + "; its options cannot be changed" + " (the threshold can, through JMX: setThreshold)");
                 }
                 try {
                     vm.loadAgent(jar, options);
                 } catch (AgentLoadException | AgentInitializationException e) {
                     String why = vm.getSystemProperties().getProperty(Management.ERROR_PROPERTY);
-                    throw new Failure("the agent did not start in JVM " + id + ": " + (why != null ? why : e.getMessage())
-                            + " (the JVM itself runs on)");
+                    throw new Failure("the agent did not start in JVM " + id + ": "
+                            + (why != null ? why : e.getMessage()) + " (the JVM itself runs on)");
                 }
                 String after = vm.getSystemProperties().getProperty(Management.VERSION_PROPERTY);
                 if (after == null) {
                     String why = vm.getSystemProperties().getProperty(Management.ERROR_PROPERTY);
-                    throw new Failure("the agent did not start in JVM " + id + (why == null ? "; see its stderr" : ": " + why)
-                            + " (the JVM itself runs on)");
+                    throw new Failure("the agent did not start in JVM " + id
+                            + (why == null ? "; see its stderr" : ": " + why) + " (the JVM itself runs on)");
                 }
                 return after;
             });
@@ -229,10 +235,13 @@ public final class Attach {
     private static String attachFailure(String pid, Exception e) {
         String message = String.valueOf(e.getMessage());
         if (isAttachDisabled(pid)) {
-            return "JVM " + pid + " was started with -XX:+DisableAttachMechanism: nothing can attach to it; restart it with"
+            return "JVM " + pid
+                    + " was started with -XX:+DisableAttachMechanism: nothing can attach to it; restart it with"
                     + " -javaagent:" + agentJar() + " instead";
         }
-        if (message.contains("Permission denied") || message.contains("Operation not permitted") || message.contains("well-known file")) {
+        if (message.contains("Permission denied")
+                || message.contains("Operation not permitted")
+                || message.contains("well-known file")) {
             return "cannot attach to JVM " + pid + " (" + message + "): it probably runs as another user or in another"
                     + " container; run leakwatch as that user, in the same container";
         }
@@ -250,7 +259,8 @@ public final class Attach {
             }
         }
         try {
-            Optional<String[]> args = ProcessHandle.of(Long.parseLong(pid)).flatMap(p -> p.info().arguments());
+            Optional<String[]> args =
+                    ProcessHandle.of(Long.parseLong(pid)).flatMap(p -> p.info().arguments());
             if (args.isPresent()) {
                 for (String a : args.get()) {
                     if (a.equals("-XX:+DisableAttachMechanism")) {
@@ -304,8 +314,8 @@ public final class Attach {
                 } catch (InstanceNotFoundException e) {
                     // registered by the agent shortly after the JMX agent created the MBean server
                     if (System.currentTimeMillis() > deadline) {
-                        throw new Failure("leakwatch runs in JVM " + vm.id() + " but its MXBean " + Management.OBJECT_NAME
-                                + " is not registered (see that JVM's log)");
+                        throw new Failure("leakwatch runs in JVM " + vm.id() + " but its MXBean "
+                                + Management.OBJECT_NAME + " is not registered (see that JVM's log)");
                     }
                     sleep(200);
                 } catch (javax.management.JMException e) {
@@ -334,7 +344,12 @@ public final class Attach {
 
     static String agentJar() {
         try {
-            return new File(Attach.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+            return new File(Attach.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .getPath();
         } catch (Exception e) {
             return "leakwatch-agent.jar";
         }

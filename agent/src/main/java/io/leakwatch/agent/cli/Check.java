@@ -20,8 +20,7 @@ public final class Check {
     static final String USAGE = "usage: leakwatch check <report.json> [--max-leaks N] [--junit out.xml]";
     private static final int MAX_LISTED = 20;
 
-    private Check() {
-    }
+    private Check() {}
 
     public static int check(String[] args, PrintStream out, PrintStream err) {
         String report = null;
@@ -56,13 +55,15 @@ public final class Check {
         try {
             model = ReportModel.parse(Files.readString(Paths.get(report), StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
-            err.println("leakwatch check: no such file: " + report + " (did the run write it? set report=<path>.json on the agent)");
+            err.println("leakwatch check: no such file: " + report
+                    + " (did the run write it? set report=<path>.json on the agent)");
             return 2;
         } catch (MalformedInputException e) {
             err.println("leakwatch check: " + report + " is not UTF-8 text: not a leakwatch JSON report");
             return 2;
         } catch (IOException | RuntimeException e) {
-            err.println("leakwatch check: cannot read " + report + ": " + (e instanceof ReportModel.ReportException ? e.getMessage() : e.toString()));
+            err.println("leakwatch check: cannot read " + report + ": "
+                    + (e instanceof ReportModel.ReportException ? e.getMessage() : e.toString()));
             return 2;
         }
         boolean pass = model.leaks <= maxLeaks;
@@ -95,8 +96,10 @@ public final class Check {
                 return 2;
             }
         }
-        out.println(pass ? "leakwatch check: PASSED (" + leaks(model.leaks) + ", at most " + maxLeaks + " allowed)"
-                : "leakwatch check: FAILED (" + leaks(model.leaks) + ", at most " + maxLeaks + " allowed)");
+        out.println(
+                pass
+                        ? "leakwatch check: PASSED (" + leaks(model.leaks) + ", at most " + maxLeaks + " allowed)"
+                        : "leakwatch check: FAILED (" + leaks(model.leaks) + ", at most " + maxLeaks + " allowed)");
         return pass ? 0 : 1;
     }
 

@@ -18,11 +18,12 @@ public final class Cli {
         COMMANDS.put("list", "Attach: local JVMs and whether leakwatch is loaded in each");
         COMMANDS.put("dump", "Attach: the open-handle table of a running JVM: dump <pid> [--json] [--out file]");
         COMMANDS.put("attach", "Attach: load the agent into a running JVM: attach <pid> [key=value,...]");
-        COMMANDS.put("check", "Check: exit status for CI from a report: check <report.json> [--max-leaks N] [--junit file.xml]");
+        COMMANDS.put(
+                "check",
+                "Check: exit status for CI from a report: check <report.json> [--max-leaks N] [--junit file.xml]");
     }
 
-    private Cli() {
-    }
+    private Cli() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -35,12 +36,14 @@ public final class Cli {
         }
         String spec = COMMANDS.get(args[0]);
         if (spec == null) {
-            err.println("leakwatch: unknown command '" + args[0] + "'; commands are " + String.join(", ", COMMANDS.keySet()));
+            err.println("leakwatch: unknown command '" + args[0] + "'; commands are "
+                    + String.join(", ", COMMANDS.keySet()));
             return 2;
         }
         String className = Cli.class.getPackageName() + "." + spec.substring(0, spec.indexOf(':'));
         try {
-            Object status = Class.forName(className).getMethod(args[0], String[].class, PrintStream.class, PrintStream.class)
+            Object status = Class.forName(className)
+                    .getMethod(args[0], String[].class, PrintStream.class, PrintStream.class)
                     .invoke(null, Arrays.copyOfRange(args, 1, args.length), out, err);
             return (Integer) status;
         } catch (InvocationTargetException e) {

@@ -18,8 +18,7 @@ final class Accumulation {
     private static final int MAX_SITES = 10_000;
     private static final ConcurrentHashMap<String, Site> SITES = new ConcurrentHashMap<>();
 
-    private Accumulation() {
-    }
+    private Accumulation() {}
 
     static void acquired(Registry registry, Handle handle) {
         Stack stack = handle.stack();
@@ -39,6 +38,7 @@ final class Accumulation {
     private static final class Site {
         /** Handles from this line not yet seen released; pruned when full, so it holds about LIMIT at most. */
         private final List<Handle> open = new ArrayList<>();
+
         private boolean leaking;
 
         synchronized void add(Registry registry, Handle handle, String line) {

@@ -18,20 +18,23 @@ public final class Declaration {
             + "com.acme.SessionFactory#open>close or @/path/to/file with one per line";
     private static final String NAME = "[A-Za-z_$][A-Za-z0-9_$]*";
     private static final String QUALIFIED = NAME + "(?:\\." + NAME + ")*";
-    private static final Pattern SYNTAX = Pattern.compile("(?:([A-Za-z0-9][A-Za-z0-9._-]*):)?(" + QUALIFIED + ")#(" + NAME
-            + ")>(?:(" + QUALIFIED + ")#)?(" + NAME + "(?:/" + NAME + ")*)((?:\\+[a-z]+)*)");
+    private static final Pattern SYNTAX = Pattern.compile("(?:([A-Za-z0-9][A-Za-z0-9._-]*):)?(" + QUALIFIED + ")#("
+            + NAME + ")>(?:(" + QUALIFIED + ")#)?(" + NAME + "(?:/" + NAME + ")*)((?:\\+[a-z]+)*)");
 
     /** As written, for messages. */
     public final String text;
+
     public final String type;
     public final String method;
     /** Where the release methods are, or null for the acquiring method's declared return type. */
     public final String releaseType;
+
     public final List<String> releases;
     /** Never aged: a leak only when collected unreleased, churn when made again and again at one line. */
     public final boolean client;
     /** The object the method is called on, if it is a handle, owns the result: releasing it releases the result. */
     public final boolean parent;
+
     public final Kind kind;
     /** Written by the user (said at exit if its type never loaded), not one of the built-in families. */
     final boolean declaredByUser;
@@ -39,9 +42,15 @@ public final class Declaration {
     final Function<Object, String> target;
     /** Never aged, but a leak when too many are open at once from one line ({@link Accumulation}); AMQP channels. */
     final boolean accumulates;
+
     private final List<String> markers;
 
-    private Declaration(String text, Matcher m, Kind kind, boolean declaredByUser, Function<Object, String> target,
+    private Declaration(
+            String text,
+            Matcher m,
+            Kind kind,
+            boolean declaredByUser,
+            Function<Object, String> target,
             boolean accumulates) {
         this.text = text;
         this.type = m.group(2);
@@ -57,12 +66,15 @@ public final class Declaration {
             } else if (flag.equals("parent") && !parent) {
                 parent = true;
             } else {
-                throw new IllegalArgumentException("unknown or repeated flag +" + flag + " (flags are +client and +parent)");
+                throw new IllegalArgumentException(
+                        "unknown or repeated flag +" + flag + " (flags are +client and +parent)");
             }
         }
         this.client = client;
         this.parent = parent;
-        this.kind = kind != null ? kind : Kind.of(m.group(1) != null ? m.group(1) : simpleName(type) + "." + method, !client);
+        this.kind = kind != null
+                ? kind
+                : Kind.of(m.group(1) != null ? m.group(1) : simpleName(type) + "." + method, !client);
         if (kind != null && kind.ages == (client || accumulates)) {
             throw new IllegalStateException("kind " + kind + " and flags of " + text + " disagree");
         }
@@ -146,7 +158,8 @@ public final class Declaration {
     /** Whether a class of this name is in the packages of {@link #markers()}. */
     boolean inPackages(String className) {
         for (String marker : markers) {
-            if (className.length() >= marker.length() && className.regionMatches(0, marker.replace('/', '.'), 0, marker.length())) {
+            if (className.length() >= marker.length()
+                    && className.regionMatches(0, marker.replace('/', '.'), 0, marker.length())) {
                 return true;
             }
         }

@@ -12,8 +12,7 @@ import java.util.function.Function;
 
 /** Reads {@code track=} values: declarations, and {@code @file} with one declaration per line. */
 public final class Declarations {
-    private Declarations() {
-    }
+    private Declarations() {}
 
     /** A built-in family's declaration, with its own kind and the report's target for what it tracks. */
     public static Declaration builtIn(String text, Kind kind, Function<Object, String> target) {

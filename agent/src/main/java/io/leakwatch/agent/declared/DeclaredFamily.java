@@ -10,9 +10,9 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.Log;
 import io.leakwatch.agent.Registry;
 import java.lang.annotation.ElementType;
@@ -93,12 +93,21 @@ public class DeclaredFamily implements Family {
                 id = ALL.size();
                 ALL.add(d);
             }
-            builder = builder
-                    .type(new AcquiringType(d))
-                    .transform(advice(AcquireAdvice.class, id, named(d.method).and(not(isAbstract())).and(not(isBridge()))
-                            .and(returns(not(isPrimitive())))))
+            builder = builder.type(new AcquiringType(d))
+                    .transform(advice(
+                            AcquireAdvice.class,
+                            id,
+                            named(d.method)
+                                    .and(not(isAbstract()))
+                                    .and(not(isBridge()))
+                                    .and(returns(not(isPrimitive())))))
                     .type(new ReleasingType(d))
-                    .transform(advice(ReleaseAdvice.class, id, namedOneOf(d.releases.toArray(new String[0])).and(not(isAbstract())).and(not(isStatic()))));
+                    .transform(advice(
+                            ReleaseAdvice.class,
+                            id,
+                            namedOneOf(d.releases.toArray(new String[0]))
+                                    .and(not(isAbstract()))
+                                    .and(not(isStatic()))));
         }
         return builder;
     }
@@ -112,10 +121,14 @@ public class DeclaredFamily implements Family {
         }
     }
 
-    private static AgentBuilder.Transformer advice(Class<?> advice, int id, ElementMatcher<? super MethodDescription> methods) {
-        ClassFileLocator locator = new ClassFileLocator.Compound(Advices.classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
-        AsmVisitorWrapper visitor = Advice.withCustomMapping().bind(Id.class, id)
-                .to(TypePool.Default.of(locator).describe(advice.getName()).resolve(), locator).on(methods);
+    private static AgentBuilder.Transformer advice(
+            Class<?> advice, int id, ElementMatcher<? super MethodDescription> methods) {
+        ClassFileLocator locator =
+                new ClassFileLocator.Compound(Advices.classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
+        AsmVisitorWrapper visitor = Advice.withCustomMapping()
+                .bind(Id.class, id)
+                .to(TypePool.Default.of(locator).describe(advice.getName()).resolve(), locator)
+                .on(methods);
         return (b, type, loader, module, domain) -> b.visit(visitor);
     }
 
@@ -140,7 +153,10 @@ public class DeclaredFamily implements Family {
         private void check(TypeDescription type) {
             Set<TypeDescription> returned = returnTypes(type, d.method);
             if (returned.isEmpty()) {
-                warn(d, type.getName() + " has no method " + d.method + " that returns an object; nothing is tracked for it");
+                warn(
+                        d,
+                        type.getName() + " has no method " + d.method
+                                + " that returns an object; nothing is tracked for it");
                 return;
             }
             if (d.releaseType != null) {
@@ -148,8 +164,12 @@ public class DeclaredFamily implements Family {
             }
             for (TypeDescription r : returned) {
                 if (!hasMethod(r, d.releases)) {
-                    warn(d, type.getName() + "." + d.method + " returns " + r.getName() + ", which has no method "
-                            + String.join(" or ", d.releases) + "; its results are never released (name the release type: >Type#" + d.releases.get(0) + ")");
+                    warn(
+                            d,
+                            type.getName() + "." + d.method + " returns " + r.getName() + ", which has no method "
+                                    + String.join(" or ", d.releases)
+                                    + "; its results are never released (name the release type: >Type#"
+                                    + d.releases.get(0) + ")");
                 }
             }
         }
@@ -166,13 +186,21 @@ public class DeclaredFamily implements Family {
         }
 
         @Override
-        public boolean matches(TypeDescription type, ClassLoader loader, JavaModule module, Class<?> redefined, ProtectionDomain domain) {
+        public boolean matches(
+                TypeDescription type,
+                ClassLoader loader,
+                JavaModule module,
+                Class<?> redefined,
+                ProtectionDomain domain) {
             if (!near(type, d)) {
                 return false;
             }
             if (d.releaseType != null) {
                 if (type.getName().equals(d.releaseType) && !hasMethod(type, d.releases)) {
-                    warn(d, d.releaseType + " has no method " + String.join(" or ", d.releases) + "; nothing is ever released");
+                    warn(
+                            d,
+                            d.releaseType + " has no method " + String.join(" or ", d.releases)
+                                    + "; nothing is ever released");
                 }
                 return hasSuperType(named(d.releaseType)).matches(type);
             }
@@ -187,7 +215,8 @@ public class DeclaredFamily implements Family {
             synchronized (roots) {
                 if (!roots.containsKey(loader)) {
                     Set<String> names = new HashSet<>();
-                    TypePool.Resolution declared = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader)).describe(d.type);
+                    TypePool.Resolution declared = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader))
+                            .describe(d.type);
                     if (declared.isResolved()) {
                         for (TypeDescription r : returnTypes(declared.resolve(), d.method)) {
                             if (!r.getName().equals("java.lang.Object")) {
@@ -243,7 +272,9 @@ public class DeclaredFamily implements Family {
 
     static boolean hasMethod(TypeDescription type, List<String> names) {
         for (TypeDescription t : hierarchy(type)) {
-            if (!t.getDeclaredMethods().filter(namedOneOf(names.toArray(new String[0]))).isEmpty()) {
+            if (!t.getDeclaredMethods()
+                    .filter(namedOneOf(names.toArray(new String[0])))
+                    .isEmpty()) {
                 return true;
             }
         }
@@ -284,8 +315,7 @@ public class DeclaredFamily implements Family {
     /** The declaration the advice was made for, as a constant in the instrumented code. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.PARAMETER)
-    public @interface Id {
-    }
+    public @interface Id {}
 
     public static final class AcquireAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
@@ -294,7 +324,10 @@ public class DeclaredFamily implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Id int id, @Advice.Enter CallDepth depth, @Advice.This(optional = true) Object self,
+        public static void exit(
+                @Id int id,
+                @Advice.Enter CallDepth depth,
+                @Advice.This(optional = true) Object self,
                 @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned) {
             DeclaredTracker.acquired(depth, id, self, returned);
         }

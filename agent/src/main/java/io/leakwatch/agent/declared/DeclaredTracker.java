@@ -9,8 +9,8 @@ import io.leakwatch.agent.Registry;
 public final class DeclaredTracker {
     /** Every family declared with track= (amqp and grpc too): one declared resource made inside another counts once. */
     public static final int SLOT = CallDepth.newSlot();
-    private DeclaredTracker() {
-    }
+
+    private DeclaredTracker() {}
 
     /** The outermost call of a declared acquiring method returned {@code returned}: a handle until released. */
     public static void acquired(CallDepth depth, int id, Object self, Object returned) {

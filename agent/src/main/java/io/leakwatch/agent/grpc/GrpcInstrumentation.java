@@ -2,8 +2,8 @@ package io.leakwatch.agent.grpc;
 
 import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.declared.DeclaredFamily;
 import io.leakwatch.agent.declared.Declarations;
+import io.leakwatch.agent.declared.DeclaredFamily;
 import java.util.List;
 
 /**
@@ -15,8 +15,12 @@ import java.util.List;
  */
 public final class GrpcInstrumentation extends DeclaredFamily {
     public GrpcInstrumentation() {
-        super("grpc", List.of(Declarations.builtIn("io.grpc.ManagedChannelBuilder#build>shutdown/shutdownNow+client",
-                Kind.GRPC_CHANNEL, GrpcInstrumentation::target)));
+        super(
+                "grpc",
+                List.of(Declarations.builtIn(
+                        "io.grpc.ManagedChannelBuilder#build>shutdown/shutdownNow+client",
+                        Kind.GRPC_CHANNEL,
+                        GrpcInstrumentation::target)));
     }
 
     /** The channel's authority, host:port as the application named it. */

@@ -1,24 +1,24 @@
 package io.leakwatch.agent.jdbc;
 
-import io.leakwatch.agent.Registry;
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.CallDepth;
-import java.util.List;
 import io.leakwatch.agent.Family;
 import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Advices;
+import io.leakwatch.agent.Registry;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -54,35 +54,60 @@ public final class JdbcInstrumentation implements Family {
         // getConnection() or getConnection(user, password) returning a Connection is a source, except on the JDBC
         // objects whose getConnection returns their parent. A pool's own physical connections returned by one
         // (Tomcat's PooledConnection.getConnection()) were opened in its creation scope and are never handles.
-        ElementMatcher.Junction<MethodDescription> getConnection = concrete.and(not(isStatic())).and(named("getConnection"))
+        ElementMatcher.Junction<MethodDescription> getConnection = concrete.and(not(isStatic()))
+                .and(named("getConnection"))
                 .and(takesArguments(0).or(takesArguments(String.class, String.class)))
                 .and(returns(hasSuperType(named(CONNECTION))));
         AgentBuilder.Identified.Extendable extendable = JdbcRisks.extend(builder)
-                .type(not(isInterface()).and(implementing("javax.sql.DataSource").or(declaresMethod(getConnection)))
+                .type(not(isInterface())
+                        .and(implementing("javax.sql.DataSource").or(declaresMethod(getConnection)))
                         .and(not(hasSuperType(namedOneOf(CONNECTION, STATEMENT, RESULT_SET, METADATA)))))
                 .transform(advice(DataSourceAdvice.class, getConnection))
                 .type(implementing("java.sql.Driver"))
-                .transform(advice(DriverAdvice.class, concrete.and(named("connect")).and(takesArguments(2))))
+                .transform(advice(
+                        DriverAdvice.class, concrete.and(named("connect")).and(takesArguments(2))))
                 .type(implementing(CONNECTION))
-                .transform(advice(StatementAdvice.class, concrete.and(namedOneOf("createStatement", "prepareStatement", "prepareCall"))
-                        .and(returns(hasSuperType(named(STATEMENT))))))
-                .transform(advice(CloseAdvice.class, concrete.and(named("close").and(takesArguments(0)).or(named("abort")))))
-                .transform(advice(MetaDataAdvice.class, concrete.and(named("getMetaData")).and(takesArguments(0))
-                        .and(returns(hasSuperType(named(METADATA))))))
+                .transform(advice(
+                        StatementAdvice.class,
+                        concrete.and(namedOneOf("createStatement", "prepareStatement", "prepareCall"))
+                                .and(returns(hasSuperType(named(STATEMENT))))))
+                .transform(advice(
+                        CloseAdvice.class,
+                        concrete.and(named("close").and(takesArguments(0)).or(named("abort")))))
+                .transform(advice(
+                        MetaDataAdvice.class,
+                        concrete.and(named("getMetaData"))
+                                .and(takesArguments(0))
+                                .and(returns(hasSuperType(named(METADATA))))))
                 .type(implementing(METADATA))
-                .transform(advice(MetaDataResultSetAdvice.class, concrete.and(not(isStatic()))
-                        .and(returns(hasSuperType(named(RESULT_SET))))))
+                .transform(advice(
+                        MetaDataResultSetAdvice.class,
+                        concrete.and(not(isStatic())).and(returns(hasSuperType(named(RESULT_SET))))))
                 .type(implementing(STATEMENT))
-                .transform(advice(ResultSetAdvice.class, concrete.and(namedOneOf("executeQuery", "getResultSet", "getGeneratedKeys"))
-                        .and(returns(hasSuperType(named(RESULT_SET))))))
-                .transform(advice(ExecuteAdvice.class, concrete.and(namedOneOf("execute", "executeUpdate", "executeLargeUpdate",
-                        "executeBatch", "executeLargeBatch", "getMoreResults"))))
-                .transform(advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
+                .transform(advice(
+                        ResultSetAdvice.class,
+                        concrete.and(namedOneOf("executeQuery", "getResultSet", "getGeneratedKeys"))
+                                .and(returns(hasSuperType(named(RESULT_SET))))))
+                .transform(advice(
+                        ExecuteAdvice.class,
+                        concrete.and(namedOneOf(
+                                "execute",
+                                "executeUpdate",
+                                "executeLargeUpdate",
+                                "executeBatch",
+                                "executeLargeBatch",
+                                "getMoreResults"))))
+                .transform(
+                        advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
                 .type(implementing(RESULT_SET))
-                .transform(advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
+                .transform(
+                        advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
                 .type(PoolScopes.EVICTING_TYPES)
-                .transform(advice(EvictAdvice.class, PoolScopes.EVICTING_METHODS.and(takesArguments(1))
-                        .and(takesArgument(0, hasSuperType(named(CONNECTION))))))
+                .transform(advice(
+                        EvictAdvice.class,
+                        PoolScopes.EVICTING_METHODS
+                                .and(takesArguments(1))
+                                .and(takesArgument(0, hasSuperType(named(CONNECTION))))))
                 .type(PoolScopes.MANAGED_TYPES)
                 .transform(advice(TransactionCompleteAdvice.class, PoolScopes.MANAGED_METHODS.and(takesArguments(0))))
                 .type(PoolExhaustion.TYPES)
@@ -108,7 +133,8 @@ public final class JdbcInstrumentation implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object source, @Advice.Return Object connection) {
+        public static void exit(
+                @Advice.Enter CallDepth depth, @Advice.This Object source, @Advice.Return Object connection) {
             JdbcTracker.connectionAcquired(depth, source, connection, null);
         }
     }
@@ -120,7 +146,10 @@ public final class JdbcInstrumentation implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object driver, @Advice.Argument(0) String url,
+        public static void exit(
+                @Advice.Enter CallDepth depth,
+                @Advice.This Object driver,
+                @Advice.Argument(0) String url,
                 @Advice.Return Object connection) {
             JdbcTracker.connectionAcquired(depth, driver, connection, url);
         }
@@ -133,7 +162,8 @@ public final class JdbcInstrumentation implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object connection, @Advice.Return Object statement) {
+        public static void exit(
+                @Advice.Enter CallDepth depth, @Advice.This Object connection, @Advice.Return Object statement) {
             JdbcTracker.childAcquired(depth, connection, statement, Kind.JDBC_STATEMENT);
         }
     }
@@ -145,7 +175,8 @@ public final class JdbcInstrumentation implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object statement, @Advice.Return Object resultSet) {
+        public static void exit(
+                @Advice.Enter CallDepth depth, @Advice.This Object statement, @Advice.Return Object resultSet) {
             JdbcTracker.childAcquired(depth, statement, resultSet, Kind.JDBC_RESULTSET);
         }
     }
@@ -187,7 +218,8 @@ public final class JdbcInstrumentation implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object metaData, @Advice.Return Object resultSet) {
+        public static void exit(
+                @Advice.Enter CallDepth depth, @Advice.This Object metaData, @Advice.Return Object resultSet) {
             JdbcTracker.metaDataResultSet(depth, metaData, resultSet);
         }
     }

@@ -8,8 +8,8 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Advices;
+import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Reflective;
 import io.leakwatch.agent.Registry;
 import io.leakwatch.agent.Risks;
@@ -31,19 +31,22 @@ public final class JdbcRisks {
         "com.zaxxer.hikari.HikariDataSource",
         "org.apache.commons.dbcp2.BasicDataSource",
         "org.apache.tomcat.jdbc.pool.DataSourceProxy",
-        "com.mchange.v2.c3p0.impl.AbstractPoolBackedDataSource"};
+        "com.mchange.v2.c3p0.impl.AbstractPoolBackedDataSource"
+    };
     private static final WeakIdentityMap<Pool> KNOWN = new WeakIdentityMap<>();
 
-    private JdbcRisks() {
-    }
+    private JdbcRisks() {}
 
     /** Added to the JDBC family's transformations. */
     public static AgentBuilder extend(AgentBuilder builder) {
-        return builder
-                .type(namedOneOf(POOLS))
-                .transform(Advices.advice(BorrowAdvice.class.getName(), isPublic().and(named("getConnection")).and(takesArguments(0))))
+        return builder.type(namedOneOf(POOLS))
+                .transform(Advices.advice(
+                        BorrowAdvice.class.getName(),
+                        isPublic().and(named("getConnection")).and(takesArguments(0))))
                 .type(not(isInterface()).and(hasSuperType(named("java.sql.Driver"))))
-                .transform(Advices.advice(PhysicalAdvice.class.getName(), isPublic().and(named("connect")).and(takesArguments(2))));
+                .transform(Advices.advice(
+                        PhysicalAdvice.class.getName(),
+                        isPublic().and(named("connect")).and(takesArguments(2))));
     }
 
     public static final class BorrowAdvice {
@@ -99,7 +102,8 @@ public final class JdbcRisks {
                 pool.risk.again();
             } else if (pool.waitsForever != null && !pool.riskFound) {
                 pool.riskFound = true;
-                pool.risk = Risks.found(Risks.POOL_WAITS_FOREVER, pool.target == null ? null : pool.target.target, pool.waitsForever);
+                pool.risk = Risks.found(
+                        Risks.POOL_WAITS_FOREVER, pool.target == null ? null : pool.target.target, pool.waitsForever);
             }
         } catch (Throwable t) {
             Registry.error(t);
@@ -112,13 +116,17 @@ public final class JdbcRisks {
         final String kind;
         /** The fix, if the pool waits forever for a free connection; else null. */
         final String waitsForever;
+
         volatile boolean riskFound;
         volatile Risks.Risk risk;
 
         Pool(Object source) {
             String name = source.getClass().getName();
-            kind = name.startsWith("com.zaxxer.hikari.") ? "hikari" : name.startsWith("org.apache.commons.dbcp2.") ? "dbcp2"
-                    : name.startsWith("org.apache.tomcat.") ? "tomcat" : "c3p0";
+            kind = name.startsWith("com.zaxxer.hikari.")
+                    ? "hikari"
+                    : name.startsWith("org.apache.commons.dbcp2.")
+                            ? "dbcp2"
+                            : name.startsWith("org.apache.tomcat.") ? "tomcat" : "c3p0";
             target = Traffic.of(JdbcTracker.knownTarget(source), "jdbc");
             String limitName;
             String limitGetter;
@@ -128,7 +136,8 @@ public final class JdbcRisks {
                     limitGetter = "getMaximumPoolSize";
                     Object timeout = Reflective.call(source, "getConnectionTimeout");
                     waitsForever = timeout instanceof Long t && t >= Integer.MAX_VALUE
-                            ? "set HikariCP's connectionTimeout (ms, above 0) on the HikariConfig/HikariDataSource" : null;
+                            ? "set HikariCP's connectionTimeout (ms, above 0) on the HikariConfig/HikariDataSource"
+                            : null;
                 }
                 case "dbcp2" -> {
                     limitName = "maxTotal";
@@ -136,21 +145,24 @@ public final class JdbcRisks {
                     Object wait = Reflective.call(source, "getMaxWaitMillis");
                     waitsForever = wait instanceof Long w && w < 0
                             ? "set maxWait on the BasicDataSource (setMaxWait(Duration), property maxWaitMillis): its default -1"
-                            + " waits forever for a free connection" : null;
+                                    + " waits forever for a free connection"
+                            : null;
                 }
                 case "tomcat" -> {
                     limitName = "maxActive";
                     limitGetter = "getMaxActive";
                     Object maxWait = Reflective.call(source, "getMaxWait");
                     waitsForever = maxWait instanceof Integer w && w <= 0
-                            ? "set maxWait (ms, above 0) on the Tomcat JDBC pool's PoolProperties/DataSource" : null;
+                            ? "set maxWait (ms, above 0) on the Tomcat JDBC pool's PoolProperties/DataSource"
+                            : null;
                 }
                 default -> {
                     limitName = "maxPoolSize";
                     limitGetter = "getMaxPoolSize";
                     Object checkout = Reflective.call(source, "getCheckoutTimeout");
                     waitsForever = checkout instanceof Integer c && c <= 0
-                            ? "set checkoutTimeout (ms, above 0) on the c3p0 ComboPooledDataSource: its default 0 waits forever" : null;
+                            ? "set checkoutTimeout (ms, above 0) on the c3p0 ComboPooledDataSource: its default 0 waits forever"
+                            : null;
                 }
             }
             Object limit = Reflective.call(source, limitGetter);

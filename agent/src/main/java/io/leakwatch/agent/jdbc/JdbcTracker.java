@@ -17,6 +17,7 @@ import java.lang.reflect.Method;
 public final class JdbcTracker {
     /** This family's call-depth slot: its nested instrumented calls count once. */
     public static final int SLOT = CallDepth.newSlot();
+
     private static final WeakIdentityMap<String> SOURCE_TARGETS = new WeakIdentityMap<>();
     /**
      * Physical connections opened in a known pool's creation scope. Some pools hand them out again through a
@@ -30,11 +31,11 @@ public final class JdbcTracker {
     private static final WeakIdentityMap<Boolean> UNSCOPED = new WeakIdentityMap<>();
     /** A DatabaseMetaData to the connection it was last asked of, outermost last (a pool's proxy over its physical). */
     private static final WeakIdentityMap<WeakReference<Object>> METADATA_OWNERS = new WeakIdentityMap<>();
+
     private static final String[] URL_GETTERS = {"getJdbcUrl", "getUrl", "getURL"};
     private static final String UNKNOWN = "unknown";
 
-    private JdbcTracker() {
-    }
+    private JdbcTracker() {}
 
     public static void connectionAcquired(CallDepth depth, Object source, Object connection, String url) {
         if (depth == null) {
@@ -221,8 +222,10 @@ public final class JdbcTracker {
     private static String metadataUrl(Object connection) {
         try {
             ClassLoader platform = ClassLoader.getPlatformClassLoader();
-            Method getMetaData = Class.forName("java.sql.Connection", false, platform).getMethod("getMetaData");
-            Method getUrl = Class.forName("java.sql.DatabaseMetaData", false, platform).getMethod("getURL");
+            Method getMetaData =
+                    Class.forName("java.sql.Connection", false, platform).getMethod("getMetaData");
+            Method getUrl =
+                    Class.forName("java.sql.DatabaseMetaData", false, platform).getMethod("getURL");
             Object meta = getMetaData.invoke(connection);
             return meta == null ? null : (String) getUrl.invoke(meta);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

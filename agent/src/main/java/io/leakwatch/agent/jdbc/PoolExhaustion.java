@@ -19,12 +19,13 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class PoolExhaustion {
     static final ElementMatcher.Junction<TypeDescription> TYPES = namedOneOf(
-            "com.zaxxer.hikari.HikariDataSource", "org.apache.commons.dbcp2.BasicDataSource",
+            "com.zaxxer.hikari.HikariDataSource",
+            "org.apache.commons.dbcp2.BasicDataSource",
             "org.apache.tomcat.dbcp.dbcp2.BasicDataSource");
-    static final ElementMatcher.Junction<MethodDescription> METHODS = isPublic().and(named("getConnection")).and(takesArguments(0));
+    static final ElementMatcher.Junction<MethodDescription> METHODS =
+            isPublic().and(named("getConnection")).and(takesArguments(0));
 
-    private PoolExhaustion() {
-    }
+    private PoolExhaustion() {}
 
     public static final class FailedGetConnectionAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

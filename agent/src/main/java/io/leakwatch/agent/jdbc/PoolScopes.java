@@ -33,6 +33,7 @@ final class PoolScopes {
             "org.apache.commons.dbcp2.BasicDataSource",
             "org.apache.tomcat.dbcp.dbcp2.BasicDataSource",
             "org.vibur.dbcp.ViburDBCPDataSource");
+
     static final ElementMatcher.Junction<MethodDescription> EVICTING_METHODS =
             namedOneOf("evictConnection", "invalidateConnection", "severConnection");
 
@@ -40,8 +41,8 @@ final class PoolScopes {
     static final ElementMatcher.Junction<TypeDescription> MANAGED_TYPES = namedOneOf(
             "org.apache.commons.dbcp2.managed.ManagedConnection",
             "org.apache.tomcat.dbcp.dbcp2.managed.ManagedConnection");
+
     static final ElementMatcher.Junction<MethodDescription> MANAGED_METHODS = named("transactionComplete");
 
-    private PoolScopes() {
-    }
+    private PoolScopes() {}
 }

@@ -1,15 +1,15 @@
 package io.leakwatch.agent.jdkhttp;
 
-import io.leakwatch.agent.Registry;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Advices;
+import io.leakwatch.agent.Registry;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -51,19 +51,28 @@ public final class JdkHttpInstrumentation implements Family {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
-        return builder
-                .type(named(CLIENT))
+        return builder.type(named(CLIENT))
                 .transform(Advices.advice(SendAdvice.class.getName(), isPublic().and(named("send"))))
-                .transform(Advices.advice(SendAsyncAdvice.class.getName(), isPublic().and(named("sendAsync"))))
-                .transform(Advices.advice(JdkHttpRisks.SendAdvice.class.getName(), named("sendAsync").and(takesArguments(4))))
-                .transform(Advices.advice(CreateAdvice.class.getName(), isStatic().and(named("create")).and(takesArguments(1))))
+                .transform(Advices.advice(
+                        SendAsyncAdvice.class.getName(), isPublic().and(named("sendAsync"))))
+                .transform(Advices.advice(
+                        JdkHttpRisks.SendAdvice.class.getName(),
+                        named("sendAsync").and(takesArguments(4))))
+                .transform(Advices.advice(
+                        CreateAdvice.class.getName(),
+                        isStatic().and(named("create")).and(takesArguments(1))))
                 .type(named(FACADE))
-                .transform(Advices.advice(ClientCloseAdvice.class.getName(),
+                .transform(Advices.advice(
+                        ClientCloseAdvice.class.getName(),
                         namedOneOf("close", "shutdown", "shutdownNow").and(takesArguments(0))))
                 .type(named(BODY_STREAM))
-                .transform(Advices.advice(BodyDoneAdvice.class.getName(),
-                        named("close").and(takesArguments(0)).or(named("onError").and(takesArguments(1)))))
-                .transform(Advices.advice(BodyReadAdvice.class.getName(),
+                .transform(Advices.advice(
+                        BodyDoneAdvice.class.getName(),
+                        named("close")
+                                .and(takesArguments(0))
+                                .or(named("onError").and(takesArguments(1)))))
+                .transform(Advices.advice(
+                        BodyReadAdvice.class.getName(),
                         named("read").and(takesArguments(0).or(takesArguments(3)))));
     }
 

@@ -14,15 +14,17 @@ import net.bytebuddy.asm.Advice;
  * response, and without a client {@code connectTimeout} either, nothing bounds the connect.
  */
 public final class JdkHttpRisks {
-    private JdkHttpRisks() {
-    }
+    private JdkHttpRisks() {}
 
     /** Inlined into java.net.http, which may name its own types; this class may not (the platform loader's). */
     public static final class SendAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object client, @Advice.Argument(0) Object request) {
             HttpRequest r = (HttpRequest) request;
-            JdkHttpRisks.sending(r.uri(), r.timeout().isPresent(), ((HttpClient) client).connectTimeout().isPresent());
+            JdkHttpRisks.sending(
+                    r.uri(),
+                    r.timeout().isPresent(),
+                    ((HttpClient) client).connectTimeout().isPresent());
         }
     }
 
@@ -37,9 +39,14 @@ public final class JdkHttpRisks {
             if (requestTimeout || !Risks.on()) {
                 return;
             }
-            Risks.found(Risks.NO_READ_TIMEOUT, target, "give the request a timeout: HttpRequest.newBuilder(...).timeout(Duration)");
+            Risks.found(
+                    Risks.NO_READ_TIMEOUT,
+                    target,
+                    "give the request a timeout: HttpRequest.newBuilder(...).timeout(Duration)");
             if (!connectTimeout) {
-                Risks.found(Risks.NO_CONNECT_TIMEOUT, target,
+                Risks.found(
+                        Risks.NO_CONNECT_TIMEOUT,
+                        target,
                         "give the client a connect timeout: HttpClient.newBuilder().connectTimeout(Duration) (or the request a timeout)");
             }
         } catch (Throwable t) {

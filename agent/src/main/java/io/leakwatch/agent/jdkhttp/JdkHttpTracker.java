@@ -32,12 +32,12 @@ public final class JdkHttpTracker {
     private static final WeakIdentityMap<Boolean> DONE = new WeakIdentityMap<>();
     /** The target of a client, which has none of its own (as the other families name their clients). */
     private static final String CLIENT_TYPE = "java.net.http.HttpClient";
+
     private static volatile MethodHandle body;
     private static volatile MethodHandle uri;
     private static volatile Boolean closeableClients;
 
-    private JdkHttpTracker() {
-    }
+    private JdkHttpTracker() {}
 
     /** Leaving send or sendAsync: whether it was the outermost call (sendAsync calls its overloads). */
     public static boolean outermost(CallDepth depth) {
@@ -51,7 +51,10 @@ public final class JdkHttpTracker {
             return;
         }
         try {
-            acquired(registry, stream, registry.acquire(stream, Kind.HTTP_RESPONSE, Targets.http(requestUri), null, false));
+            acquired(
+                    registry,
+                    stream,
+                    registry.acquire(stream, Kind.HTTP_RESPONSE, Targets.http(requestUri), null, false));
         } catch (Throwable t) {
             registry.internalError(t);
         }
@@ -67,7 +70,8 @@ public final class JdkHttpTracker {
             LeakWatch agent = LeakWatch.instance();
             // exclude= needs the stack, as for a synchronous acquisition; stacks=sample:N takes every one here
             Throwable stack = agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
-                    ? new Throwable() : null;
+                    ? new Throwable()
+                    : null;
             // The stage whenComplete returns is not needed: Arrival records the outcome, and the application's own
             // future still reports its failures to the application.
             Object unused = ((CompletableFuture<?>) future).whenComplete(new Arrival(stack));
@@ -140,7 +144,10 @@ public final class JdkHttpTracker {
                 Object stream = bodyOf(response);
                 if (stream instanceof InputStream) {
                     URI target = (URI) uri.invoke(response);
-                    acquired(registry, stream, registry.acquire(stream, Kind.HTTP_RESPONSE, Targets.http(target), null, stack));
+                    acquired(
+                            registry,
+                            stream,
+                            registry.acquire(stream, Kind.HTTP_RESPONSE, Targets.http(target), null, stack));
                 }
             } catch (Throwable t) {
                 registry.internalError(t);
@@ -150,7 +157,8 @@ public final class JdkHttpTracker {
         private static Object bodyOf(Object response) throws Throwable {
             MethodHandle b = body;
             if (b == null) {
-                Class<?> type = Class.forName("java.net.http.HttpResponse", false, ClassLoader.getPlatformClassLoader());
+                Class<?> type =
+                        Class.forName("java.net.http.HttpResponse", false, ClassLoader.getPlatformClassLoader());
                 uri = MethodHandles.publicLookup().findVirtual(type, "uri", MethodType.methodType(URI.class));
                 b = MethodHandles.publicLookup().findVirtual(type, "body", MethodType.methodType(Object.class));
                 body = b;

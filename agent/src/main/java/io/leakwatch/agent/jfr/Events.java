@@ -16,8 +16,7 @@ import jdk.jfr.Timespan;
 final class Events {
     private static final String CATEGORY = "leakwatch";
 
-    private Events() {
-    }
+    private Events() {}
 
     static boolean recorderInitialized() {
         return FlightRecorder.isInitialized();
@@ -48,7 +47,8 @@ final class Events {
         });
     }
 
-    static void leak(String kind, String reason, String target, long count, String thread, long ageMillis, String[] stack) {
+    static void leak(
+            String kind, String reason, String target, long count, String thread, long ageMillis, String[] stack) {
         LeakEvent e = new LeakEvent();
         if (e.isEnabled()) {
             e.kind = kind;
@@ -98,17 +98,37 @@ final class Events {
     @Name("io.leakwatch.Leak")
     @Label("Leak")
     @Category(CATEGORY)
-    @Description("Handles (connections, statements, responses, clients) held past the threshold or garbage-collected unclosed, grouped by site")
+    @Description(
+            "Handles (connections, statements, responses, clients) held past the threshold or garbage-collected unclosed, grouped by site")
     @StackTrace(false)
     static final class LeakEvent extends Event {
-        @Label("Kind") String kind;
-        @Label("Reason") @Description("threshold: held past it; collected: garbage-collected while open") String reason;
-        @Label("Target") String target;
-        @Label("Count") @Description("Handles of this group newly reported") long count;
-        @Label("Acquiring Thread") String thread;
-        @Label("Oldest Age") @Timespan(Timespan.MILLISECONDS) long age;
-        @Label("Site") @Description("The line that acquired it") String site;
-        @Label("Allocation Stack") String stack;
+        @Label("Kind")
+        String kind;
+
+        @Label("Reason")
+        @Description("threshold: held past it; collected: garbage-collected while open")
+        String reason;
+
+        @Label("Target")
+        String target;
+
+        @Label("Count")
+        @Description("Handles of this group newly reported")
+        long count;
+
+        @Label("Acquiring Thread")
+        String thread;
+
+        @Label("Oldest Age")
+        @Timespan(Timespan.MILLISECONDS)
+        long age;
+
+        @Label("Site")
+        @Description("The line that acquired it")
+        String site;
+
+        @Label("Allocation Stack")
+        String stack;
     }
 
     @Name("io.leakwatch.LongHold")
@@ -117,13 +137,27 @@ final class Events {
     @Description("Handles still in use, held far longer than others from the same site")
     @StackTrace(false)
     static final class LongHoldEvent extends Event {
-        @Label("Kind") String kind;
-        @Label("Target") String target;
-        @Label("Acquiring Thread") String thread;
-        @Label("Count") long count;
-        @Label("Held") @Timespan(Timespan.MILLISECONDS) long held;
-        @Label("Site") String site;
-        @Label("Allocation Stack") String stack;
+        @Label("Kind")
+        String kind;
+
+        @Label("Target")
+        String target;
+
+        @Label("Acquiring Thread")
+        String thread;
+
+        @Label("Count")
+        long count;
+
+        @Label("Held")
+        @Timespan(Timespan.MILLISECONDS)
+        long held;
+
+        @Label("Site")
+        String site;
+
+        @Label("Allocation Stack")
+        String stack;
     }
 
     @Name("io.leakwatch.Risk")
@@ -131,13 +165,26 @@ final class Events {
     @Category(CATEGORY)
     @Description("A call that can hang or exhaust a resource (no timeout, unbounded wait)")
     static final class RiskEvent extends Event {
-        @Label("Risk") String risk;
-        @Label("Kind") String kind;
-        @Label("Target") String target;
-        @Label("Thread") String thread;
-        @Label("Detail") String detail;
-        @Label("Site") String site;
-        @Label("Stack") String stack;
+        @Label("Risk")
+        String risk;
+
+        @Label("Kind")
+        String kind;
+
+        @Label("Target")
+        String target;
+
+        @Label("Thread")
+        String thread;
+
+        @Label("Detail")
+        String detail;
+
+        @Label("Site")
+        String site;
+
+        @Label("Stack")
+        String stack;
     }
 
     @Name("io.leakwatch.OpenHandles")
@@ -147,11 +194,22 @@ final class Events {
     @Period("1 s")
     @StackTrace(false)
     static final class OpenHandlesEvent extends Event {
-        @Label("Kind") String kind;
-        @Label("Open") long open;
-        @Label("Peak") long peak;
-        @Label("Acquired") long acquired;
-        @Label("Released") long released;
-        @Label("Leaks") long leaks;
+        @Label("Kind")
+        String kind;
+
+        @Label("Open")
+        long open;
+
+        @Label("Peak")
+        long peak;
+
+        @Label("Acquired")
+        long acquired;
+
+        @Label("Released")
+        long released;
+
+        @Label("Leaks")
+        long leaks;
     }
 }

@@ -12,12 +12,12 @@ import io.leakwatch.agent.Registry;
  * event object and {@code isEnabled()}.
  */
 public final class Jfr {
-    private static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+    private static final boolean PRESENT =
+            ModuleLayer.boot().findModule("jdk.jfr").isPresent();
     private static volatile boolean ready;
     private static volatile boolean broken;
 
-    private Jfr() {
-    }
+    private Jfr() {}
 
     /** From the sweeper: registers the events once a recorder exists. */
     public static void poll(Registry registry) {
@@ -50,7 +50,8 @@ public final class Jfr {
      * A handle still in use held far longer than its siblings (for the long-hold detection): {@code count} of them
      * at {@code stack} (the application's frame first), the longest held {@code heldMillis}.
      */
-    public static void longHold(String kind, String target, String thread, long count, long heldMillis, String[] stack) {
+    public static void longHold(
+            String kind, String target, String thread, long count, long heldMillis, String[] stack) {
         if (ready) {
             try {
                 Events.longHold(kind, target, thread, count, heldMillis, stack);

@@ -16,8 +16,7 @@ import java.util.function.Supplier;
 public final class HttpEndpoint {
     private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private HttpEndpoint() {
-    }
+    private HttpEndpoint() {}
 
     /** Binds and serves {@code /metrics}; call it from a daemon thread so the dispatcher thread is one too. */
     public static InetSocketAddress start(String host, int port, Supplier<String> body) throws IOException {

@@ -10,9 +10,9 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Advices;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -59,21 +59,33 @@ public final class OkHttpInstrumentation implements Family {
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         ElementMatcher.Junction<MethodDescription> concrete = not(isAbstract());
-        return builder
-                .type(hasSuperType(named(CALL)).and(not(isInterface())))
-                .transform(advice(ExecuteAdvice.class, concrete.and(named("execute")).and(takesArguments(0))))
-                .transform(advice(OkHttpRisks.ExecuteAdvice.class, concrete.and(named("execute")).and(takesArguments(0))))
-                .transform(advice(EnqueueAdvice.class, concrete.and(named("enqueue")).and(takesArguments(1))))
+        return builder.type(hasSuperType(named(CALL)).and(not(isInterface())))
+                .transform(advice(
+                        ExecuteAdvice.class, concrete.and(named("execute")).and(takesArguments(0))))
+                .transform(advice(
+                        OkHttpRisks.ExecuteAdvice.class,
+                        concrete.and(named("execute")).and(takesArguments(0))))
+                .transform(advice(
+                        EnqueueAdvice.class, concrete.and(named("enqueue")).and(takesArguments(1))))
                 // Kotlin internal in 4.x and 5.x: compiled as getResponseWithInterceptorChain$okhttp
-                .transform(advice(ChainAdvice.class, concrete.and(nameStartsWith("getResponseWithInterceptorChain"))
-                        .and(takesArguments(0))))
+                .transform(advice(
+                        ChainAdvice.class,
+                        concrete.and(nameStartsWith("getResponseWithInterceptorChain"))
+                                .and(takesArguments(0))))
                 .type(nameStartsWith("okhttp3.").and(not(isInterface())))
-                .transform(advice(LeaseAdvice.class, named("acquireConnectionNoEvents").and(takesArguments(1))
-                        .or(named("acquire").and(takesArguments(2)).and(takesArgument(0, named(CONNECTION))))))
-                .transform(advice(ReleaseAdvice.class, nameStartsWith("releaseConnectionNoEvents").and(takesArguments(0))
-                        .or(named("release").and(takesArguments(1)).and(takesArgument(0, named(CONNECTION))))))
+                .transform(advice(
+                        LeaseAdvice.class,
+                        named("acquireConnectionNoEvents")
+                                .and(takesArguments(1))
+                                .or(named("acquire").and(takesArguments(2)).and(takesArgument(0, named(CONNECTION))))))
+                .transform(advice(
+                        ReleaseAdvice.class,
+                        nameStartsWith("releaseConnectionNoEvents")
+                                .and(takesArguments(0))
+                                .or(named("release").and(takesArguments(1)).and(takesArgument(0, named(CONNECTION))))))
                 .type(hasSuperType(named(CALLBACK)).and(not(isInterface())).and(not(nameStartsWith("okhttp3."))))
-                .transform(advice(ResponseAdvice.class, concrete.and(named("onResponse")).and(takesArguments(2))))
+                .transform(advice(
+                        ResponseAdvice.class, concrete.and(named("onResponse")).and(takesArguments(2))))
                 .type(named(CLIENT))
                 .transform(advice(ClientAdvice.class, isConstructor().and(takesArguments(1))));
     }
@@ -118,7 +130,10 @@ public final class OkHttpInstrumentation implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.This Object call, @Advice.Enter Object outer, @Advice.Return Object response,
+        public static void exit(
+                @Advice.This Object call,
+                @Advice.Enter Object outer,
+                @Advice.Return Object response,
                 @Advice.Thrown Throwable thrown) {
             OkHttpTracker.chainDone(call, outer, thrown == null ? response : null);
         }
@@ -132,7 +147,8 @@ public final class OkHttpInstrumentation implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.This Object holder, @Advice.Enter Object before, @Advice.Thrown Throwable thrown) {
+        public static void exit(
+                @Advice.This Object holder, @Advice.Enter Object before, @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
                 OkHttpTracker.leased(holder, before);
             }

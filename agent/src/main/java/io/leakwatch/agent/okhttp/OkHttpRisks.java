@@ -15,12 +15,12 @@ public final class OkHttpRisks {
     private static final WeakIdentityMap<String[]> CLIENTS = new WeakIdentityMap<>();
     private static final String[] SAFE = new String[2];
 
-    private OkHttpRisks() {
-    }
+    private OkHttpRisks() {}
 
     public static final class ExecuteAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.FieldValue("client") Object client, @Advice.FieldValue("originalRequest") Object request) {
+        public static void enter(
+                @Advice.FieldValue("client") Object client, @Advice.FieldValue("originalRequest") Object request) {
             OkHttpRisks.executing(client, request);
         }
     }
@@ -59,9 +59,12 @@ public final class OkHttpRisks {
         }
         return new String[] {
             Boolean.TRUE.equals(zero(client, "readTimeoutMillis"))
-                    ? "set a read timeout above zero: OkHttpClient.Builder().readTimeout(...) (or callTimeout(...))" : null,
+                    ? "set a read timeout above zero: OkHttpClient.Builder().readTimeout(...) (or callTimeout(...))"
+                    : null,
             Boolean.TRUE.equals(zero(client, "connectTimeoutMillis"))
-                    ? "set a connect timeout above zero: OkHttpClient.Builder().connectTimeout(...) (or callTimeout(...))" : null};
+                    ? "set a connect timeout above zero: OkHttpClient.Builder().connectTimeout(...) (or callTimeout(...))"
+                    : null
+        };
     }
 
     private static Boolean zero(Object client, String getter) {

@@ -20,6 +20,7 @@ public final class OkHttpTracker {
     public static final int SLOT = CallDepth.newSlot();
     /** This family's call-depth slot: its nested instrumented calls count once. */
     public static final int ENQUEUE_SLOT = CallDepth.newSlot();
+
     private static final ThreadLocal<Exchange> EXCHANGE = ThreadLocal.withInitial(Exchange::new);
     /** The stack of the enqueue that asked for a call's response, captured on the caller's thread. */
     private static final WeakIdentityMap<Throwable> ENQUEUED = new WeakIdentityMap<>();
@@ -30,13 +31,13 @@ public final class OkHttpTracker {
         Object lease;
         /** The exchange that just ended with its connection held: its call and holder, until its response is handed out. */
         Object doneCall;
+
         Object doneLease;
         /** The stack of the outermost enqueue running on this thread. */
         Throwable enqueue;
     }
 
-    private OkHttpTracker() {
-    }
+    private OkHttpTracker() {}
 
     /** An exchange starts; returns the lease of the one it runs inside (an interceptor's own call), to restore after. */
     public static Object chainStarted() {
@@ -97,8 +98,10 @@ public final class OkHttpTracker {
             if (depth.depth(OkHttpTracker.ENQUEUE_SLOT) == 1) {
                 LeakWatch agent = LeakWatch.instance();
                 // exclude= needs the stack, as for a synchronous acquisition; stacks=sample:N takes every one here
-                exchange.enqueue = agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
-                        ? new Throwable() : null;
+                exchange.enqueue =
+                        agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
+                                ? new Throwable()
+                                : null;
             }
             if (exchange.enqueue != null) {
                 ENQUEUED.put(call, exchange.enqueue);

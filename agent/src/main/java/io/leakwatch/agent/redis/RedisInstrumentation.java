@@ -5,16 +5,16 @@ import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.Registry;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -40,6 +40,7 @@ public final class RedisInstrumentation implements Family {
     /** Where pools make their objects: commons-pool2's factories (JedisPool's, Lettuce's ConnectionPoolSupport's, an
      * application's own pool of Jedis) and Lettuce's asynchronous pools. What is made there is the pool's. */
     static final String POOL_FACTORY = "org.apache.commons.pool2.PooledObjectFactory";
+
     static final String KEYED_POOL_FACTORY = "org.apache.commons.pool2.KeyedPooledObjectFactory";
     static final String ASYNC_POOL_FACTORY = "io.lettuce.core.support.AsyncObjectFactory";
 
@@ -56,29 +57,43 @@ public final class RedisInstrumentation implements Family {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
-        return builder
-                .type(named(JEDIS))
+        return builder.type(named(JEDIS))
                 .transform(advice(JedisCreatedAdvice.class, isConstructor()))
-                .transform(advice(ReleaseAdvice.class, isPublic().and(named("close")).and(takesArguments(0))))
+                .transform(advice(
+                        ReleaseAdvice.class, isPublic().and(named("close")).and(takesArguments(0))))
                 // A Jedis blocked in a subscription or MONITOR is dedicated to it, as long as the listener lives:
                 // that is its use, however long, not a leak.
-                .transform(advice(ReleaseAdvice.class, isPublic().and(namedOneOf("subscribe", "psubscribe", "monitor"))))
+                .transform(
+                        advice(ReleaseAdvice.class, isPublic().and(namedOneOf("subscribe", "psubscribe", "monitor"))))
                 .type(not(isInterface()).and(hasSuperType(named(JEDIS_POOL))))
-                .transform(advice(BorrowAdvice.class, isPublic().and(named("getResource")).and(takesArguments(0))
-                        .and(returns(named(JEDIS)))))
-                .transform(advice(ReturnAdvice.class, isPublic().and(namedOneOf("returnResource", "returnBrokenResource"))
-                        .and(takesArguments(1))))
+                .transform(advice(
+                        BorrowAdvice.class,
+                        isPublic()
+                                .and(named("getResource"))
+                                .and(takesArguments(0))
+                                .and(returns(named(JEDIS)))))
+                .transform(advice(
+                        ReturnAdvice.class,
+                        isPublic()
+                                .and(namedOneOf("returnResource", "returnBrokenResource"))
+                                .and(takesArguments(1))))
                 .type(named(LETTUCE_CLIENT))
-                .transform(advice(LettuceCreateAdvice.class, isStatic().and(isPublic()).and(named("create"))))
-                .transform(advice(LettuceConnectAdvice.class, isPublic().and(not(isStatic())).and(nameStartsWith("connect"))))
+                .transform(advice(
+                        LettuceCreateAdvice.class, isStatic().and(isPublic()).and(named("create"))))
+                .transform(advice(
+                        LettuceConnectAdvice.class,
+                        isPublic().and(not(isStatic())).and(nameStartsWith("connect"))))
                 .type(named(LETTUCE_BASE_CLIENT))
-                .transform(advice(ReleaseAdvice.class, isPublic().and(namedOneOf("shutdown", "shutdownAsync", "close"))))
+                .transform(
+                        advice(ReleaseAdvice.class, isPublic().and(namedOneOf("shutdown", "shutdownAsync", "close"))))
                 .type(not(isInterface()).and(hasSuperType(namedOneOf(POOL_FACTORY, KEYED_POOL_FACTORY))))
                 .transform(advice(PoolScopeAdvice.class, named("makeObject")))
                 .type(not(isInterface()).and(hasSuperType(named(ASYNC_POOL_FACTORY))))
                 .transform(advice(PoolScopeAdvice.class, named("create").and(takesArguments(0))))
                 .type(named(LETTUCE_CONNECTION))
-                .transform(advice(LettuceCloseAdvice.class, isPublic().and(namedOneOf("close", "closeAsync")).and(takesArguments(0))));
+                .transform(advice(
+                        LettuceCloseAdvice.class,
+                        isPublic().and(namedOneOf("close", "closeAsync")).and(takesArguments(0))));
     }
 
     private static AgentBuilder.Transformer advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
@@ -95,7 +110,8 @@ public final class RedisInstrumentation implements Family {
 
     public static final class BorrowAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.This Object pool, @Advice.Return Object jedis, @Advice.Thrown Throwable thrown) {
+        public static void exit(
+                @Advice.This Object pool, @Advice.Return Object jedis, @Advice.Thrown Throwable thrown) {
             RedisTracker.borrowed(pool, jedis, thrown);
         }
     }
@@ -136,7 +152,10 @@ public final class RedisInstrumentation implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object client, @Advice.AllArguments Object[] args,
+        public static void exit(
+                @Advice.Enter CallDepth depth,
+                @Advice.This Object client,
+                @Advice.AllArguments Object[] args,
                 @Advice.Return Object connection) {
             RedisTracker.lettuceConnected(depth, client, args, connection);
         }

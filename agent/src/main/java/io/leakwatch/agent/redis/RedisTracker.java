@@ -25,6 +25,7 @@ import java.util.function.BiConsumer;
 public final class RedisTracker {
     /** This family's call-depth slot: its nested instrumented calls count once. */
     public static final int SLOT = CallDepth.newSlot();
+
     private static final String LETTUCE_CLIENT_TYPE = "io.lettuce.core.RedisClient";
     private static final String UNKNOWN = "redis://unknown";
     /** Connect sites remembered; past that a new site's connections are all taken for shared ones (never aged). */
@@ -36,7 +37,8 @@ public final class RedisTracker {
      * are thread-safe and meant to be shared for the process lifetime (Spring's LettuceConnectionFactory keeps one),
      * so the first open one of a site never ages; each further one opened there while it is open does.
      */
-    private static final ConcurrentHashMap<List<StackTraceElement>, WeakReference<Object>> SHARED = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<List<StackTraceElement>, WeakReference<Object>> SHARED =
+            new ConcurrentHashMap<>();
     /**
      * Lettuce connections closed. An asynchronous connect's connection is acquired on the event loop, possibly after
      * the application, woken by the same completion, has closed it: marked here before each release and checked after
@@ -44,8 +46,7 @@ public final class RedisTracker {
      */
     private static final WeakIdentityMap<Boolean> CLOSED = new WeakIdentityMap<>();
 
-    private RedisTracker() {
-    }
+    private RedisTracker() {}
 
     /**
      * A Jedis was constructed. The application's own {@code new Jedis(...)} is a connection; one constructed by Jedis'
@@ -156,7 +157,8 @@ public final class RedisTracker {
         Kind kind = sharedHere(registry, connection, stack) ? Kind.REDIS_SHARED_CONNECTION : Kind.REDIS_CONNECTION;
         LeakWatch agent = LeakWatch.instance();
         boolean keepStack = agent == null || agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty();
-        registry.acquire(connection, kind, target, client == null ? null : registry.find(client), keepStack ? stack : null);
+        registry.acquire(
+                connection, kind, target, client == null ? null : registry.find(client), keepStack ? stack : null);
     }
 
     public static void lettuceClosed(Object connection) {

@@ -25,15 +25,25 @@ public final class DiagnosisModel {
             for (Object line : list(r.get("stack"), "risks[].stack")) {
                 stack.add(String.valueOf(line));
             }
-            risks.add(new Risk(text(r, "kind"), number(r, "count"), text(r, "target"), text(r, "fix"),
+            risks.add(new Risk(
+                    text(r, "kind"),
+                    number(r, "count"),
+                    text(r, "target"),
+                    text(r, "fix"),
                     Collections.unmodifiableList(stack)));
         }
         List<Target> targets = new ArrayList<>();
         for (Map<String, Object> t : objects(root.get("targets"), "targets")) {
-            targets.add(new Target(text(t, "target"), text(t, "family"), number(t, "requests"), number(t, "connectionsOpened"),
+            targets.add(new Target(
+                    text(t, "target"),
+                    text(t, "family"),
+                    number(t, "requests"),
+                    number(t, "connectionsOpened"),
                     t.get("openedPerMinute") instanceof Number ? ((Number) t.get("openedPerMinute")).doubleValue() : 0,
-                    number(t, "openNow"), t.get("limit") instanceof Number ? ((Number) t.get("limit")).longValue() : -1,
-                    number(t, "peakInUse"), text(t, "diagnosis")));
+                    number(t, "openNow"),
+                    t.get("limit") instanceof Number ? ((Number) t.get("limit")).longValue() : -1,
+                    number(t, "peakInUse"),
+                    text(t, "diagnosis")));
         }
         return new DiagnosisModel(Collections.unmodifiableList(risks), Collections.unmodifiableList(targets));
     }
@@ -100,8 +110,16 @@ public final class DiagnosisModel {
         public final long peakInUse;
         public final String diagnosis;
 
-        Target(String target, String family, long requests, long connectionsOpened, double openedPerMinute, long openNow,
-                long limit, long peakInUse, String diagnosis) {
+        Target(
+                String target,
+                String family,
+                long requests,
+                long connectionsOpened,
+                double openedPerMinute,
+                long openNow,
+                long limit,
+                long peakInUse,
+                String diagnosis) {
             this.target = target;
             this.family = family;
             this.requests = requests;

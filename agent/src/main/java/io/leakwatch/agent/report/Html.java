@@ -14,7 +14,9 @@ import java.util.Locale;
  * per kind over time. Every text from the report is escaped.
  */
 public final class Html {
-    private static final String[] COLORS = {"#d1495b", "#00798c", "#edae49", "#30638e", "#66a182", "#8d6a9f", "#003d5b", "#a05c34"};
+    private static final String[] COLORS = {
+        "#d1495b", "#00798c", "#edae49", "#30638e", "#66a182", "#8d6a9f", "#003d5b", "#a05c34"
+    };
     private static final int WIDTH = 880;
     private static final int HEIGHT = 260;
     private static final int LEFT = 56;
@@ -22,18 +24,27 @@ public final class Html {
     private static final int TOP = 14;
     private static final int BOTTOM = 34;
 
-    private Html() {
-    }
+    private Html() {}
 
     public static String render(ReportModel r) {
         StringBuilder b = new StringBuilder(16_384);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>leakwatch: ").append(escape(Text.plural(r.leaks, "leak"))).append("</title>\n<style>\n").append(CSS)
+                .append("<title>leakwatch: ")
+                .append(escape(Text.plural(r.leaks, "leak")))
+                .append("</title>\n<style>\n")
+                .append(CSS)
                 .append("</style>\n</head>\n<body>\n<header>\n<h1>leakwatch report</h1>\n<p class=\"meta\">agent ")
-                .append(escape(r.agentVersion)).append(" &middot; Java ").append(escape(r.javaVersion)).append(" (")
-                .append(escape(r.javaVendor)).append(") &middot; pid ").append(r.pid).append(" &middot; uptime ")
-                .append(escape(Text.duration(Math.max(0, r.uptimeMillis)))).append(" &middot; threshold ")
+                .append(escape(r.agentVersion))
+                .append(" &middot; Java ")
+                .append(escape(r.javaVersion))
+                .append(" (")
+                .append(escape(r.javaVendor))
+                .append(") &middot; pid ")
+                .append(r.pid)
+                .append(" &middot; uptime ")
+                .append(escape(Text.duration(Math.max(0, r.uptimeMillis))))
+                .append(" &middot; threshold ")
                 .append(escape(Text.duration(r.thresholdMillis)));
         if (r.generatedAt != null) {
             b.append(" &middot; written ").append(escape(r.generatedAt));
@@ -64,14 +75,22 @@ public final class Html {
     }
 
     private static void card(StringBuilder b, String id, String label, long value, String cls) {
-        b.append("<div class=\"card ").append(cls).append("\"><span class=\"n\" id=\"summary-").append(id).append("\">")
-                .append(value).append("</span><span class=\"l\">").append(label).append("</span></div>\n");
+        b.append("<div class=\"card ")
+                .append(cls)
+                .append("\"><span class=\"n\" id=\"summary-")
+                .append(id)
+                .append("\">")
+                .append(value)
+                .append("</span><span class=\"l\">")
+                .append(label)
+                .append("</span></div>\n");
     }
 
     private static void leaks(StringBuilder b, ReportModel r) {
         b.append("<section>\n<h2>Leaks</h2>\n");
         if (r.leakGroups.isEmpty()) {
-            b.append("<p class=\"ok\">No leaks: every tracked handle was closed, or is younger than the threshold.</p>\n</section>\n");
+            b.append(
+                    "<p class=\"ok\">No leaks: every tracked handle was closed, or is younger than the threshold.</p>\n</section>\n");
             return;
         }
         groupTable(b, "leaks", r.leakGroups, r.thresholdMillis, false);
@@ -79,7 +98,8 @@ public final class Html {
     }
 
     private static void longHolds(StringBuilder b, ReportModel r) {
-        b.append("<section>\n<h2>Long holds</h2>\n<p class=\"note\">Open past the threshold, but their thread is still inside the method that acquired them: in use, not leaks (yet).</p>\n");
+        b.append(
+                "<section>\n<h2>Long holds</h2>\n<p class=\"note\">Open past the threshold, but their thread is still inside the method that acquired them: in use, not leaks (yet).</p>\n");
         if (r.longHoldGroups.isEmpty()) {
             b.append("<p class=\"ok\">None.</p>\n</section>\n");
             return;
@@ -89,7 +109,8 @@ public final class Html {
     }
 
     private static void lateReleases(StringBuilder b, ReportModel r) {
-        b.append("<section>\n<h2>Late releases</h2>\n<p class=\"note\">Closed eventually, but held past the threshold: not leaks, often slow work holding a connection.</p>\n");
+        b.append(
+                "<section>\n<h2>Late releases</h2>\n<p class=\"note\">Closed eventually, but held past the threshold: not leaks, often slow work holding a connection.</p>\n");
         if (r.lateReleaseGroups.isEmpty()) {
             b.append("<p class=\"ok\">None.</p>\n</section>\n");
             return;
@@ -98,29 +119,54 @@ public final class Html {
         b.append("</section>\n");
     }
 
-    private static void groupTable(StringBuilder b, String id, List<GroupModel> groups, long thresholdMillis, boolean held) {
+    private static void groupTable(
+            StringBuilder b, String id, List<GroupModel> groups, long thresholdMillis, boolean held) {
         List<GroupModel> sorted = new ArrayList<>(groups);
         sorted.sort(Comparator.comparingLong((GroupModel g) -> g.count).reversed());
-        b.append("<table id=\"").append(id).append("\">\n<thead><tr><th class=\"num\">Count</th><th>Kind</th><th>Why</th><th class=\"num\">")
-                .append(held ? "Held" : "Oldest").append("</th><th>Target</th><th>Thread</th><th>Acquired at</th></tr></thead>\n<tbody>\n");
+        b.append("<table id=\"")
+                .append(id)
+                .append("\">\n<thead><tr><th class=\"num\">Count</th><th>Kind</th><th>Why</th><th class=\"num\">")
+                .append(held ? "Held" : "Oldest")
+                .append("</th><th>Target</th><th>Thread</th><th>Acquired at</th></tr></thead>\n<tbody>\n");
         for (GroupModel g : sorted) {
-            b.append("<tr class=\"group\" data-count=\"").append(g.count).append("\" data-kind=\"").append(escape(g.kind)).append("\">")
-                    .append("<td class=\"num count\">").append(g.count).append("</td><td><span class=\"kind\">").append(escape(g.kind))
-                    .append("</span></td><td>").append(escape(g.reasonText(thresholdMillis))).append("</td><td class=\"num\">")
-                    .append(escape(Text.duration(held ? g.heldMillis : g.oldestAgeMillis))).append("</td><td class=\"target\">")
-                    .append(escape(g.targetText())).append("</td><td>").append(escape(g.thread));
+            b.append("<tr class=\"group\" data-count=\"")
+                    .append(g.count)
+                    .append("\" data-kind=\"")
+                    .append(escape(g.kind))
+                    .append("\">")
+                    .append("<td class=\"num count\">")
+                    .append(g.count)
+                    .append("</td><td><span class=\"kind\">")
+                    .append(escape(g.kind))
+                    .append("</span></td><td>")
+                    .append(escape(g.reasonText(thresholdMillis)))
+                    .append("</td><td class=\"num\">")
+                    .append(escape(Text.duration(held ? g.heldMillis : g.oldestAgeMillis)))
+                    .append("</td><td class=\"target\">")
+                    .append(escape(g.targetText()))
+                    .append("</td><td>")
+                    .append(escape(g.thread));
             if (g.holder != null) {
-                b.append("<div class=\"holder ").append(escape(g.holder.state)).append("\">").append(escape(g.holder.text())).append("</div>");
+                b.append("<div class=\"holder ")
+                        .append(escape(g.holder.state))
+                        .append("\">")
+                        .append(escape(g.holder.text()))
+                        .append("</div>");
             }
             b.append("</td><td class=\"stack\">");
             int app = g.appFrame();
             if (app < 0) {
                 b.append("<span class=\"none\">stack not captured (stacks=off or not sampled)</span>");
             } else {
-                b.append("<details><summary><code class=\"top\">").append(escape(g.stack.get(app))).append("</code> <span class=\"frames\">")
-                        .append(Text.plural(g.stack.size(), "frame")).append("</span></summary>\n<ol>");
+                b.append("<details><summary><code class=\"top\">")
+                        .append(escape(g.stack.get(app)))
+                        .append("</code> <span class=\"frames\">")
+                        .append(Text.plural(g.stack.size(), "frame"))
+                        .append("</span></summary>\n<ol>");
                 for (int i = 0; i < g.stack.size(); i++) {
-                    b.append(i == app ? "<li class=\"app\"><mark>" : "<li>").append(escape(g.stack.get(i))).append(i == app ? "</mark></li>" : "</li>");
+                    b.append(i == app ? "<li class=\"app\"><mark>" : "<li>")
+                            .append(escape(g.stack.get(i)))
+                            .append(i == app ? "</mark></li>" : "</li>");
                 }
                 b.append("</ol></details>");
             }
@@ -147,25 +193,56 @@ public final class Html {
         maxY = niceCeiling(maxY);
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
-        b.append("<svg id=\"timeline\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT).append("\" width=\"").append(WIDTH)
-                .append("\" height=\"").append(HEIGHT).append("\" role=\"img\">\n<title>Open handles per kind over ")
-                .append(escape(Text.duration(maxT))).append("</title>\n");
+        b.append("<svg id=\"timeline\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(HEIGHT)
+                .append("\" width=\"")
+                .append(WIDTH)
+                .append("\" height=\"")
+                .append(HEIGHT)
+                .append("\" role=\"img\">\n<title>Open handles per kind over ")
+                .append(escape(Text.duration(maxT)))
+                .append("</title>\n");
         for (int i = 0; i <= 4; i++) {
             double y = TOP + plotH - plotH * i / 4.0;
-            b.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"").append(fmt(y))
-                    .append("\" y2=\"").append(fmt(y)).append("\"/><text class=\"axis\" x=\"").append(LEFT - 6).append("\" y=\"")
-                    .append(fmt(y + 4)).append("\" text-anchor=\"end\">").append(maxY * i / 4).append("</text>\n");
+            b.append("<line class=\"grid\" x1=\"")
+                    .append(LEFT)
+                    .append("\" x2=\"")
+                    .append(WIDTH - RIGHT)
+                    .append("\" y1=\"")
+                    .append(fmt(y))
+                    .append("\" y2=\"")
+                    .append(fmt(y))
+                    .append("\"/><text class=\"axis\" x=\"")
+                    .append(LEFT - 6)
+                    .append("\" y=\"")
+                    .append(fmt(y + 4))
+                    .append("\" text-anchor=\"end\">")
+                    .append(maxY * i / 4)
+                    .append("</text>\n");
         }
         for (int i = 0; i <= 4; i++) {
             double x = LEFT + plotW * i / 4.0;
-            b.append("<text class=\"axis\" x=\"").append(fmt(x)).append("\" y=\"").append(HEIGHT - BOTTOM + 18)
-                    .append("\" text-anchor=\"middle\">").append(escape(Text.duration(maxT * i / 4))).append("</text>\n");
+            b.append("<text class=\"axis\" x=\"")
+                    .append(fmt(x))
+                    .append("\" y=\"")
+                    .append(HEIGHT - BOTTOM + 18)
+                    .append("\" text-anchor=\"middle\">")
+                    .append(escape(Text.duration(maxT * i / 4)))
+                    .append("</text>\n");
         }
-        b.append("<text class=\"axis\" x=\"").append(WIDTH - RIGHT).append("\" y=\"").append(HEIGHT - 2)
+        b.append("<text class=\"axis\" x=\"")
+                .append(WIDTH - RIGHT)
+                .append("\" y=\"")
+                .append(HEIGHT - 2)
                 .append("\" text-anchor=\"end\">time since the agent started</text>\n");
         for (int k = 0; k < r.timelineKinds.size(); k++) {
-            b.append("<polyline class=\"series\" data-kind=\"").append(escape(r.timelineKinds.get(k))).append("\" stroke=\"")
-                    .append(COLORS[k % COLORS.length]).append("\" points=\"");
+            b.append("<polyline class=\"series\" data-kind=\"")
+                    .append(escape(r.timelineKinds.get(k)))
+                    .append("\" stroke=\"")
+                    .append(COLORS[k % COLORS.length])
+                    .append("\" points=\"");
             double prevY = -1;
             for (long[] row : r.timeline) {
                 double x = LEFT + plotW * (double) row[0] / maxT;
@@ -185,11 +262,18 @@ public final class Html {
             for (long[] row : r.timeline) {
                 peak = Math.max(peak, row[k + 1]);
             }
-            b.append("<li><span class=\"swatch\" style=\"background:").append(COLORS[k % COLORS.length]).append("\"></span>")
-                    .append(escape(r.timelineKinds.get(k))).append(" <span class=\"peak\">(peak ").append(peak).append(")</span></li>");
+            b.append("<li><span class=\"swatch\" style=\"background:")
+                    .append(COLORS[k % COLORS.length])
+                    .append("\"></span>")
+                    .append(escape(r.timelineKinds.get(k)))
+                    .append(" <span class=\"peak\">(peak ")
+                    .append(peak)
+                    .append(")</span></li>");
         }
-        b.append("</ul>\n<p class=\"note\">").append(Text.plural(r.timeline.size(), "sample"))
-                .append(" taken by the agent's sweeper; older samples are merged keeping the larger count.</p>\n</section>\n");
+        b.append("</ul>\n<p class=\"note\">")
+                .append(Text.plural(r.timeline.size(), "sample"))
+                .append(
+                        " taken by the agent's sweeper; older samples are merged keeping the larger count.</p>\n</section>\n");
     }
 
     /** A multiple of 4 (at least 4), so the five axis labels are whole numbers at their exact heights. */

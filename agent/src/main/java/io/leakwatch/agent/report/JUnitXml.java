@@ -10,8 +10,7 @@ import io.leakwatch.agent.report.ReportModel.GroupModel;
  * the allocation stack. Late releases are not failures; they are counted in the properties.
  */
 public final class JUnitXml {
-    private JUnitXml() {
-    }
+    private JUnitXml() {}
 
     /**
      * Renders the report as a JUnit XML test suite, one test case per leak group.
@@ -24,7 +23,8 @@ public final class JUnitXml {
         int cases = Math.max(1, r.leakGroups.size());
         int failures = failing ? r.leakGroups.size() : 0;
         int skipped = failing ? 0 : r.leakGroups.size();
-        String counts = " tests=\"" + cases + "\" failures=\"" + failures + "\" errors=\"0\" skipped=\"" + skipped + "\" time=\"0\"";
+        String counts = " tests=\"" + cases + "\" failures=\"" + failures + "\" errors=\"0\" skipped=\"" + skipped
+                + "\" time=\"0\"";
         StringBuilder b = new StringBuilder(4096);
         b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         b.append("<testsuites name=\"leakwatch\"").append(counts).append(">\n");
@@ -45,13 +45,22 @@ public final class JUnitXml {
             b.append("    <testcase classname=\"leakwatch\" name=\"no connection leaks\" time=\"0\"/>\n");
         }
         for (GroupModel g : r.leakGroups) {
-            b.append("    <testcase classname=\"").append(escape(className(g))).append("\" name=\"")
-                    .append(escape(g.kind + " leak (" + g.reason + ") at " + g.topFrame())).append("\" time=\"0\">\n");
+            b.append("    <testcase classname=\"")
+                    .append(escape(className(g)))
+                    .append("\" name=\"")
+                    .append(escape(g.kind + " leak (" + g.reason + ") at " + g.topFrame()))
+                    .append("\" time=\"0\">\n");
             String message = headline(g, r.thresholdMillis);
             if (failing) {
-                b.append("      <failure type=\"leakwatch.").append(escape(g.reason)).append("\" message=\"").append(escape(message)).append("\">");
+                b.append("      <failure type=\"leakwatch.")
+                        .append(escape(g.reason))
+                        .append("\" message=\"")
+                        .append(escape(message))
+                        .append("\">");
             } else {
-                b.append("      <skipped message=\"").append(escape("within the allowed " + allowedLeaks + ": " + message)).append("\">");
+                b.append("      <skipped message=\"")
+                        .append(escape("within the allowed " + allowedLeaks + ": " + message))
+                        .append("\">");
             }
             b.append(escape(message));
             if (g.stack.isEmpty()) {
@@ -72,12 +81,15 @@ public final class JUnitXml {
         boolean gone = g.reason.equals("collected") || g.reason.equals("released-by-parent");
         return g.count + " x " + g.kind + " " + g.reasonText(thresholdMillis)
                 + (gone ? "" : " (oldest " + Text.duration(g.oldestAgeMillis) + ")") + ", target " + g.targetText()
-                + ", thread " + g.thread + (g.holder == null || (gone && g.holder.threadState == null) ? "" : "; " + g.holder.text());
+                + ", thread " + g.thread
+                + (g.holder == null || (gone && g.holder.threadState == null) ? "" : "; " + g.holder.text());
     }
 
     public static String summary(ReportModel r) {
-        return Text.plural(r.leaks, "leak") + " in " + Text.plural(r.leakGroups.size(), "group") + "; acquired " + r.acquired
-                + ", released " + r.released + ", open " + r.open + ", long holds " + r.longHolds + ", late releases " + r.lateReleases + ", dropped " + r.dropped
+        return Text.plural(r.leaks, "leak") + " in " + Text.plural(r.leakGroups.size(), "group") + "; acquired "
+                + r.acquired
+                + ", released " + r.released + ", open " + r.open + ", long holds " + r.longHolds + ", late releases "
+                + r.lateReleases + ", dropped " + r.dropped
                 + ", internal errors " + r.internalErrors;
     }
 
@@ -87,12 +99,17 @@ public final class JUnitXml {
         }
         String frame = g.topFrame();
         int paren = frame.indexOf('(');
-        String method = frame.substring(frame.lastIndexOf('/', Math.max(0, paren)) + 1, paren < 0 ? frame.length() : paren);
+        String method =
+                frame.substring(frame.lastIndexOf('/', Math.max(0, paren)) + 1, paren < 0 ? frame.length() : paren);
         int dot = method.lastIndexOf('.');
         return dot < 0 ? "leakwatch." + g.kind : method.substring(0, dot);
     }
 
     private static void property(StringBuilder b, String name, String value) {
-        b.append("      <property name=\"").append(escape(name)).append("\" value=\"").append(escape(value)).append("\"/>\n");
+        b.append("      <property name=\"")
+                .append(escape(name))
+                .append("\" value=\"")
+                .append(escape(value))
+                .append("\"/>\n");
     }
 }

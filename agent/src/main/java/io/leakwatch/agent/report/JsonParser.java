@@ -38,31 +38,31 @@ public final class JsonParser {
         }
         char c = text.charAt(pos);
         switch (c) {
-  case '{' -> {
-return object();
-}
-  case '[' -> {
-return array();
-}
-  case '"' -> {
-return string();
-}
-  case 't' -> {
-return literal("true", true);
-}
-  case 'f' -> {
-return literal("false", false);
-}
-  case 'n' -> {
-return literal("null", null);
-}
-  default -> {
-if (c == '-' || (c >= '0' && c <= '9')) {
+            case '{' -> {
+                return object();
+            }
+            case '[' -> {
+                return array();
+            }
+            case '"' -> {
+                return string();
+            }
+            case 't' -> {
+                return literal("true", true);
+            }
+            case 'f' -> {
+                return literal("false", false);
+            }
+            case 'n' -> {
+                return literal("null", null);
+            }
+            default -> {
+                if (c == '-' || (c >= '0' && c <= '9')) {
                     return number();
                 }
                 throw error("unexpected character '" + c + "', expected a value");
-}
-}
+            }
+        }
     }
 
     private Map<String, Object> object() {
@@ -153,24 +153,16 @@ if (c == '-' || (c >= '0' && c <= '9')) {
             }
             char e = text.charAt(pos++);
             switch (e) {
-  case '"' -> 
-b.append('"');
-  case '\\' -> 
-b.append('\\');
-  case '/' -> 
-b.append('/');
-  case 'b' -> 
-b.append('\b');
-  case 'f' -> 
-b.append('\f');
-  case 'n' -> 
-b.append('\n');
-  case 'r' -> 
-b.append('\r');
-  case 't' -> 
-b.append('\t');
-  case 'u' -> {
-if (pos + 4 > text.length()) {
+                case '"' -> b.append('"');
+                case '\\' -> b.append('\\');
+                case '/' -> b.append('/');
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'n' -> b.append('\n');
+                case 'r' -> b.append('\r');
+                case 't' -> b.append('\t');
+                case 'u' -> {
+                    if (pos + 4 > text.length()) {
                         throw error("truncated \\u escape");
                     }
                     try {
@@ -179,12 +171,12 @@ if (pos + 4 > text.length()) {
                         throw error("bad \\u escape");
                     }
                     pos += 4;
-}
-  default -> {
-pos--;
+                }
+                default -> {
+                    pos--;
                     throw error("bad escape '\\" + e + "'");
-}
-}
+                }
+            }
         }
     }
 
@@ -284,7 +276,9 @@ pos--;
             }
         }
         return new JsonException("invalid JSON at line " + line + ", column " + column + ": "
-                + (pos >= text.length() && !what.startsWith("unexpected end") ? "unexpected end of input (" + what + ")" : what));
+                + (pos >= text.length() && !what.startsWith("unexpected end")
+                        ? "unexpected end of input (" + what + ")"
+                        : what));
     }
 
     /** Malformed input; the message names the line and column. */

@@ -25,6 +25,7 @@ public final class ReportModel {
     public final long leaks;
     /** Handles past the threshold still in use by their thread (0 in reports written before long holds existed). */
     public final long longHolds;
+
     public final long lateReleases;
     public final long dropped;
     public final long internalErrors;
@@ -65,7 +66,8 @@ public final class ReportModel {
         internalErrors = optLong(summary, "internalErrors", 0);
         leakGroups = groups(root.get("leaks"), "leaks");
         longHoldGroups = root.containsKey("longHolds") ? groups(root.get("longHolds"), "longHolds") : List.of();
-        lateReleaseGroups = root.containsKey("lateReleases") ? groups(root.get("lateReleases"), "lateReleases") : List.of();
+        lateReleaseGroups =
+                root.containsKey("lateReleases") ? groups(root.get("lateReleases"), "lateReleases") : List.of();
         List<String> kinds = new ArrayList<>();
         List<long[]> rows = new ArrayList<>();
         Map<String, Object> t = optObject(root, "timeline");
@@ -76,7 +78,8 @@ public final class ReportModel {
             for (Object p : list(t.get("points"), "timeline.points")) {
                 List<Object> point = list(p, "timeline.points[]");
                 if (point.size() != kinds.size() + 1) {
-                    throw new ReportException("timeline.points: a row has " + point.size() + " numbers, expected " + (kinds.size() + 1));
+                    throw new ReportException(
+                            "timeline.points: a row has " + point.size() + " numbers, expected " + (kinds.size() + 1));
                 }
                 long[] row = new long[point.size()];
                 for (int i = 0; i < row.length; i++) {
@@ -131,13 +134,25 @@ public final class ReportModel {
                         at.add(string(frame, field + "[].holder.at[]"));
                     }
                 }
-                holder = new HolderModel(string(h.get("state"), field + "[].holder.state"), optString(h, "thread", null),
-                        optString(h, "threadState", null), Collections.unmodifiableList(at));
+                holder = new HolderModel(
+                        string(h.get("state"), field + "[].holder.state"),
+                        optString(h, "thread", null),
+                        optString(h, "threadState", null),
+                        Collections.unmodifiableList(at));
             }
-            groups.add(new GroupModel(string(g.get("kind"), field + "[].kind"), string(g.get("reason"), field + "[].reason"),
-                    requiredLong(g, "count", field + "[]."), optLong(g, "oldestAgeMillis", 0), optLong(g, "heldMillis", 0),
-                    optString(g, "thread", null), target, Collections.unmodifiableList(stack), Collections.unmodifiableList(targets),
-                    optLong(g, "targetCount", targets.size()), optString(g, "releasedBy", null), holder));
+            groups.add(new GroupModel(
+                    string(g.get("kind"), field + "[].kind"),
+                    string(g.get("reason"), field + "[].reason"),
+                    requiredLong(g, "count", field + "[]."),
+                    optLong(g, "oldestAgeMillis", 0),
+                    optLong(g, "heldMillis", 0),
+                    optString(g, "thread", null),
+                    target,
+                    Collections.unmodifiableList(stack),
+                    Collections.unmodifiableList(targets),
+                    optLong(g, "targetCount", targets.size()),
+                    optString(g, "releasedBy", null),
+                    holder));
         }
         return Collections.unmodifiableList(groups);
     }
@@ -213,6 +228,7 @@ public final class ReportModel {
     public static final class HolderModel {
         /** "in-use", "abandoned" or "unknown". */
         public final String state;
+
         public final String thread;
         public final String threadState;
         /** The holder thread's frames when judged, top first. */
@@ -229,20 +245,21 @@ public final class ReportModel {
         public String text() {
             String now = at.isEmpty() ? "" : " in " + at.get(0);
             switch (state) {
-  case "in-use" -> {
-return "in use: thread " + thread + " " + threadState + now;
-}
-  case "unknown" -> {
-return "holder unknown (allocation stack not captured), counted as a leak";
-}
-  default -> {
-if (threadState == null) {
+                case "in-use" -> {
+                    return "in use: thread " + thread + " " + threadState + now;
+                }
+                case "unknown" -> {
+                    return "holder unknown (allocation stack not captured), counted as a leak";
+                }
+                default -> {
+                    if (threadState == null) {
                         return "abandoned: never closed by the application";
                     }
-                    return threadState.equals("TERMINATED") ? "abandoned: thread " + thread + " has ended"
+                    return threadState.equals("TERMINATED")
+                            ? "abandoned: thread " + thread + " has ended"
                             : "abandoned: thread " + thread + " left the acquiring method; now " + threadState + now;
-}
-}
+                }
+            }
         }
     }
 
@@ -256,6 +273,7 @@ if (threadState == null) {
         public final String thread;
         /** The first example target ({@link #targets}' first). */
         public final String target;
+
         public final List<String> stack;
         /** A few example targets, the first seen first (null stands for unknown). */
         public final List<String> targets;
@@ -266,8 +284,19 @@ if (threadState == null) {
         /** Null in reports without holder information (and in late releases never judged). */
         public final HolderModel holder;
 
-        GroupModel(String kind, String reason, long count, long oldestAgeMillis, long heldMillis, String thread, String target,
-                List<String> stack, List<String> targets, long targetCount, String releasedBy, HolderModel holder) {
+        GroupModel(
+                String kind,
+                String reason,
+                long count,
+                long oldestAgeMillis,
+                long heldMillis,
+                String thread,
+                String target,
+                List<String> stack,
+                List<String> targets,
+                long targetCount,
+                String releasedBy,
+                HolderModel holder) {
             this.kind = kind;
             this.reason = reason;
             this.count = count;
@@ -315,30 +344,28 @@ if (threadState == null) {
         private static boolean isJdk(String frame) {
             int paren = frame.indexOf('(');
             String name = frame.substring(frame.lastIndexOf('/', paren < 0 ? frame.length() - 1 : paren) + 1);
-            return name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.") || name.startsWith("javax.")
+            return name.startsWith("java.")
+                    || name.startsWith("jdk.")
+                    || name.startsWith("sun.")
+                    || name.startsWith("javax.")
                     || name.startsWith("com.sun.");
         }
 
         /** What the reason means, for people. */
         public String reasonText(long thresholdMillis) {
             return switch (reason) {
-  case "threshold" -> 
-"held past " + Text.duration(thresholdMillis);
-  case "collected" -> 
-"never closed; garbage-collected after " + Text.duration(oldestAgeMillis);
-  case "released-by-parent" -> 
-"never closed; released by its "
-                        + (releasedBy == null ? "parent" : releasedBy.substring(releasedBy.lastIndexOf('.') + 1)) + " after "
-                        + Text.duration(heldMillis);
-  case "in-use" -> 
-"in use past " + Text.duration(thresholdMillis);
-  case "open-at-exit" -> 
-"open at exit";
-  case "late-release" -> 
-"released late";
-  default -> 
-reason;
-};
+                case "threshold" -> "held past " + Text.duration(thresholdMillis);
+                case "collected" -> "never closed; garbage-collected after " + Text.duration(oldestAgeMillis);
+                case "released-by-parent" ->
+                    "never closed; released by its "
+                            + (releasedBy == null ? "parent" : releasedBy.substring(releasedBy.lastIndexOf('.') + 1))
+                            + " after "
+                            + Text.duration(heldMillis);
+                case "in-use" -> "in use past " + Text.duration(thresholdMillis);
+                case "open-at-exit" -> "open at exit";
+                case "late-release" -> "released late";
+                default -> reason;
+            };
         }
     }
 

@@ -2,8 +2,7 @@ package io.leakwatch.agent.report;
 
 /** Escaping and formatting shared by the renderings. */
 final class Text {
-    private Text() {
-    }
+    private Text() {}
 
     /** Escapes for HTML and XML text and attribute values; drops the control characters XML 1.0 forbids. */
     static String escape(String s) {
@@ -14,24 +13,19 @@ final class Text {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
-  case '&' -> 
-b.append("&amp;");
-  case '<' -> 
-b.append("&lt;");
-  case '>' -> 
-b.append("&gt;");
-  case '"' -> 
-b.append("&quot;");
-  case '\'' -> 
-b.append("&#39;");
-  default -> {
-if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> {
+                    if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
                         b.append(c);
                     } else {
                         b.append('\uFFFD');
                     }
-}
-}
+                }
+            }
         }
         return b.toString();
     }

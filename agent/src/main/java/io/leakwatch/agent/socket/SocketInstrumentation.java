@@ -3,9 +3,9 @@ package io.leakwatch.agent.socket;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Advices;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -66,13 +66,17 @@ public final class SocketInstrumentation implements Family {
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         // connect(SocketAddress) and the constructors that connect all end in connect(SocketAddress, int)
-        return builder
-                .type(named(SOCKET))
-                .transform(Advices.advice(ConnectAdvice.class.getName(), named("connect").and(takesArguments(2))))
-                .transform(Advices.advice(CloseAdvice.class.getName(), named("close").and(takesArguments(0))))
+        return builder.type(named(SOCKET))
+                .transform(Advices.advice(
+                        ConnectAdvice.class.getName(), named("connect").and(takesArguments(2))))
+                .transform(Advices.advice(
+                        CloseAdvice.class.getName(), named("close").and(takesArguments(0))))
                 .type(named(CHANNEL))
-                .transform(Advices.advice(ConnectAdvice.class.getName(), named("connect").and(takesArguments(1))))
-                .transform(Advices.advice(CloseAdvice.class.getName(), named("implCloseSelectableChannel").and(takesArguments(0))));
+                .transform(Advices.advice(
+                        ConnectAdvice.class.getName(), named("connect").and(takesArguments(1))))
+                .transform(Advices.advice(
+                        CloseAdvice.class.getName(),
+                        named("implCloseSelectableChannel").and(takesArguments(0))));
     }
 
     public static final class ConnectAdvice {
@@ -82,7 +86,10 @@ public final class SocketInstrumentation implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object socket, @Advice.Argument(0) Object address,
+        public static void exit(
+                @Advice.Enter CallDepth depth,
+                @Advice.This Object socket,
+                @Advice.Argument(0) Object address,
                 @Advice.Thrown Throwable thrown) {
             SocketTracker.connected(depth, socket, address, thrown);
         }

@@ -18,14 +18,14 @@ public final class SocketTracker {
     public static final int SLOT = CallDepth.newSlot();
     /** Every connected socket, weakly, to the target it counts under: closed or collected, it is counted closed once. */
     private static final ConcurrentHashMap<Object, Traffic.Target> OPEN = new ConcurrentHashMap<>();
+
     private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
 
     static {
         Traffic.beforeRead(SocketTracker::drain);
     }
 
-    private SocketTracker() {
-    }
+    private SocketTracker() {}
 
     public static void connected(CallDepth depth, Object socket, Object address, Throwable thrown) {
         if (depth == null || !depth.exit(SocketTracker.SLOT) || thrown != null) {
@@ -85,7 +85,7 @@ public final class SocketTracker {
     /** {@code host:port}, the host as given (never a reverse lookup); an IPv6 literal in brackets. */
     static String target(Object address) {
         if (address instanceof InetSocketAddress a) {
-            
+
             String host = a.getHostString();
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
         }
@@ -111,7 +111,8 @@ public final class SocketTracker {
                 return true;
             }
             Object mine = get();
-            return mine != null && ((o instanceof Ref ref && ref.get() == mine) || (o instanceof Key key && key.socket == mine));
+            return mine != null
+                    && ((o instanceof Ref ref && ref.get() == mine) || (o instanceof Key key && key.socket == mine));
         }
     }
 

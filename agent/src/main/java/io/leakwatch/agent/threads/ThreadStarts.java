@@ -4,8 +4,8 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Advices;
+import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Registry;
 import io.leakwatch.agent.WeakIdentityMap;
 import java.lang.instrument.ClassFileTransformer;
@@ -41,13 +41,13 @@ public final class ThreadStarts {
      * short-lived thread the test started is still traced back to the test. Ids are never reused; bounded.
      */
     private static final ConcurrentHashMap<Long, long[]> LINEAGE = new ConcurrentHashMap<>();
+
     private static final int MAX_LINEAGE = 100_000;
     private static volatile Instrumentation instrumentation;
     private static volatile boolean enabled;
     private static String failure;
 
-    private ThreadStarts() {
-    }
+    private ThreadStarts() {}
 
     /** Called once at agent start: keeps the means to retransform {@code Thread} later, does nothing else. */
     public static void install(Instrumentation inst) {
@@ -66,20 +66,28 @@ public final class ThreadStarts {
         }
         try {
             // The advice inlined into java.lang.Thread calls this class, in the bootstrap loader's unnamed module.
-            inst.redefineModule(Thread.class.getModule(), Set.of(ThreadStarts.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
+            inst.redefineModule(
+                    Thread.class.getModule(),
+                    Set.of(ThreadStarts.class.getModule()),
+                    Map.of(),
+                    Map.of(),
+                    Set.of(),
+                    Map.of());
             System.setProperty("net.bytebuddy.safe", "true");
             ClassFileTransformer byteBuddy = new AgentBuilder.Default()
                     .disableClassFormatChanges()
                     .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                     .ignore(none())
                     .type(named("java.lang.Thread"))
-                    .transform(Advices.advice(StartAdvice.class.getName(), named("start").and(takesArguments(0).or(takesArguments(1)))))
+                    .transform(Advices.advice(
+                            StartAdvice.class.getName(),
+                            named("start").and(takesArguments(0).or(takesArguments(1)))))
                     .makeRaw();
             inst.addTransformer(new OnlyThread(byteBuddy), true);
             enabled = true;
             inst.retransformClasses(Thread.class);
             // A JDK whose Thread no longer starts through these methods must say so, not pass every check silently.
-            Thread probe = new Thread(() -> { }, "leakwatch-thread-probe");
+            Thread probe = new Thread(() -> {}, "leakwatch-thread-probe");
             probe.setDaemon(true);
             probe.start();
             probe.join();
@@ -110,7 +118,14 @@ public final class ThreadStarts {
             Thread starter = Thread.currentThread();
             // The stack is filled now (the starter's frames are gone later) but turned into elements only if reported.
             long now = System.nanoTime();
-            STARTS.put(thread, new Start(new Throwable(), now, starter.getId(), starter.getName(), CallDepth.get().insideAny()));
+            STARTS.put(
+                    thread,
+                    new Start(
+                            new Throwable(),
+                            now,
+                            starter.getId(),
+                            starter.getName(),
+                            CallDepth.get().insideAny()));
             if (LINEAGE.size() >= MAX_LINEAGE) {
                 LINEAGE.clear(); // only traces across very long windows are lost
             }
@@ -168,7 +183,8 @@ public final class ThreadStarts {
         if (thread.getClass().getName().equals("jdk.internal.misc.InnocuousThread")) {
             return "jdk-system";
         }
-        if (thread instanceof ForkJoinWorkerThread forkJoinWorkerThread && forkJoinWorkerThread.getPool() == ForkJoinPool.commonPool()) {
+        if (thread instanceof ForkJoinWorkerThread forkJoinWorkerThread
+                && forkJoinWorkerThread.getPool() == ForkJoinPool.commonPool()) {
             return "common-pool";
         }
         for (String frame : stack) {
@@ -176,7 +192,8 @@ public final class ThreadStarts {
             if (className.startsWith("io.leakwatch.agent.")) {
                 return "agent";
             }
-            if (className.startsWith("org.junit.") || className.startsWith("org.apache.maven.surefire.")
+            if (className.startsWith("org.junit.")
+                    || className.startsWith("org.apache.maven.surefire.")
                     || className.startsWith("org.gradle.")) {
                 return "test-framework";
             }
@@ -188,8 +205,11 @@ public final class ThreadStarts {
     }
 
     static boolean isJdk(String className) {
-        return className.startsWith("java.") || className.startsWith("javax.") || className.startsWith("jdk.")
-                || className.startsWith("sun.") || className.startsWith("com.sun.");
+        return className.startsWith("java.")
+                || className.startsWith("javax.")
+                || className.startsWith("jdk.")
+                || className.startsWith("sun.")
+                || className.startsWith("com.sun.");
     }
 
     /** One thread's start. */
@@ -200,6 +220,7 @@ public final class ThreadStarts {
         public final String starterName;
         /** Started inside an instrumented acquisition (a client's constructor starting its selector thread). */
         public final boolean insideAcquisition;
+
         private volatile List<String> lines;
 
         Start(Throwable capture, long nanos, long starterId, String starterName, boolean insideAcquisition) {
@@ -231,8 +252,10 @@ public final class ThreadStarts {
         /** The agent, Thread.start itself, and JDK 19+'s thread-container hops into it. */
         private static boolean isStartPlumbing(StackTraceElement frame) {
             String c = frame.getClassName();
-            return c.startsWith("io.leakwatch.agent.") || (c.equals("java.lang.Thread") && frame.getMethodName().equals("start"))
-                    || c.startsWith("java.lang.System$") || c.startsWith("jdk.internal.vm.");
+            return c.startsWith("io.leakwatch.agent.")
+                    || (c.equals("java.lang.Thread") && frame.getMethodName().equals("start"))
+                    || c.startsWith("java.lang.System$")
+                    || c.startsWith("jdk.internal.vm.");
         }
     }
 
@@ -245,10 +268,17 @@ public final class ThreadStarts {
         }
 
         @Override
-        public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
-                byte[] bytes) throws IllegalClassFormatException {
+        public byte[] transform(
+                Module module,
+                ClassLoader loader,
+                String className,
+                Class<?> redefined,
+                ProtectionDomain domain,
+                byte[] bytes)
+                throws IllegalClassFormatException {
             return loader == null && "java/lang/Thread".equals(className)
-                    ? delegate.transform(module, loader, className, redefined, domain, bytes) : null;
+                    ? delegate.transform(module, loader, className, redefined, domain, bytes)
+                    : null;
         }
     }
 

@@ -6,9 +6,9 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.leakwatch.agent.Advices;
 import io.leakwatch.agent.CallDepth;
 import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Advices;
 import java.util.List;
 import java.util.stream.Collectors;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -49,20 +49,33 @@ public final class UrlConnectionInstrumentation implements Family {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
-        return builder
-                .type(named(HTTP_URL_CONNECTION))
-                .transform(Advices.advice(CallAdvice.class.getName(), isPublic().and(namedOneOf("connect", "getInputStream",
-                        "getOutputStream", "getHeaderField", "getHeaderFields", "getHeaderFieldKey"))))
-                .transform(Advices.advice(DisconnectAdvice.class.getName(), named("disconnect").and(takesArguments(0))))
-                .transform(Advices.advice(UrlConnectionRisks.ConnectAdvice.class.getName(), named("plainConnect0").and(takesArguments(0))))
+        return builder.type(named(HTTP_URL_CONNECTION))
+                .transform(Advices.advice(
+                        CallAdvice.class.getName(),
+                        isPublic()
+                                .and(namedOneOf(
+                                        "connect",
+                                        "getInputStream",
+                                        "getOutputStream",
+                                        "getHeaderField",
+                                        "getHeaderFields",
+                                        "getHeaderFieldKey"))))
+                .transform(Advices.advice(
+                        DisconnectAdvice.class.getName(), named("disconnect").and(takesArguments(0))))
+                .transform(Advices.advice(
+                        UrlConnectionRisks.ConnectAdvice.class.getName(),
+                        named("plainConnect0").and(takesArguments(0))))
                 .type(named(HTTP_URL_CONNECTION + "$HttpInputStream"))
-                .transform(Advices.advice(StreamCloseAdvice.class.getName(), named("close").and(takesArguments(0))))
+                .transform(Advices.advice(
+                        StreamCloseAdvice.class.getName(), named("close").and(takesArguments(0))))
                 // read() and read(byte[]) go through read(byte[], int, int)
-                .transform(Advices.advice(StreamReadAdvice.class.getName(), named("read").and(takesArguments(3))))
+                .transform(Advices.advice(
+                        StreamReadAdvice.class.getName(), named("read").and(takesArguments(3))))
                 .type(named(HTTPS_URL_CONNECTION))
                 .transform(Advices.advice(HttpsConstructorAdvice.class.getName(), isConstructor()))
                 .type(named(SOCKET_CLIENT))
-                .transform(Advices.advice(SocketDoneAdvice.class.getName(),
+                .transform(Advices.advice(
+                        SocketDoneAdvice.class.getName(),
                         namedOneOf("finished", "closeServer").and(takesArguments(0))));
     }
 
@@ -74,7 +87,9 @@ public final class UrlConnectionInstrumentation implements Family {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth, @Advice.This Object connection,
+        public static void exit(
+                @Advice.Enter CallDepth depth,
+                @Advice.This Object connection,
                 @Advice.FieldValue("http") Object socket) {
             UrlConnectionTracker.callReturned(depth, connection, socket);
         }

@@ -16,12 +16,13 @@ public final class UrlConnectionRisks {
     private static final boolean DEFAULT_READ = positive("sun.net.client.defaultReadTimeout");
     private static final boolean DEFAULT_CONNECT = positive("sun.net.client.defaultConnectTimeout");
 
-    private UrlConnectionRisks() {
-    }
+    private UrlConnectionRisks() {}
 
     public static final class ConnectAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object connection, @Advice.FieldValue("readTimeout") int readTimeout,
+        public static void enter(
+                @Advice.This Object connection,
+                @Advice.FieldValue("readTimeout") int readTimeout,
                 @Advice.FieldValue("connectTimeout") int connectTimeout) {
             UrlConnectionRisks.connecting(connection, readTimeout, connectTimeout);
         }
@@ -39,12 +40,18 @@ public final class UrlConnectionRisks {
                 return;
             }
             if (readTimeout == 0 || (readTimeout < 0 && !DEFAULT_READ)) {
-                Risks.found(Risks.NO_READ_TIMEOUT, target, "call setReadTimeout(ms) on the HttpURLConnection before it connects"
-                        + " (or set -Dsun.net.client.defaultReadTimeout=ms for every connection)");
+                Risks.found(
+                        Risks.NO_READ_TIMEOUT,
+                        target,
+                        "call setReadTimeout(ms) on the HttpURLConnection before it connects"
+                                + " (or set -Dsun.net.client.defaultReadTimeout=ms for every connection)");
             }
             if (connectTimeout == 0 || (connectTimeout < 0 && !DEFAULT_CONNECT)) {
-                Risks.found(Risks.NO_CONNECT_TIMEOUT, target, "call setConnectTimeout(ms) on the HttpURLConnection before it connects"
-                        + " (or set -Dsun.net.client.defaultConnectTimeout=ms for every connection)");
+                Risks.found(
+                        Risks.NO_CONNECT_TIMEOUT,
+                        target,
+                        "call setConnectTimeout(ms) on the HttpURLConnection before it connects"
+                                + " (or set -Dsun.net.client.defaultConnectTimeout=ms for every connection)");
             }
         } catch (Throwable t) {
             Registry.error(t);

@@ -26,8 +26,7 @@ public final class UrlConnectionTracker {
     /** HTTPS delegate -> the HttpsURLConnectionImpl the application holds, weakly (they refer to each other). */
     private static final WeakIdentityMap<WeakReference<Object>> OUTER = new WeakIdentityMap<>();
 
-    private UrlConnectionTracker() {
-    }
+    private UrlConnectionTracker() {}
 
     public static void callReturned(CallDepth depth, Object connection, Object socket) {
         if (depth == null || !depth.exit(UrlConnectionTracker.SLOT)) {
@@ -45,7 +44,13 @@ public final class UrlConnectionTracker {
             } else if (SEEN.get(owner) == null) {
                 SEEN.put(owner, Boolean.TRUE);
                 URL url = ((URLConnection) owner).getURL();
-                if (registry.acquire(owner, Kind.URLCONNECTION, Targets.http(url == null ? null : url.toString()), null, false) != null) {
+                if (registry.acquire(
+                                owner,
+                                Kind.URLCONNECTION,
+                                Targets.http(url == null ? null : url.toString()),
+                                null,
+                                false)
+                        != null) {
                     HOLDERS.put(socket, new WeakReference<>(owner));
                 }
             } else if (registry.find(owner) != null) {

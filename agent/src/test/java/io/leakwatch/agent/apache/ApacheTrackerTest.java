@@ -45,7 +45,8 @@ class ApacheTrackerTest {
 
     @Test
     void relativeUriIsCompletedByTheHost() {
-        assertThat(ApacheTracker.target(new Host(), new Request4("/orders/7?token=t"))).isEqualTo("http://10.0.0.7:8080/orders/7");
+        assertThat(ApacheTracker.target(new Host(), new Request4("/orders/7?token=t")))
+                .isEqualTo("http://10.0.0.7:8080/orders/7");
     }
 
     @Test
@@ -56,7 +57,8 @@ class ApacheTrackerTest {
 
     /** A client over a shared connection manager gets nothing to close; its close() does nothing, dropping it neither. */
     public static final class Client {
-        @SuppressWarnings("UnusedVariable") // read reflectively by ApacheTracker.ownsNothing, like the real client's field
+        @SuppressWarnings(
+                "UnusedVariable") // read reflectively by ApacheTracker.ownsNothing, like the real client's field
         private final List<AutoCloseable> closeables;
 
         Client(List<AutoCloseable> closeables) {
@@ -68,8 +70,10 @@ class ApacheTrackerTest {
     void aClientWithNothingToCloseOwnsNothing() {
         assertThat(ApacheTracker.ownsNothing(new Client(null))).isTrue();
         assertThat(ApacheTracker.ownsNothing(new Client(List.of()))).isTrue();
-        assertThat(ApacheTracker.ownsNothing(new Client(List.of(() -> { })))).isFalse();
-        assertThat(ApacheTracker.ownsNothing(new Object())).as("no closeables field: assume it owns its pool").isFalse();
+        assertThat(ApacheTracker.ownsNothing(new Client(List.of(() -> {})))).isFalse();
+        assertThat(ApacheTracker.ownsNothing(new Object()))
+                .as("no closeables field: assume it owns its pool")
+                .isFalse();
     }
 
     @Test
@@ -77,9 +81,13 @@ class ApacheTrackerTest {
         assertThat(ApacheTracker.route("http://127.0.0.1:8080/fail")).isEqualTo("http://127.0.0.1:8080/");
         assertThat(ApacheTracker.route("https://example.com:443/")).isEqualTo("https://example.com:443/");
         assertThat(ApacheTracker.route("http://host:81")).isEqualTo("http://host:81/");
-        assertThat(io.leakwatch.agent.ForensicsAccess.covers("http://host:81/", "http://host:81/a/b")).isTrue();
-        assertThat(io.leakwatch.agent.ForensicsAccess.covers("http://host:81/", "http://other:81/a")).isFalse();
-        assertThat(io.leakwatch.agent.ForensicsAccess.covers("jdbc:h2:mem:a", "jdbc:h2:mem:ab")).isFalse();
-        assertThat(io.leakwatch.agent.ForensicsAccess.covers("jdbc:h2:mem:a", "jdbc:h2:mem:a")).isTrue();
+        assertThat(io.leakwatch.agent.ForensicsAccess.covers("http://host:81/", "http://host:81/a/b"))
+                .isTrue();
+        assertThat(io.leakwatch.agent.ForensicsAccess.covers("http://host:81/", "http://other:81/a"))
+                .isFalse();
+        assertThat(io.leakwatch.agent.ForensicsAccess.covers("jdbc:h2:mem:a", "jdbc:h2:mem:ab"))
+                .isFalse();
+        assertThat(io.leakwatch.agent.ForensicsAccess.covers("jdbc:h2:mem:a", "jdbc:h2:mem:a"))
+                .isTrue();
     }
 }

@@ -15,7 +15,10 @@ class CheckTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int check(String... args) {
-        return Check.check(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return Check.check(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -24,7 +27,9 @@ class CheckTest {
         assertThat(check("a.json", "--max-leaks", "-1")).isEqualTo(2);
         assertThat(check("a.json", "--junit")).isEqualTo(2);
         assertThat(check("a.json", "--frobnicate")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains(Check.USAGE).contains("unknown option '--frobnicate'");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains(Check.USAGE)
+                .contains("unknown option '--frobnicate'");
     }
 
     @Test
@@ -37,8 +42,10 @@ class CheckTest {
         assertThat(check(dir.resolve("other.json").toString())).isEqualTo(2);
         Files.writeString(dir.resolve("future.json"), "{\"schema\": 2}");
         assertThat(check(dir.resolve("future.json").toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("invalid JSON at line 1, column 1")
-                .contains("no \"schema\" number: not a leakwatch report").contains("unsupported schema 2");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("invalid JSON at line 1, column 1")
+                .contains("no \"schema\" number: not a leakwatch report")
+                .contains("unsupported schema 2");
         Files.write(dir.resolve("binary.json"), new byte[] {(byte) 0xff, (byte) 0xfe, 0});
         assertThat(check(dir.resolve("binary.json").toString())).isEqualTo(2);
     }

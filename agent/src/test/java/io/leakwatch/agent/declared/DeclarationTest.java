@@ -31,7 +31,8 @@ class DeclarationTest {
 
     @Test
     void everyPartTogether() {
-        Declaration d = Declaration.parse("acme.stream:com.acme.Session#openStream>org.other.Stream#close/abort+parent+client");
+        Declaration d =
+                Declaration.parse("acme.stream:com.acme.Session#openStream>org.other.Stream#close/abort+parent+client");
         assertThat(d.kind.label).isEqualTo("acme.stream");
         assertThat(d.kind.ages).isFalse();
         assertThat(d.releaseType).isEqualTo("org.other.Stream");
@@ -44,8 +45,10 @@ class DeclarationTest {
 
     @Test
     void eachMistakeIsNamed() {
-        assertThatThrownBy(() -> Declaration.parse("com.acme.Session#open")).hasMessage("no '>' and release method after Type#method");
-        assertThatThrownBy(() -> Declaration.parse("com.acme.Session.open>close")).hasMessage("no Type#method before '>'");
+        assertThatThrownBy(() -> Declaration.parse("com.acme.Session#open"))
+                .hasMessage("no '>' and release method after Type#method");
+        assertThatThrownBy(() -> Declaration.parse("com.acme.Session.open>close"))
+                .hasMessage("no Type#method before '>'");
         assertThatThrownBy(() -> Declaration.parse("com.acme.Session#open>")).hasMessage("no release method after '>'");
         assertThatThrownBy(() -> Declaration.parse("com.acme.Session#open()>close()"))
                 .hasMessage("one '>' and bare method names (no parameter lists) expected");
@@ -61,13 +64,23 @@ class DeclarationTest {
     @Test
     void optionsTakeSeveralDeclarationsAndFilesWithComments() throws Exception {
         Path file = tmp.resolve("track.txt");
-        Files.write(file, List.of("# acme's resources", "", "com.acme.Pool#borrow>release/invalidate   # the pool",
-                "  com.acme.Clients#create>shutdown+client"));
+        Files.write(
+                file,
+                List.of(
+                        "# acme's resources",
+                        "",
+                        "com.acme.Pool#borrow>release/invalidate   # the pool",
+                        "  com.acme.Clients#create>shutdown+client"));
         Options o = Options.parse("track=com.acme.SessionFactory#open>close,@" + file + ",threshold=1s");
-        assertThat(o.track).extracting(d -> d.text).containsExactly("com.acme.SessionFactory#open>close",
-                "com.acme.Pool#borrow>release/invalidate", "com.acme.Clients#create>shutdown+client");
+        assertThat(o.track)
+                .extracting(d -> d.text)
+                .containsExactly(
+                        "com.acme.SessionFactory#open>close",
+                        "com.acme.Pool#borrow>release/invalidate",
+                        "com.acme.Clients#create>shutdown+client");
         assertThat(o.enabled("track")).isTrue();
-        assertThat(o.toString()).contains("track=com.acme.SessionFactory#open>close,com.acme.Pool#borrow>release/invalidate");
+        assertThat(o.toString())
+                .contains("track=com.acme.SessionFactory#open>close,com.acme.Pool#borrow>release/invalidate");
         assertThat(Options.parse("threshold=1s").enabled("track")).isFalse();
     }
 
@@ -75,12 +88,14 @@ class DeclarationTest {
     void badOptionValuesAreOneLineNamingTheDeclarationAndTheForm() throws Exception {
         assertThatThrownBy(() -> Options.parse("track=com.acme.Session#open"))
                 .isInstanceOf(Options.OptionException.class)
-                .hasMessage("leakwatch: invalid value for option track: 'com.acme.Session#open': no '>' and release method after "
-                        + "Type#method; expected comma-separated declarations " + Declaration.FORM);
+                .hasMessage(
+                        "leakwatch: invalid value for option track: 'com.acme.Session#open': no '>' and release method after "
+                                + "Type#method; expected comma-separated declarations " + Declaration.FORM);
         Path file = tmp.resolve("bad.txt");
         Files.write(file, List.of("# ok", "com.acme.InFile#open>close", "com.acme.B#open"));
         assertThatThrownBy(() -> Options.parse("track=@" + file))
-                .hasMessageStartingWith("leakwatch: invalid value for option track: " + file + ":3: 'com.acme.B#open': no '>'");
+                .hasMessageStartingWith(
+                        "leakwatch: invalid value for option track: " + file + ":3: 'com.acme.B#open': no '>'");
         assertThatThrownBy(() -> Options.parse("track=@" + tmp.resolve("missing.txt")))
                 .hasMessageStartingWith("leakwatch: invalid value for option track: cannot read the declarations file '"
                         + tmp.resolve("missing.txt") + "' (NoSuchFileException)");

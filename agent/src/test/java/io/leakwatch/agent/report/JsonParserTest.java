@@ -13,7 +13,8 @@ class JsonParserTest {
     @Test
     @SuppressWarnings("unchecked")
     void parsesEveryJsonType() {
-        Object v = JsonParser.parse(" {\"a\": [1, -2.5e1, true, false, null], \"s\": \"q\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\", \"o\": {}, \"big\": 123456789012345678901} ");
+        Object v = JsonParser.parse(
+                " {\"a\": [1, -2.5e1, true, false, null], \"s\": \"q\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\", \"o\": {}, \"big\": 123456789012345678901} ");
         assertThat(v).isInstanceOf(Map.class);
         Map<?, ?> m = (Map<?, ?>) v;
         assertThat((List<Object>) m.get("a")).containsExactly(1L, -25.0, true, false, null);
@@ -23,15 +24,37 @@ class JsonParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "{", "{\"a\":1,}", "[1,]", "{'a':1}", "{\"a\" 1}", "01", "1.", "-", "tru", "\"\\x\"", "\"a\nb\"",
-        "{\"a\":1}{", "{\"a\":1,\"a\":2}", "[1 2]", "\"\\u12\"", "NaN", "// c\n{}"})
+    @ValueSource(
+            strings = {
+                "",
+                "{",
+                "{\"a\":1,}",
+                "[1,]",
+                "{'a':1}",
+                "{\"a\" 1}",
+                "01",
+                "1.",
+                "-",
+                "tru",
+                "\"\\x\"",
+                "\"a\nb\"",
+                "{\"a\":1}{",
+                "{\"a\":1,\"a\":2}",
+                "[1 2]",
+                "\"\\u12\"",
+                "NaN",
+                "// c\n{}"
+            })
     void rejectsWhatIsNotStrictJson(String text) {
-        assertThatThrownBy(() -> JsonParser.parse(text)).isInstanceOf(JsonParser.JsonException.class).hasMessageStartingWith("invalid JSON at line ");
+        assertThatThrownBy(() -> JsonParser.parse(text))
+                .isInstanceOf(JsonParser.JsonException.class)
+                .hasMessageStartingWith("invalid JSON at line ");
     }
 
     @Test
     void namesLineAndColumn() {
-        assertThatThrownBy(() -> JsonParser.parse("{\n  \"a\": 1,\n  \"b\": x\n}")).hasMessage("invalid JSON at line 3, column 8: unexpected character 'x', expected a value");
+        assertThatThrownBy(() -> JsonParser.parse("{\n  \"a\": 1,\n  \"b\": x\n}"))
+                .hasMessage("invalid JSON at line 3, column 8: unexpected character 'x', expected a value");
     }
 
     @Test

@@ -53,19 +53,27 @@ class ReportFormatsTest {
         assertThat(m.leakGroups.get(0).target).isEqualTo(HOSTILE);
         assertThat(m.timeline).isNotEmpty();
         assertThat(m.timelineKinds).containsExactly("jdbc.connection", "http.response");
-        assertThat(m.timeline.get(m.timeline.size() - 1)).containsExactly(m.timeline.get(m.timeline.size() - 1)[0], 3L, 1L);
+        assertThat(m.timeline.get(m.timeline.size() - 1))
+                .containsExactly(m.timeline.get(m.timeline.size() - 1)[0], 3L, 1L);
     }
 
     @Test
     void htmlEscapesEverythingAndShowsTheNumbers() {
         String html = Html.render(ReportModel.parse(report().toJson()));
-        assertThat(html).doesNotContain("<script").doesNotContain("alert('x')").doesNotContain("\u0001")
+        assertThat(html)
+                .doesNotContain("<script")
+                .doesNotContain("alert('x')")
+                .doesNotContain("\u0001")
                 .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;")
                 .contains("<span class=\"n\" id=\"summary-leaks\">4</span>")
                 .contains("<tr class=\"group\" data-count=\"3\" data-kind=\"jdbc.connection\">")
                 .contains("<li class=\"app\"><mark>")
                 .contains("<polyline class=\"series\" data-kind=\"jdbc.connection\"")
-                .doesNotContain("<link").doesNotContain("src=").doesNotContain("href=").doesNotContain("url(").doesNotContain("@import");
+                .doesNotContain("<link")
+                .doesNotContain("src=")
+                .doesNotContain("href=")
+                .doesNotContain("url(")
+                .doesNotContain("@import");
     }
 
     @Test
@@ -78,7 +86,9 @@ class ReportFormatsTest {
         NodeList failures = doc.getElementsByTagName("failure");
         assertThat(failures.getLength()).isEqualTo(2);
         Element first = (Element) failures.item(0);
-        assertThat(first.getAttribute("message")).startsWith("3 x jdbc.connection open at exit (oldest ").contains("<script>");
+        assertThat(first.getAttribute("message"))
+                .startsWith("3 x jdbc.connection open at exit (oldest ")
+                .contains("<script>");
         assertThat(first.getTextContent()).contains("\n\tat ");
 
         Document allowed = parseXml(JUnitXml.render(m, 4));
@@ -107,8 +117,9 @@ class ReportFormatsTest {
         Path all = Files.createDirectory(dir.resolve("all"));
         report.write(all);
         try (var files = Files.list(all)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-                    "leakwatch-report.json", "leakwatch-report.html", "leakwatch-report.xml");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(
+                            "leakwatch-report.json", "leakwatch-report.html", "leakwatch-report.xml");
         }
     }
 
@@ -134,33 +145,41 @@ class ReportFormatsTest {
         assertThat(m.leakGroups).isEmpty();
         ReportModel.GroupModel hold = m.longHoldGroups.get(0);
         assertThat(hold.holder.state).isEqualTo("in-use");
-        assertThat(hold.holder.text()).startsWith("in use: thread " + Thread.currentThread().getName() + " RUNNABLE in ");
+        assertThat(hold.holder.text())
+                .startsWith("in use: thread " + Thread.currentThread().getName() + " RUNNABLE in ");
         assertThat(hold.targets).containsExactly("jdbc:h2:mem:held");
-        assertThat(Html.render(m)).contains("<table id=\"long-holds\">").contains("id=\"summary-longHolds\">1<")
+        assertThat(Html.render(m))
+                .contains("<table id=\"long-holds\">")
+                .contains("id=\"summary-longHolds\">1<")
                 .contains("<div class=\"holder in-use\">in use: thread ");
         assertThat(JUnitXml.render(m, 0)).contains("tests=\"1\" failures=\"0\"").contains("long holds 1");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         Path json = Files.createTempFile("leakwatch-holds", ".json");
         Files.writeString(json, report.toJson());
-        int status = io.leakwatch.agent.cli.Check.check(new String[] {json.toString()},
-                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        int status = io.leakwatch.agent.cli.Check.check(
+                new String[] {json.toString()}, new java.io.PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertThat(status).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("0 leaks in 0 groups").contains("1 long hold (past the threshold")
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("0 leaks in 0 groups")
+                .contains("1 long hold (past the threshold")
                 .contains("1 x jdbc.connection in use past 0 ms");
         Files.delete(json);
     }
 
     @Test
     void aGroupWithManyTargetsNamesAFewAndCountsThem() {
-        String json = "{\"schema\": 1, \"thresholdMillis\": 1000, \"summary\": {\"acquired\": 12, \"released\": 0, \"open\": 12, \"leaks\": 12},"
-                + " \"leaks\": [{\"kind\": \"http.response\", \"reason\": \"threshold\", \"count\": 12, \"thread\": \"main\","
-                + " \"target\": \"http://h:80/pet/1\", \"targets\": [\"http://h:80/pet/1\", \"http://h:80/pet/2\", null], \"targetCount\": 12,"
-                + " \"holder\": {\"state\": \"abandoned\", \"thread\": \"main\", \"threadState\": \"TERMINATED\", \"at\": []}, \"stack\": []}]}";
+        String json =
+                "{\"schema\": 1, \"thresholdMillis\": 1000, \"summary\": {\"acquired\": 12, \"released\": 0, \"open\": 12, \"leaks\": 12},"
+                        + " \"leaks\": [{\"kind\": \"http.response\", \"reason\": \"threshold\", \"count\": 12, \"thread\": \"main\","
+                        + " \"target\": \"http://h:80/pet/1\", \"targets\": [\"http://h:80/pet/1\", \"http://h:80/pet/2\", null], \"targetCount\": 12,"
+                        + " \"holder\": {\"state\": \"abandoned\", \"thread\": \"main\", \"threadState\": \"TERMINATED\", \"at\": []}, \"stack\": []}]}";
         ReportModel m = ReportModel.parse(json);
         ReportModel.GroupModel g = m.leakGroups.get(0);
         assertThat(g.targetText()).isEqualTo("http://h:80/pet/1, http://h:80/pet/2, unknown and 9 more (12 targets)");
-        assertThat(JUnitXml.headline(g, 1000)).isEqualTo("12 x http.response held past 1.0 s (oldest 0 ms), target "
-                + "http://h:80/pet/1, http://h:80/pet/2, unknown and 9 more (12 targets), thread main; abandoned: thread main has ended");
+        assertThat(JUnitXml.headline(g, 1000))
+                .isEqualTo(
+                        "12 x http.response held past 1.0 s (oldest 0 ms), target "
+                                + "http://h:80/pet/1, http://h:80/pet/2, unknown and 9 more (12 targets), thread main; abandoned: thread main has ended");
         assertThat(Html.render(m)).contains("http://h:80/pet/1, http://h:80/pet/2, unknown and 9 more (12 targets)");
         // a report written before targets existed still reads
         ReportModel old = ReportModel.parse(json.replaceAll(", \"targets\": \\[[^]]*\\], \"targetCount\": 12", ""));

@@ -24,14 +24,18 @@ class GrpcIT {
         if (version.equals("old")) {
             List<String> classpath = new ArrayList<>(List.of(Forked.testClasses()));
             try (Stream<Path> jars = Files.list(Paths.get("target/grpc-old"))) {
-                jars.filter(p -> p.toString().endsWith(".jar")).forEach(p -> classpath.add(p.toAbsolutePath().toString()));
+                jars.filter(p -> p.toString().endsWith(".jar"))
+                        .forEach(p -> classpath.add(p.toAbsolutePath().toString()));
             }
             Forked.dependencies().stream().filter(p -> !p.contains("/io/grpc/")).forEach(classpath::add);
             forked.classpath(String.join(File.pathSeparator, classpath));
         }
         Forked.Result r = forked.run();
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.stdout).as(r.toString()).contains("done").contains(version.equals("old") ? "grpc 1.82." : "grpc 1.85.");
+        assertThat(r.stdout)
+                .as(r.toString())
+                .contains("done")
+                .contains(version.equals("old") ? "grpc 1.82." : "grpc 1.85.");
         return r;
     }
 
@@ -55,8 +59,10 @@ class GrpcIT {
     @ValueSource(strings = {"current", "old"})
     void aChannelPerCallIsChurnNotALeak(String version) throws Exception {
         Forked.Result r = run(version, "churn");
-        assertThat(r.stderr).as(r.toString()).contains("CLIENT CHURN grpc.channel created 10 times at "
-                + Lines.frame(APP, "channelPerCall", "churn"));
+        assertThat(r.stderr)
+                .as(r.toString())
+                .contains(
+                        "CLIENT CHURN grpc.channel created 10 times at " + Lines.frame(APP, "channelPerCall", "churn"));
         assertThat(r.leaks()).as(r.toString()).isEmpty();
         assertThat(r.summary("released")).as(r.toString()).isEqualTo(12);
     }

@@ -12,8 +12,7 @@ import java.util.List;
 
 /** Where the apps' leaks are: the source lines marked {@code // LEAK <marker>}. */
 final class Lines {
-    private Lines() {
-    }
+    private Lines() {}
 
     /** {@code Class.method(Class.java:N)}, N being the line of the app's source marked {@code // LEAK <marker>}. */
     static String frame(Class<?> app, String method, String marker) throws IOException {
@@ -29,7 +28,9 @@ final class Lines {
 
     /** The one leak group whose top frame is exactly {@code frame}, of the given kind. */
     static JsonNode leakAt(Forked.Result r, String frame, String kind) {
-        List<JsonNode> at = r.leaks().stream().filter(l -> Forked.Result.topFrame(l).equals(frame)).toList();
+        List<JsonNode> at = r.leaks().stream()
+                .filter(l -> Forked.Result.topFrame(l).equals(frame))
+                .toList();
         assertThat(at).as("leak at %s\n%s", frame, r).hasSize(1);
         assertThat(at.get(0).get("kind").asText()).as(r.toString()).isEqualTo(kind);
         return at.get(0);

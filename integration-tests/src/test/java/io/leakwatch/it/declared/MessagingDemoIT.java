@@ -11,8 +11,10 @@ class MessagingDemoIT {
 
     @Test
     void leakyModeReportsTheChannelsAtTheirLines() throws Exception {
-        Forked.Result r = Forked.demo("amqp-channel-per-publish", "grpc-channel-dropped").agent("threshold=500ms")
-                .jvmArg("-Ddemo.holdMillis=1500").run();
+        Forked.Result r = Forked.demo("amqp-channel-per-publish", "grpc-channel-dropped")
+                .agent("threshold=500ms")
+                .jvmArg("-Ddemo.holdMillis=1500")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.leaks("amqp.channel")).as(r.toString()).singleElement().satisfies(l -> {
             assertThat(l.get("count").asLong()).isEqualTo(120);
@@ -28,8 +30,10 @@ class MessagingDemoIT {
 
     @Test
     void cleanModeReportsNothing() throws Exception {
-        Forked.Result r = Forked.demo("--clean", "amqp-channel-per-publish", "grpc-channel-dropped").agent("threshold=500ms")
-                .jvmArg("-Ddemo.holdMillis=1000").run();
+        Forked.Result r = Forked.demo("--clean", "amqp-channel-per-publish", "grpc-channel-dropped")
+                .agent("threshold=500ms")
+                .jvmArg("-Ddemo.holdMillis=1000")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.leaks()).as(r.toString()).isEmpty();
         assertThat(r.stderr).as(r.toString()).doesNotContain("WARN");

@@ -13,9 +13,13 @@ import org.junit.jupiter.api.Test;
 class SocketIT {
     @Test
     void aDroppedSocketIsALeakAtItsLineAndItsDescriptorStaysOpen() throws Exception {
-        Forked.Result r = Forked.main(SocketApp.class).agent("threshold=300ms").args("leak", "leak-channel").run();
+        Forked.Result r = Forked.main(SocketApp.class)
+                .agent("threshold=300ms")
+                .args("leak", "leak-channel")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
-        // real: every dropped client socket still holds its descriptor (and its peer its own) until a GC runs the cleaner
+        // real: every dropped client socket still holds its descriptor (and its peer its own) until a GC runs the
+        // cleaner
         assertThat(growth(r, "leak")).as(r.toString()).isGreaterThanOrEqualTo(2 * SocketApp.N);
         assertThat(growth(r, "leak-channel")).as(r.toString()).isGreaterThanOrEqualTo(2 * SocketApp.N);
         JsonNode socket = single(r.leaksAt("SocketApp.leak"), r);
@@ -34,8 +38,10 @@ class SocketIT {
 
     @Test
     void closedKeptAndDriverOwnedSocketsAreNoLeaks() throws Exception {
-        Forked.Result r = Forked.main(SocketApp.class).agent("threshold=300ms")
-                .args("clean", "clean-channel", "kept", "jdbc-collected").run();
+        Forked.Result r = Forked.main(SocketApp.class)
+                .agent("threshold=300ms")
+                .args("clean", "clean-channel", "kept", "jdbc-collected")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         // the same connects closed: no descriptor left behind
         assertThat(growth(r, "clean")).as(r.toString()).isZero();
@@ -44,21 +50,33 @@ class SocketIT {
         assertThat(r.leaks("socket")).as(r.toString()).isEmpty();
         assertThat(single(r.leaks(), r).get("kind").asText()).isEqualTo("jdbc.connection");
         List<JsonNode> targets = targets(r);
-        JsonNode local = targets.stream().filter(t -> !t.get("target").asText().endsWith(":5432")).findFirst().orElseThrow();
+        JsonNode local = targets.stream()
+                .filter(t -> !t.get("target").asText().endsWith(":5432"))
+                .findFirst()
+                .orElseThrow();
         assertThat(local.get("connectionsOpened").asInt()).isEqualTo(2 * SocketApp.N + 1);
         assertThat(local.get("openNow").asInt()).as(r.toString()).isEqualTo(1); // the kept one
-        JsonNode pg = targets.stream().filter(t -> t.get("target").asText().equals("127.0.0.1:5432")).findFirst().orElseThrow();
+        JsonNode pg = targets.stream()
+                .filter(t -> t.get("target").asText().equals("127.0.0.1:5432"))
+                .findFirst()
+                .orElseThrow();
         assertThat(pg.get("connectionsOpened").asInt()).isEqualTo(1);
     }
 
     @Test
     void theDemoSocketScenarioLeaksAndItsTwinDoesNot() throws Exception {
-        Forked.Result leak = Forked.demo("socket-dropped").agent("threshold=1s").jvmArg("-Ddemo.holdMillis=1000").run();
+        Forked.Result leak = Forked.demo("socket-dropped")
+                .agent("threshold=1s")
+                .jvmArg("-Ddemo.holdMillis=1000")
+                .run();
         assertThat(leak.exitCode).as(leak.toString()).isZero();
         JsonNode socket = single(leak.leaks(), leak);
         assertThat(socket.get("kind").asText()).isEqualTo("socket");
         assertThat(Forked.Result.topFrame(socket)).startsWith("io.leakwatch.demo.SocketScenarios");
-        Forked.Result clean = Forked.demo("--clean", "socket-dropped").agent("threshold=1s").jvmArg("-Ddemo.holdMillis=1000").run();
+        Forked.Result clean = Forked.demo("--clean", "socket-dropped")
+                .agent("threshold=1s")
+                .jvmArg("-Ddemo.holdMillis=1000")
+                .run();
         assertThat(clean.exitCode).as(clean.toString()).isZero();
         assertThat(clean.leaks()).as(clean.toString()).isEmpty();
         assertThat(clean.stdout).contains("HTTP/1.1 200");
@@ -74,7 +92,8 @@ class SocketIT {
     }
 
     static List<JsonNode> targets(Forked.Result r) {
-        return StreamSupport.stream(r.report.get("targets").spliterator(), false).collect(Collectors.toList());
+        return StreamSupport.stream(r.report.get("targets").spliterator(), false)
+                .collect(Collectors.toList());
     }
 
     private static JsonNode single(List<JsonNode> groups, Forked.Result r) {

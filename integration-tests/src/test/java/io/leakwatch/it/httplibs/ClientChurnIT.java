@@ -14,11 +14,21 @@ class ClientChurnIT {
     void aClientPerRequestIsNamedOncePerLineAndNewBuilderIsNot() throws Exception {
         Forked.Result r = Forked.main(ChurnApp.class).agent("threshold=30s").run();
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(warnings(r, "CLIENT CHURN Apache HttpClient created 10 times at " + at("apacheClientPerRequest", "CHURN apache")))
-                .as(r.toString()).isEqualTo(1);
-        assertThat(warnings(r, "CLIENT CHURN OkHttpClient created 10 times at " + at("okHttpClientPerRequest", "CHURN okhttp")))
-                .as(r.toString()).isEqualTo(1);
-        assertThat(r.stderr).as(r.toString()).doesNotContain(at("okHttpNewBuilderPerRequest", "SHARED okhttp"))
+        assertThat(warnings(
+                        r,
+                        "CLIENT CHURN Apache HttpClient created 10 times at "
+                                + at("apacheClientPerRequest", "CHURN apache")))
+                .as(r.toString())
+                .isEqualTo(1);
+        assertThat(warnings(
+                        r,
+                        "CLIENT CHURN OkHttpClient created 10 times at "
+                                + at("okHttpClientPerRequest", "CHURN okhttp")))
+                .as(r.toString())
+                .isEqualTo(1);
+        assertThat(r.stderr)
+                .as(r.toString())
+                .doesNotContain(at("okHttpNewBuilderPerRequest", "SHARED okhttp"))
                 .doesNotContain("ChurnApp.main");
         assertThat(r.leaks()).as("closed clients are no leak").isEmpty();
     }

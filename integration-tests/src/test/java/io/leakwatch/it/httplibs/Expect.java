@@ -12,8 +12,7 @@ import java.util.List;
 
 /** Assertions shared by the HTTP library tests: where a leak must be reported, and what must never be. */
 final class Expect {
-    private Expect() {
-    }
+    private Expect() {}
 
     /** {@code Class.method(Class.java:N)}, N being the line of the app's source marked {@code // LEAK <marker>}. */
     static String frame(Class<?> app, String method, String marker) throws IOException {
@@ -29,7 +28,9 @@ final class Expect {
 
     /** The one leak group whose top frame is exactly {@code frame}, of the given kind and reason. */
     static JsonNode leakAt(Forked.Result r, String frame, String kind, String reason) {
-        List<JsonNode> at = r.leaks().stream().filter(l -> Forked.Result.topFrame(l).equals(frame)).toList();
+        List<JsonNode> at = r.leaks().stream()
+                .filter(l -> Forked.Result.topFrame(l).equals(frame))
+                .toList();
         assertThat(at).as("leak at %s\n%s", frame, r).hasSize(1);
         JsonNode leak = at.get(0);
         assertThat(leak.get("kind").asText()).as(r.toString()).isEqualTo(kind);
@@ -40,8 +41,14 @@ final class Expect {
 
     /** Neither the stderr nor the report may carry the token or the password. */
     static void noSecrets(Forked.Result r) {
-        assertThat(r.stderr).as(r.toString()).doesNotContain(LoopbackServer.TOKEN).doesNotContain(LoopbackServer.PASSWORD);
-        assertThat(r.report.toString()).as(r.toString()).doesNotContain(LoopbackServer.TOKEN)
-                .doesNotContain(LoopbackServer.PASSWORD).doesNotContain("token=");
+        assertThat(r.stderr)
+                .as(r.toString())
+                .doesNotContain(LoopbackServer.TOKEN)
+                .doesNotContain(LoopbackServer.PASSWORD);
+        assertThat(r.report.toString())
+                .as(r.toString())
+                .doesNotContain(LoopbackServer.TOKEN)
+                .doesNotContain(LoopbackServer.PASSWORD)
+                .doesNotContain("token=");
     }
 }

@@ -22,6 +22,7 @@ final class LoopbackServer {
     static final List<Object> KEPT = Collections.synchronizedList(new ArrayList<>());
     /** Never to appear in the agent's output: a query-string token and a user-info password. */
     static final String TOKEN = "tok-SECRET-4711";
+
     static final String PASSWORD = "pw-SECRET-0815";
     /** The size of {@code /big}: far more than a client buffers before its reader asks for more. */
     static final int BIG = 4 << 20;
@@ -60,7 +61,8 @@ final class LoopbackServer {
 
     /** The same URL with a password in its user-info and a token in its query. */
     String secretUrl(String path) {
-        return "http://leak-user:" + PASSWORD + "@127.0.0.1:" + server.getAddress().getPort() + path + "?token=" + TOKEN;
+        return "http://leak-user:" + PASSWORD + "@127.0.0.1:"
+                + server.getAddress().getPort() + path + "?token=" + TOKEN;
     }
 
     /** A query-string token, without user-info (Apache 5 refuses user-info in request URIs). */

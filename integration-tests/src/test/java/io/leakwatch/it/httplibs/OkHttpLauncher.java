@@ -25,8 +25,14 @@ public final class OkHttpLauncher {
         urls.add(OkHttpLauncher.class.getProtectionDomain().getCodeSource().getLocation());
         ClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
         Class<?> app = Class.forName(OkHttpApp.class.getName(), true, loader);
-        System.out.println("okhttp from " + app.getClassLoader().loadClass("okhttp3.OkHttpClient").getProtectionDomain()
-                .getCodeSource().getLocation().getPath().replaceAll(".*/", ""));
+        System.out.println("okhttp from "
+                + app.getClassLoader()
+                        .loadClass("okhttp3.OkHttpClient")
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath()
+                        .replaceAll(".*/", ""));
         app.getMethod("main", String[].class).invoke(null, (Object) java.util.Arrays.copyOfRange(args, 1, args.length));
     }
 }

@@ -29,8 +29,12 @@ final class Database {
         if (dockerAvailable()) {
             return container("postgresql", new PostgreSQLContainer<>("postgres:16-alpine"));
         }
-        return reachable(new Database("postgresql", env("LEAKWATCH_IT_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
-                env("LEAKWATCH_IT_JDBC_USER", "postgres"), env("LEAKWATCH_IT_JDBC_PASSWORD", "")),
+        return reachable(
+                new Database(
+                        "postgresql",
+                        env("LEAKWATCH_IT_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
+                        env("LEAKWATCH_IT_JDBC_USER", "postgres"),
+                        env("LEAKWATCH_IT_JDBC_PASSWORD", "")),
                 "start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start, or set LEAKWATCH_IT_JDBC_URL");
     }
 
@@ -38,8 +42,12 @@ final class Database {
         if (dockerAvailable()) {
             return container("mariadb", new MariaDBContainer<>("mariadb:11"));
         }
-        return reachable(new Database("mariadb", env("LEAKWATCH_IT_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test"),
-                env("LEAKWATCH_IT_MARIADB_USER", "root"), env("LEAKWATCH_IT_MARIADB_PASSWORD", "")),
+        return reachable(
+                new Database(
+                        "mariadb",
+                        env("LEAKWATCH_IT_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test"),
+                        env("LEAKWATCH_IT_MARIADB_USER", "root"),
+                        env("LEAKWATCH_IT_MARIADB_PASSWORD", "")),
                 "start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd, or set LEAKWATCH_IT_MARIADB_URL");
     }
 
@@ -60,7 +68,8 @@ final class Database {
         try (Connection c = db.connect()) {
             c.isValid(5);
         } catch (SQLException e) {
-            throw new AssertionError(db.name + " at " + db.url + " is not reachable (" + e.getMessage() + "): " + fix, e);
+            throw new AssertionError(
+                    db.name + " at " + db.url + " is not reachable (" + e.getMessage() + "): " + fix, e);
         }
         return db;
     }

@@ -17,18 +17,15 @@ class H2JdbcIT extends JdbcLeakContract {
         return "h2-secret-pw";
     }
 
-
-
-
     @Test
     void reexecutingAStatementReleasesItsPreviousResultSet() throws Exception {
         Forked.Result r = run("reexecute");
         assertThat(r.leaks()).as(r.toString()).isEmpty();
-        assertThat(r.lateReleases()).as(r.toString()).extracting(l -> l.get("kind").asText())
+        assertThat(r.lateReleases())
+                .as(r.toString())
+                .extracting(l -> l.get("kind").asText())
                 .containsExactlyInAnyOrder("jdbc.connection", "jdbc.statement");
     }
-
-
 
     @Test
     void stacksOffStillFindsTheLeakButWithoutALine() throws Exception {

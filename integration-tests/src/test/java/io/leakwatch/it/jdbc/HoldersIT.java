@@ -18,25 +18,36 @@ class HoldersIT {
 
     @Test
     void h2JobInUseIsALateReleaseAbandonedIsALeakAndAWorkerBackInTheSameMethodReadsInUse() throws Exception {
-        Forked.Result r = Forked.main(HoldersApp.class).agent("threshold=500ms").args("holders", H2).run();
+        Forked.Result r = Forked.main(HoldersApp.class)
+                .agent("threshold=500ms")
+                .args("holders", H2)
+                .run();
         assertHolders(r, "TIMED_WAITING in Thread.sleep");
     }
 
     @Test
     void postgresJobInUseIsALateReleaseAbandonedIsALeak() throws Exception {
         Database db = Database.postgres();
-        Forked.Result r = Forked.main(HoldersApp.class).agent("threshold=500ms")
-                .args("holders", db.url, db.user, db.password).run();
+        Forked.Result r = Forked.main(HoldersApp.class)
+                .agent("threshold=500ms")
+                .args("holders", db.url, db.user, db.password)
+                .run();
         assertHolders(r, "RUNNABLE in ");
     }
 
     private static void assertHolders(Forked.Result r, String jobDoing) {
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.stdout).as(r.toString()).contains("job done").contains("exiting while holding true")
-                .as("the two leaked connections are taken from the pool for good").contains("pool active connections: 2");
+        assertThat(r.stdout)
+                .as(r.toString())
+                .contains("job done")
+                .contains("exiting while holding true")
+                .as("the two leaked connections are taken from the pool for good")
+                .contains("pool active connections: 2");
         String at = "io.leakwatch.it.jdbc.HoldersApp.";
         // the job: in use while it works, then a late release
-        assertThat(r.stderr).as(r.toString()).contains("HELD PAST THRESHOLD 500ms (in use) jdbc.connection")
+        assertThat(r.stderr)
+                .as(r.toString())
+                .contains("HELD PAST THRESHOLD 500ms (in use) jdbc.connection")
                 .contains("in use: thread report-job " + jobDoing)
                 .contains(", inside " + at + "runJob(HoldersApp.java:");
         List<JsonNode> late = r.lateReleases();
@@ -58,7 +69,9 @@ class HoldersIT {
         JsonNode worker = single(r.leaksAt("HoldersApp.handle"), r);
         assertThat(worker.get("count").asInt()).isEqualTo(1);
         assertThat(worker.get("holder").get("state").asText()).isEqualTo("abandoned");
-        assertThat(late).as(r.toString()).anySatisfy(g -> assertThat(g.get("thread").asText()).isEqualTo("pool-worker"));
+        assertThat(late)
+                .as(r.toString())
+                .anySatisfy(g -> assertThat(g.get("thread").asText()).isEqualTo("pool-worker"));
         // held by main inside its method when System.exit ran: a long hold, not a leak
         List<JsonNode> holds = list(r.report.get("longHolds"));
         assertThat(holds).as(r.toString()).singleElement().satisfies(g -> {
@@ -75,20 +88,31 @@ class HoldersIT {
 
     @Test
     void childrenAreJudgedByTheirAgeAndOneLineLeakingToManyTargetsIsOneGroup() throws Exception {
-        Forked.Result r = Forked.main(HoldersApp.class).agent("threshold=3s").args("children", H2).run();
+        Forked.Result r = Forked.main(HoldersApp.class)
+                .agent("threshold=3s")
+                .args("children", H2)
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.stdout).as("the scenario really dropped the statements")
+        assertThat(r.stdout)
+                .as("the scenario really dropped the statements")
                 .contains("dropped statement collected before its connection closed: true")
                 .contains("statements dropped on the long-lived connection collected: true");
         long brief = Long.parseLong(r.stdout.replaceAll("(?s).*brief connection closed after (\\d+) ms.*", "$1"));
         assertThat(brief).as("the brief connection closed within the threshold").isLessThan(3000);
         // the statement dropped on a connection closed soon after: its connection released it in time, no leak
-        assertThat(r.leaksAt("HoldersApp.dropOne")).as(r.toString()).singleElement().satisfies(g -> {
-            assertThat(g.get("kind").asText()).isEqualTo("jdbc.statement");
-            assertThat(g.get("reason").asText()).isEqualTo("collected");
-            assertThat(g.get("count").asInt()).as("only the three on the long-lived connection").isEqualTo(3);
-        });
-        assertThat(r.stderr).as(r.toString()).containsPattern("LEAK \\(collected while open, never closed\\) jdbc\\.statement x[123] ");
+        assertThat(r.leaksAt("HoldersApp.dropOne"))
+                .as(r.toString())
+                .singleElement()
+                .satisfies(g -> {
+                    assertThat(g.get("kind").asText()).isEqualTo("jdbc.statement");
+                    assertThat(g.get("reason").asText()).isEqualTo("collected");
+                    assertThat(g.get("count").asInt())
+                            .as("only the three on the long-lived connection")
+                            .isEqualTo(3);
+                });
+        assertThat(r.stderr)
+                .as(r.toString())
+                .containsPattern("LEAK \\(collected while open, never closed\\) jdbc\\.statement x[123] ");
         // statements and result sets piled up on the long-lived connection, released only when it closed
         List<JsonNode> piled = r.leaksAt("HoldersApp.pileUp");
         assertThat(piled).as(r.toString()).hasSize(2).allSatisfy(g -> {
@@ -97,21 +121,34 @@ class HoldersIT {
             assertThat(g.get("heldMillis").asLong()).isGreaterThanOrEqualTo(3000);
             assertThat(g.get("holder").get("state").asText()).isEqualTo("abandoned");
         });
-        assertThat(piled).extracting(g -> g.get("kind").asText() + " by " + g.get("releasedBy").asText())
+        assertThat(piled)
+                .extracting(g ->
+                        g.get("kind").asText() + " by " + g.get("releasedBy").asText())
                 .containsExactlyInAnyOrder("jdbc.statement by jdbc.connection", "jdbc.resultset by jdbc.statement");
-        assertThat(r.stderr).containsPattern("LEAK \\(never closed; released by its connection after \\d+\\.\\ds\\) jdbc\\.statement x[1-4] ")
-                .containsPattern("LEAK \\(never closed; released by its statement after \\d+\\.\\ds\\) jdbc\\.resultset x[1-4] ");
+        assertThat(r.stderr)
+                .containsPattern(
+                        "LEAK \\(never closed; released by its connection after \\d+\\.\\ds\\) jdbc\\.statement x[1-4] ")
+                .containsPattern(
+                        "LEAK \\(never closed; released by its statement after \\d+\\.\\ds\\) jdbc\\.resultset x[1-4] ");
         // one line, ten databases: one group
         JsonNode pets = single(r.leaksAt("HoldersApp.targets"), r);
         assertThat(pets.get("count").asInt()).isEqualTo(10);
         assertThat(pets.get("targetCount").asInt()).isEqualTo(10);
-        assertThat(list(pets.get("targets"))).hasSize(3).extracting(JsonNode::asText).doesNotHaveDuplicates()
+        assertThat(list(pets.get("targets")))
+                .hasSize(3)
+                .extracting(JsonNode::asText)
+                .doesNotHaveDuplicates()
                 .allSatisfy(t -> assertThat(t).matches("jdbc:h2:mem:pet\\d"));
-        assertThat(pets.get("target").asText()).isEqualTo(pets.get("targets").get(0).asText());
+        assertThat(pets.get("target").asText())
+                .isEqualTo(pets.get("targets").get(0).asText());
         assertThat(r.leaks()).as(r.toString()).hasSize(4);
         assertThat(r.summary("leaks")).isEqualTo(3 + 4 + 4 + 10);
-        assertThat(r.lateReleases()).as("the long-lived connection itself was closed by the application")
-                .extracting(g -> Forked.Result.topFrame(g)).singleElement().asString().contains("HoldersApp.connect(");
+        assertThat(r.lateReleases())
+                .as("the long-lived connection itself was closed by the application")
+                .extracting(g -> Forked.Result.topFrame(g))
+                .singleElement()
+                .asString()
+                .contains("HoldersApp.connect(");
     }
 
     private static JsonNode single(List<JsonNode> groups, Forked.Result r) {

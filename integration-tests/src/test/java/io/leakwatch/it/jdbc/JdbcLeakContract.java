@@ -29,10 +29,15 @@ abstract class JdbcLeakContract {
             args.add(user());
             args.add(password() == null ? "" : password());
         }
-        Forked.Result r = Forked.main(JdbcApp.class).agent(agentOptions).args(args.toArray(new String[0])).run();
+        Forked.Result r = Forked.main(JdbcApp.class)
+                .agent(agentOptions)
+                .args(args.toArray(new String[0]))
+                .run();
         assertThat(r.stderr).as("a secret leaked into stderr").doesNotContain(secret());
         if (r.report != null) {
-            assertThat(r.report.toString()).as("a secret leaked into the report").doesNotContain(secret());
+            assertThat(r.report.toString())
+                    .as("a secret leaked into the report")
+                    .doesNotContain(secret());
         }
         return r;
     }
@@ -64,7 +69,10 @@ abstract class JdbcLeakContract {
         assertThat(r.leaks()).as(r.toString()).hasSize(1);
         assertLeakAt(r, "jdbc.connection", "driverManagerLeak", "threshold");
         assertThat(r.leaks().get(0).get("thread").asText()).isEqualTo("main");
-        assertThat(r.leaks().get(0).get("target").asText()).startsWith("jdbc:").doesNotContain("?").doesNotContain(";");
+        assertThat(r.leaks().get(0).get("target").asText())
+                .startsWith("jdbc:")
+                .doesNotContain("?")
+                .doesNotContain(";");
         assertThat(r.stderr).contains("HELD PAST THRESHOLD").contains("JdbcApp.driverManagerLeak(JdbcApp.java:");
     }
 
@@ -104,12 +112,15 @@ abstract class JdbcLeakContract {
     void failOnLeakExitsWithStatus3OnlyWhenSomethingLeaked() throws Exception {
         Forked.Result leaky = run("drivermanager-leak", "threshold=1s,failOnLeak=true");
         assertThat(leaky.exitCode).as(leaky.toString()).isEqualTo(3);
-        assertThat(leaky.stderr).contains("leakwatch: failOnLeak=true and 1 leak found; exiting with status 3")
+        assertThat(leaky.stderr)
+                .contains("leakwatch: failOnLeak=true and 1 leak found; exiting with status 3")
                 .contains("JdbcApp.driverManagerLeak(JdbcApp.java:");
         Forked.Result clean = run("clean", "threshold=0ms,failOnLeak=true");
         assertThat(clean.exitCode).as(clean.toString()).isZero();
         assertThat(clean.leaks()).isEmpty();
-        assertThat(clean.summary("acquired")).isEqualTo(clean.summary("released")).isPositive();
+        assertThat(clean.summary("acquired"))
+                .isEqualTo(clean.summary("released"))
+                .isPositive();
     }
 
     @Test
@@ -149,7 +160,9 @@ abstract class JdbcLeakContract {
         Forked.Result r = run("pool-kept-open", "threshold=1s");
         assertThat(r.leaks()).as(r.toString()).isEmpty();
         assertThat(r.summary("open")).as(r.toString()).isZero();
-        assertThat(r.summary("acquired")).as("20 borrows, 20 statements, 20 result sets").isEqualTo(60);
+        assertThat(r.summary("acquired"))
+                .as("20 borrows, 20 statements, 20 result sets")
+                .isEqualTo(60);
         assertThat(r.stderr).doesNotContain("LEAK").doesNotContain("at com.zaxxer.hikari.pool");
     }
 }

@@ -13,7 +13,8 @@ class MariaDbJdbcIT extends JdbcLeakContract {
     @BeforeAll
     static void database() throws Exception {
         db = Database.mariadb();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
             s.execute("CREATE USER IF NOT EXISTS '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'");
             s.execute("CREATE USER IF NOT EXISTS '" + USER + "'@'localhost' IDENTIFIED BY '" + PASSWORD + "'");
             s.execute("GRANT ALL ON *.* TO '" + USER + "'@'%'");

@@ -33,7 +33,8 @@ public final class JUnitRunner {
                 classes.add(Class.forName(arg));
             }
         }
-        LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request().configurationParameters(config);
+        LauncherDiscoveryRequestBuilder request =
+                LauncherDiscoveryRequestBuilder.request().configurationParameters(config);
         for (Class<?> c : classes) {
             request.selectors(selectClass(c));
         }
@@ -47,12 +48,14 @@ public final class JUnitRunner {
                     r.put("status", result.getStatus().name());
                     r.put("message", result.getThrowable().map(String::valueOf).orElse(""));
                     results.put(((MethodSource) id.getSource().get()).getMethodName(), r);
-                } else if (id.getSource().orElse(null) instanceof ClassSource && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+                } else if (id.getSource().orElse(null) instanceof ClassSource
+                        && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
                     // A class-level failure (@BeforeAll/@AfterAll, class callbacks), keyed by the class's simple name.
                     Map<String, String> r = new LinkedHashMap<>();
                     r.put("status", result.getStatus().name());
                     r.put("message", result.getThrowable().map(String::valueOf).orElse(""));
-                    results.put(((ClassSource) id.getSource().get()).getJavaClass().getSimpleName(), r);
+                    results.put(
+                            ((ClassSource) id.getSource().get()).getJavaClass().getSimpleName(), r);
                 }
             }
         });

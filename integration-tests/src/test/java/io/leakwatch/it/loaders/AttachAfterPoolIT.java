@@ -36,7 +36,10 @@ class AttachAfterPoolIT {
             String frame = "io.leakwatch.it.loaders.PoolBeforeAttachApp.hold(PoolBeforeAttachApp.java:" + line + ")";
             app.awaitStderr(s -> s.contains("HELD PAST THRESHOLD 1s jdbc.connection x1") && s.contains("at " + frame));
             LiveJvm.Cli dump = LiveJvm.cli("dump", String.valueOf(app.pid()));
-            assertThat(dump.stdout).as(dump.toString()).contains("1 open handle").contains("\tat " + frame);
+            assertThat(dump.stdout)
+                    .as(dump.toString())
+                    .contains("1 open handle")
+                    .contains("\tat " + frame);
 
             app.send("quit");
             assertThat(app.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -49,7 +52,8 @@ class AttachAfterPoolIT {
             assertThat(leak.get("stack").get(0).asText()).isEqualTo(frame);
             assertThat(r.get("lateReleases")).isEmpty();
             JsonNode summary = r.get("summary");
-            // the held connection, and the early connection's statement and result set; the pool's physical ones are not handles
+            // the held connection, and the early connection's statement and result set; the pool's physical ones are
+            // not handles
             assertThat(summary.get("acquired").asLong()).as(r.toPrettyString()).isEqualTo(3);
             assertThat(summary.get("released").asLong()).isEqualTo(2);
             assertThat(summary.get("open").asLong()).isEqualTo(1);

@@ -26,12 +26,16 @@ class ClassLoadersIT {
         Forked.Result with = Forked.main(Container.class).agent("threshold=1s").run();
         Forked.Result without = Forked.main(Container.class).withoutAgent().run();
         assertThat(with.exitCode).as(with.toString()).isZero();
-        assertThat(with.stdout).as(with.toString()).isEqualTo(without.stdout)
+        assertThat(with.stdout)
+                .as(with.toString())
+                .isEqualTo(without.stdout)
                 .contains("loaders: webapp webapp, driver webapp, pool webapp, java.sql platform");
         noLinkageTrouble(with);
 
-        String pool = "webapp//io.leakwatch.it.loaders.WebApp.leakFromPool(WebApp.java:" + line(with, "pool connection") + ")";
-        String direct = "webapp//io.leakwatch.it.loaders.WebApp.leakFromDriverManager(WebApp.java:" + line(with, "driver connection") + ")";
+        String pool = "webapp//io.leakwatch.it.loaders.WebApp.leakFromPool(WebApp.java:" + line(with, "pool connection")
+                + ")";
+        String direct = "webapp//io.leakwatch.it.loaders.WebApp.leakFromDriverManager(WebApp.java:"
+                + line(with, "driver connection") + ")";
         List<JsonNode> leaks = with.leaks("jdbc.connection");
         assertThat(leaks).as(with.toString()).hasSize(2);
         assertThat(leaks).extracting(Forked.Result::topFrame).containsExactlyInAnyOrder(pool, direct);
@@ -39,7 +43,10 @@ class ClassLoadersIT {
             assertThat(l.get("target").asText()).isEqualTo("jdbc:h2:mem:webapp");
             assertThat(l.get("count").asInt()).isEqualTo(1);
         });
-        assertThat(with.stderr).contains("HELD PAST THRESHOLD 1s jdbc.connection x1").contains("at " + pool).contains("at " + direct);
+        assertThat(with.stderr)
+                .contains("HELD PAST THRESHOLD 1s jdbc.connection x1")
+                .contains("at " + pool)
+                .contains("at " + direct);
         // the clean twins: 5 pooled connections with statement and result set, 1 direct connection, all closed
         assertThat(with.leaksAt("WebApp.cleanFromPool")).isEmpty();
         assertThat(with.leaksAt("WebApp.cleanFromDriverManager")).isEmpty();
@@ -51,16 +58,25 @@ class ClassLoadersIT {
 
     @Test
     void aLoaderSealedAgainstTheAgentIsLeftAloneAndNamed() throws Exception {
-        Forked.Result with = Forked.main(Container.class).agent("threshold=1s").args("sealed").run();
-        Forked.Result without = Forked.main(Container.class).withoutAgent().args("sealed").run();
+        Forked.Result with = Forked.main(Container.class)
+                .agent("threshold=1s")
+                .args("sealed")
+                .run();
+        Forked.Result without =
+                Forked.main(Container.class).withoutAgent().args("sealed").run();
         assertThat(with.exitCode).as(with.toString()).isZero();
         assertThat(with.stdout).as(with.toString()).isEqualTo(without.stdout).contains("done");
         noLinkageTrouble(with);
         // nothing in the web application can be watched; rather than advice that cannot link, the user gets one line
-        assertThat(with.stderr.lines().filter(l -> l.contains("are not watched"))).as(with.toString()).singleElement()
-                .satisfies(l -> assertThat(l).startsWith("[leakwatch] WARN classes of class loader 'webapp' io.leakwatch.it.loaders.ChildFirstLoader@")
-                        .contains("it does not load io.leakwatch.agent.* from the bootstrap class path (java.lang.ClassNotFoundException: "
-                                + "io.leakwatch.agent.CallDepth is not visible from webapp)"));
+        assertThat(with.stderr.lines().filter(l -> l.contains("are not watched")))
+                .as(with.toString())
+                .singleElement()
+                .satisfies(l -> assertThat(l)
+                        .startsWith(
+                                "[leakwatch] WARN classes of class loader 'webapp' io.leakwatch.it.loaders.ChildFirstLoader@")
+                        .contains(
+                                "it does not load io.leakwatch.agent.* from the bootstrap class path (java.lang.ClassNotFoundException: "
+                                        + "io.leakwatch.agent.CallDepth is not visible from webapp)"));
         assertThat(with.leaks()).isEmpty();
         assertThat(with.summary("acquired")).isZero();
     }
@@ -68,12 +84,19 @@ class ClassLoadersIT {
     @Test
     void twoCopiesOfTheDriverInIsolatedLoadersAtOnceAreBothWatched() throws Exception {
         String[] args = {Forked.testClasses(), Forked.dependency("h2")};
-        Forked.Result with = Forked.main(TwoDrivers.class).agent("threshold=1s").args(args).run();
-        Forked.Result without = Forked.main(TwoDrivers.class).withoutAgent().args(args).run();
+        Forked.Result with =
+                Forked.main(TwoDrivers.class).agent("threshold=1s").args(args).run();
+        Forked.Result without =
+                Forked.main(TwoDrivers.class).withoutAgent().args(args).run();
         assertThat(with.exitCode).as(with.toString()).isZero();
-        assertThat(with.stdout).as(with.toString()).isEqualTo(without.stdout).contains("two copies of org.h2.Driver: true")
-                .contains("alpha: 2 leaked at line").contains("through org.h2.jdbc.JdbcConnection of loader alpha")
-                .contains("beta: 3 leaked at line").contains("through org.h2.jdbc.JdbcConnection of loader beta");
+        assertThat(with.stdout)
+                .as(with.toString())
+                .isEqualTo(without.stdout)
+                .contains("two copies of org.h2.Driver: true")
+                .contains("alpha: 2 leaked at line")
+                .contains("through org.h2.jdbc.JdbcConnection of loader alpha")
+                .contains("beta: 3 leaked at line")
+                .contains("through org.h2.jdbc.JdbcConnection of loader beta");
         noLinkageTrouble(with);
 
         int line = line(with, "alpha: 2");
@@ -81,11 +104,14 @@ class ClassLoadersIT {
         List<JsonNode> leaks = with.leaks("jdbc.connection");
         assertThat(leaks).as(with.toString()).hasSize(2);
         for (String[] tenant : new String[][] {{"alpha", "2"}, {"beta", "3"}}) {
-            JsonNode group = leaks.stream().filter(l -> l.get("target").asText().equals("jdbc:h2:mem:" + tenant[0]))
-                    .findFirst().orElseThrow(() -> new AssertionError("no leak of " + tenant[0] + "\n" + with));
+            JsonNode group = leaks.stream()
+                    .filter(l -> l.get("target").asText().equals("jdbc:h2:mem:" + tenant[0]))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no leak of " + tenant[0] + "\n" + with));
             assertThat(group.get("count").asInt()).as(tenant[0]).isEqualTo(Integer.parseInt(tenant[1]));
             assertThat(group.get("thread").asText()).isEqualTo("tenant-" + tenant[0]);
-            assertThat(Forked.Result.topFrame(group)).isEqualTo(tenant[0] + "//io.leakwatch.it.loaders.Tenant.run(Tenant.java:" + line + ")");
+            assertThat(Forked.Result.topFrame(group))
+                    .isEqualTo(tenant[0] + "//io.leakwatch.it.loaders.Tenant.run(Tenant.java:" + line + ")");
         }
         // per tenant: its leaks, and 4 clean connections each with a statement and a result set
         assertThat(with.summary("acquired")).isEqualTo(5 + 2 * 4 * 3);
@@ -105,46 +131,82 @@ class ClassLoadersIT {
                                                                      org.slf4j.simpleLogger.levelInBrackets=true
                                                                      org.slf4j.simpleLogger.showThreadName=true\
                                                                      """);
-        String classpath = String.join(File.pathSeparator, Forked.testClasses(), config.toString(),
-                System.getProperty("leakwatch.it.foreignByteBuddy"), Forked.dependency("slf4j-api"),
-                Forked.dependency("slf4j-simple"), Forked.dependency("h2"));
-        // -Dslf4j.provider: the agent's own SLF4J once read it, from the bootstrap loader, and aborted the JVM in premain
-        String[] jvmArgs = {"-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider", "-Dorg.slf4j.simpleLogger.showLogName=true"};
-        Forked.Result with = Forked.main(ForeignLibsApp.class).classpath(classpath).jvmArg(jvmArgs).agent("threshold=1s").run();
-        Forked.Result without = Forked.main(ForeignLibsApp.class).classpath(classpath).jvmArg(jvmArgs).withoutAgent().run();
+        String classpath = String.join(
+                File.pathSeparator,
+                Forked.testClasses(),
+                config.toString(),
+                System.getProperty("leakwatch.it.foreignByteBuddy"),
+                Forked.dependency("slf4j-api"),
+                Forked.dependency("slf4j-simple"),
+                Forked.dependency("h2"));
+        // -Dslf4j.provider: the agent's own SLF4J once read it, from the bootstrap loader, and aborted the JVM in
+        // premain
+        String[] jvmArgs = {
+            "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider", "-Dorg.slf4j.simpleLogger.showLogName=true"
+        };
+        Forked.Result with = Forked.main(ForeignLibsApp.class)
+                .classpath(classpath)
+                .jvmArg(jvmArgs)
+                .agent("threshold=1s")
+                .run();
+        Forked.Result without = Forked.main(ForeignLibsApp.class)
+                .classpath(classpath)
+                .jvmArg(jvmArgs)
+                .withoutAgent()
+                .run();
         assertThat(with.exitCode).as(with.toString()).isZero();
         assertThat(without.exitCode).as(without.toString()).isZero();
-        assertThat(with.stdout).as(with.toString()).isEqualTo(without.stdout)
+        assertThat(with.stdout)
+                .as(with.toString())
+                .isEqualTo(without.stdout)
                 .contains("byte buddy from byte-buddy-1.14.18.jar")
-                .contains("properties the libraries read: {org.slf4j.simpleLogger.showLogName=true, slf4j.provider=org.slf4j.simple.SimpleServiceProvider}")
+                .contains(
+                        "properties the libraries read: {org.slf4j.simpleLogger.showLogName=true, slf4j.provider=org.slf4j.simple.SimpleServiceProvider}")
                 .contains("APP [main] [INFO] shop - slf4j provider org.slf4j.simple.SimpleLoggerFactory")
                 .contains("APP [main] [INFO] shop - shop.Wrapped: generated in its own loader")
-                .contains("APP [main] [INFO] shop - io.leakwatch.it.loaders.Injected: injected into the application loader (same loader: true)")
+                .contains(
+                        "APP [main] [INFO] shop - io.leakwatch.it.loaders.Injected: injected into the application loader (same loader: true)")
                 .contains("APP [main] [WARN] shop - a connection is left open on purpose")
                 .doesNotContain("[leakwatch]");
         noLinkageTrouble(with);
         // the agent's lines keep their own format, on stderr, whatever the application configured; the rest of stderr
         // (here SLF4J's own note on slf4j.provider) is the application's, the same as without the agent
-        assertThat(with.stderr).as(with.toString()).contains("[leakwatch] INFO leakwatch ").doesNotContain("APP [");
-        assertThat(applicationLines(with.stderr)).isEqualTo(applicationLines(without.stderr))
-                .contains("SLF4J(I): Attempting to load provider \"org.slf4j.simple.SimpleServiceProvider\" specified via \"slf4j.provider\" system property");
+        assertThat(with.stderr)
+                .as(with.toString())
+                .contains("[leakwatch] INFO leakwatch ")
+                .doesNotContain("APP [");
+        assertThat(applicationLines(with.stderr))
+                .isEqualTo(applicationLines(without.stderr))
+                .contains(
+                        "SLF4J(I): Attempting to load provider \"org.slf4j.simple.SimpleServiceProvider\" specified via \"slf4j.provider\" system property");
 
-        String frame = "io.leakwatch.it.loaders.ForeignLibsApp.leak(ForeignLibsApp.java:" + line(with, "connection") + ")";
-        assertThat(with.leaks("jdbc.connection")).as(with.toString()).singleElement()
+        String frame =
+                "io.leakwatch.it.loaders.ForeignLibsApp.leak(ForeignLibsApp.java:" + line(with, "connection") + ")";
+        assertThat(with.leaks("jdbc.connection"))
+                .as(with.toString())
+                .singleElement()
                 .satisfies(l -> assertThat(Forked.Result.topFrame(l)).isEqualTo(frame));
         assertThat(with.stderr).contains("[leakwatch] WARN HELD PAST THRESHOLD 1s jdbc.connection x1");
     }
 
     private static void noLinkageTrouble(Forked.Result r) {
-        assertThat(r.stderr).as(r.toString()).doesNotContain("LinkageError").doesNotContain("ClassCastException")
-                .doesNotContain("NoClassDefFoundError").doesNotContain("VerifyError").doesNotContain("internal error");
+        assertThat(r.stderr)
+                .as(r.toString())
+                .doesNotContain("LinkageError")
+                .doesNotContain("ClassCastException")
+                .doesNotContain("NoClassDefFoundError")
+                .doesNotContain("VerifyError")
+                .doesNotContain("internal error");
         assertThat(r.summary("internalErrors")).isZero();
     }
 
     /** Stderr without the agent's lines (and their stack frames) and the JVM's note that CDS is partly off under an agent. */
     private static List<String> applicationLines(String stderr) {
-        return stderr.lines().filter(l -> !l.startsWith("[leakwatch] ") && !l.startsWith("\tat ")
-                && !l.startsWith("OpenJDK 64-Bit Server VM warning: Sharing is only supported")).collect(Collectors.toList());
+        return stderr.lines()
+                .filter(l -> !l.startsWith("[leakwatch] ")
+                        && !l.startsWith("\tat ")
+                        && !l.startsWith("OpenJDK 64-Bit Server VM warning: Sharing is only supported"))
+                .collect(Collectors.toList());
     }
 
     /** The line the application printed for "<what> leaked at line N". */

@@ -17,7 +17,10 @@ public final class Container {
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
             urls.add(Paths.get(entry).toUri().toURL());
         }
-        ChildFirstLoader webapp = new ChildFirstLoader("webapp", urls.toArray(new URL[0]), Container.class.getClassLoader(),
+        ChildFirstLoader webapp = new ChildFirstLoader(
+                "webapp",
+                urls.toArray(new URL[0]),
+                Container.class.getClassLoader(),
                 args.length > 0 && args[0].equals("sealed"));
         Thread.currentThread().setContextClassLoader(webapp);
         Class<?> app = webapp.loadClass(WebApp.class.getName());

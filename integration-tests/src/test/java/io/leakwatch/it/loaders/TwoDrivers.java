@@ -13,7 +13,9 @@ import java.util.concurrent.CyclicBarrier;
  */
 public final class TwoDrivers {
     public static void main(String[] args) throws Exception {
-        URL[] urls = {Paths.get(args[0]).toUri().toURL(), Paths.get(args[1]).toUri().toURL()};
+        URL[] urls = {
+            Paths.get(args[0]).toUri().toURL(), Paths.get(args[1]).toUri().toURL()
+        };
         ClassLoader platform = ClassLoader.getPlatformClassLoader();
         URLClassLoader alpha = new URLClassLoader("alpha", urls, platform);
         URLClassLoader beta = new URLClassLoader("beta", urls, platform);
@@ -27,17 +29,19 @@ public final class TwoDrivers {
         for (int i = 0; i < tenants.length; i++) {
             int slot = i;
             ClassLoader loader = (ClassLoader) tenants[i][0];
-            Thread t = new Thread(() -> {
-                try {
-                    Class<?> tenant = loader.loadClass(Tenant.class.getName());
-                    together.await();
-                    results[slot] = (String) tenant.getMethod("run", String.class, int.class, int.class)
-                            .invoke(null, tenants[slot][1], tenants[slot][2], 4);
-                } catch (Throwable e) {
-                    results[slot] = "failed: " + e;
-                    e.printStackTrace();
-                }
-            }, "tenant-" + tenants[i][1]);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            Class<?> tenant = loader.loadClass(Tenant.class.getName());
+                            together.await();
+                            results[slot] = (String) tenant.getMethod("run", String.class, int.class, int.class)
+                                    .invoke(null, tenants[slot][1], tenants[slot][2], 4);
+                        } catch (Throwable e) {
+                            results[slot] = "failed: " + e;
+                            e.printStackTrace();
+                        }
+                    },
+                    "tenant-" + tenants[i][1]);
             t.setContextClassLoader(loader);
             threads.add(t);
             t.start();

@@ -46,8 +46,11 @@ class CliIT {
     void listShowsWhichJvmsRunLeakwatch() throws Exception {
         LiveJvm.Cli r = LiveJvm.cli("list");
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.stdout).as(r.toString()).startsWith("PID")
-                .containsPattern("(?m)^" + watched.pid() + " +\\d+\\.\\d+\\.\\d+\\S* +io\\.leakwatch\\.it\\.ops\\.HoldApp$")
+        assertThat(r.stdout)
+                .as(r.toString())
+                .startsWith("PID")
+                .containsPattern(
+                        "(?m)^" + watched.pid() + " +\\d+\\.\\d+\\.\\d+\\S* +io\\.leakwatch\\.it\\.ops\\.HoldApp$")
                 .containsPattern("(?m)^" + plain.pid() + " +no +io\\.leakwatch\\.it\\.ops\\.HoldApp$");
     }
 
@@ -55,8 +58,11 @@ class CliIT {
     void dumpPrintsTheOpenHandleTable() throws Exception {
         LiveJvm.Cli r = LiveJvm.cli("dump", String.valueOf(watched.pid()));
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.stdout).as(r.toString()).contains("pid " + watched.pid() + ": 1 open handle")
-                .containsPattern("jdbc\\.connection +main +jdbc:h2:mem:ops").contains("\tat " + heldFrame());
+        assertThat(r.stdout)
+                .as(r.toString())
+                .contains("pid " + watched.pid() + ": 1 open handle")
+                .containsPattern("jdbc\\.connection +main +jdbc:h2:mem:ops")
+                .contains("\tat " + heldFrame());
     }
 
     @Test
@@ -74,8 +80,10 @@ class CliIT {
     void dumpExplainsWhatItCannotDo() throws Exception {
         LiveJvm.Cli notLoaded = LiveJvm.cli("dump", String.valueOf(plain.pid()));
         assertThat(notLoaded.exitCode).as(notLoaded.toString()).isEqualTo(1);
-        assertThat(notLoaded.stderr).contains("leakwatch dump: leakwatch is not loaded in JVM " + plain.pid()
-                + " (io.leakwatch.it.ops.HoldApp): start it with -javaagent:").contains("leakwatch attach " + plain.pid());
+        assertThat(notLoaded.stderr)
+                .contains("leakwatch dump: leakwatch is not loaded in JVM " + plain.pid()
+                        + " (io.leakwatch.it.ops.HoldApp): start it with -javaagent:")
+                .contains("leakwatch attach " + plain.pid());
 
         LiveJvm.Cli noSuch = LiveJvm.cli("dump", "99999999");
         assertThat(noSuch.exitCode).as(noSuch.toString()).isEqualTo(1);
@@ -91,7 +99,9 @@ class CliIT {
         try (LiveJvm closed = LiveJvm.start(HoldApp.class, null, "-XX:+DisableAttachMechanism")) {
             LiveJvm.Cli r = LiveJvm.cli("dump", String.valueOf(closed.pid()));
             assertThat(r.exitCode).as(r.toString()).isEqualTo(1);
-            assertThat(r.stderr).as(r.toString()).contains("JVM " + closed.pid() + " was started with -XX:+DisableAttachMechanism");
+            assertThat(r.stderr)
+                    .as(r.toString())
+                    .contains("JVM " + closed.pid() + " was started with -XX:+DisableAttachMechanism");
             LiveJvm.Cli list = LiveJvm.cli("list");
             assertThat(list.stdout).as(list.toString()).doesNotContain(closed.pid() + " ");
         }
@@ -100,24 +110,39 @@ class CliIT {
     @Test
     void anotherUsersJvmIsNamed() throws Exception {
         Path setpriv = Paths.get("/usr/bin/setpriv");
-        boolean possible = Files.isExecutable(setpriv) && System.getProperty("user.name").equals("root");
+        boolean possible =
+                Files.isExecutable(setpriv) && System.getProperty("user.name").equals("root");
         if ("true".equals(System.getenv("CI"))) {
             // CI runs as root on a machine with setpriv: there the case must run, never skip
-            assertThat(possible).as("CI must be able to run the CLI as another user (root and /usr/bin/setpriv)").isTrue();
+            assertThat(possible)
+                    .as("CI must be able to run the CLI as another user (root and /usr/bin/setpriv)")
+                    .isTrue();
         }
         assumeTrue(possible, "needs root and setpriv to run the CLI as another user");
-        List<String> asNobody = List.of(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
-                LiveJvm.JAVA, "-Duser.home=/tmp", "-jar", Forked.AGENT_JAR.toString(), "dump", String.valueOf(watched.pid()));
+        List<String> asNobody = List.of(
+                setpriv.toString(),
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                LiveJvm.JAVA,
+                "-Duser.home=/tmp",
+                "-jar",
+                Forked.AGENT_JAR.toString(),
+                "dump",
+                String.valueOf(watched.pid()));
         LiveJvm.Cli r = LiveJvm.Cli.run(asNobody, Paths.get("/tmp"));
         assertThat(r.exitCode).as(r.toString()).isEqualTo(1);
-        assertThat(r.stderr).as(r.toString()).contains("process " + watched.pid() + " belongs to user root, not nobody")
+        assertThat(r.stderr)
+                .as(r.toString())
+                .contains("process " + watched.pid() + " belongs to user root, not nobody")
                 .contains("run leakwatch as root");
     }
 
     @Test
     void attachLoadsTheAgentAndALeakMadeAfterwardsIsReported() throws Exception {
         try (LiveJvm late = LiveJvm.start(HoldApp.class, null)) {
-            // HoldApp opened and closed a connection before "ready": the H2 driver's classes are loaded and not instrumented.
+            // HoldApp opened and closed a connection before "ready": the H2 driver's classes are loaded and not
+            // instrumented.
             Path report = late.dir.resolve("attached-report.json");
             LiveJvm.Cli r = LiveJvm.cli("attach", String.valueOf(late.pid()), "threshold=1s,report=" + report);
             assertThat(r.exitCode).as(r.toString()).isZero();
@@ -128,14 +153,18 @@ class CliIT {
             String frame = "io.leakwatch.it.ops.HoldApp.hold(HoldApp.java:" + line + ")";
             late.awaitStderr(s -> s.contains("HELD PAST THRESHOLD 1s jdbc.connection x1") && s.contains("at " + frame));
             LiveJvm.Cli dump = LiveJvm.cli("dump", String.valueOf(late.pid()));
-            assertThat(dump.stdout).as(dump.toString()).contains("1 open handle").contains("\tat " + frame);
+            assertThat(dump.stdout)
+                    .as(dump.toString())
+                    .contains("1 open handle")
+                    .contains("\tat " + frame);
 
             LiveJvm.Cli again = LiveJvm.cli("attach", String.valueOf(late.pid()));
             assertThat(again.exitCode).isEqualTo(1);
             assertThat(again.stderr).contains("is already loaded in JVM " + late.pid());
 
             late.send("quit");
-            assertThat(late.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(late.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
             JsonNode leaks = JSON.readTree(report.toFile()).get("leaks");
             assertThat(leaks).hasSize(1);
             assertThat(leaks.get(0).get("stack").get(0).asText()).isEqualTo(frame);
@@ -146,7 +175,9 @@ class CliIT {
     void badOptionsAreRefusedBeforeAttaching() throws Exception {
         LiveJvm.Cli r = LiveJvm.cli("attach", String.valueOf(plain.pid()), "threshold=soon");
         assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
-        assertThat(r.stderr).isEqualTo("leakwatch: invalid value for option threshold: 'soon'; expected a duration such as 500ms, 30s, 5m or 1h\n");
+        assertThat(r.stderr)
+                .isEqualTo(
+                        "leakwatch: invalid value for option threshold: 'soon'; expected a duration such as 500ms, 30s, 5m or 1h\n");
         assertThat(plain.process.isAlive()).isTrue();
         assertThat(LiveJvm.cli("dump", String.valueOf(plain.pid())).stderr).contains("leakwatch is not loaded");
     }
@@ -156,8 +187,11 @@ class CliIT {
         try (LiveJvm target = LiveJvm.start(HoldApp.class, null, "-Dleakwatch.stacks=sometimes")) {
             LiveJvm.Cli r = LiveJvm.cli("attach", String.valueOf(target.pid()));
             assertThat(r.exitCode).as(r.toString()).isEqualTo(1);
-            assertThat(r.stderr).as(r.toString()).contains("the agent did not start in JVM " + target.pid()
-                    + ": leakwatch: invalid value for option stacks: 'sometimes'").contains("(the JVM itself runs on)");
+            assertThat(r.stderr)
+                    .as(r.toString())
+                    .contains("the agent did not start in JVM " + target.pid()
+                            + ": leakwatch: invalid value for option stacks: 'sometimes'")
+                    .contains("(the JVM itself runs on)");
             assertThat(target.sendAndGetLine("hold")).isPositive();
             assertThat(target.stderr()).doesNotContain("Exception");
         }

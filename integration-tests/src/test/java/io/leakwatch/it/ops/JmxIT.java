@@ -66,7 +66,8 @@ class JmxIT {
         assertThat(agent.getThreshold()).isEqualTo("1s");
         assertThat(agent.getVersion()).isNotBlank();
         // What jmx_exporter reads without configuration: plain numbers on io.leakwatch:type=Kind,name=<kind>.
-        Object open = app.jmx().getAttribute(new ObjectName("io.leakwatch:type=Kind,name=jdbc.connection"), "OpenHandles");
+        Object open =
+                app.jmx().getAttribute(new ObjectName("io.leakwatch:type=Kind,name=jdbc.connection"), "OpenHandles");
         assertThat(open).isEqualTo(1L);
     }
 
@@ -74,8 +75,12 @@ class JmxIT {
     @Order(2)
     void dumpShowsTheHeldConnectionWithItsAllocationLine() throws Exception {
         String dump = agent.dump();
-        assertThat(dump).contains("1 open handle, oldest first").contains("jdbc.connection").contains("jdbc:h2:mem:ops")
-                .contains("\tat " + heldFrame()).containsPattern("\\d+\\.\\ds +jdbc\\.connection +main +jdbc:h2:mem:ops");
+        assertThat(dump)
+                .contains("1 open handle, oldest first")
+                .contains("jdbc.connection")
+                .contains("jdbc:h2:mem:ops")
+                .contains("\tat " + heldFrame())
+                .containsPattern("\\d+\\.\\ds +jdbc\\.connection +main +jdbc:h2:mem:ops");
 
         JsonNode json = JSON.readTree(agent.dumpJson());
         assertThat(json.get("open").asInt()).isEqualTo(1);
@@ -90,20 +95,24 @@ class JmxIT {
     @Test
     @Order(3)
     void metricsEndpointServesTheSameFiguresAsJmx() throws Exception {
-        Matcher m = Pattern.compile("Prometheus metrics at (http://\\S+)").matcher(app.awaitStderr(s -> s.contains("Prometheus metrics at")));
+        Matcher m = Pattern.compile("Prometheus metrics at (http://\\S+)")
+                .matcher(app.awaitStderr(s -> s.contains("Prometheus metrics at")));
         assertThat(m.find()).isTrue();
         assertThat(agent.getMetricsEndpoint()).isEqualTo(m.group(1));
         assertThat(URI.create(m.group(1)).getHost()).isEqualTo("127.0.0.1");
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.group(1))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(m.group(1))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         Map<String, Double> samples = PromText.parse(response.body());
 
-        for (String kind : new String[] {"jdbc.connection", "jdbc.statement", "jdbc.resultset", "urlconnection", "http.response", "http.client"}) {
+        for (String kind : new String[] {
+            "jdbc.connection", "jdbc.statement", "jdbc.resultset", "urlconnection", "http.response", "http.client"
+        }) {
             KindMXBean bean = app.mxbean("io.leakwatch:type=Kind,name=" + kind, KindMXBean.class);
             String label = "{kind=\"" + kind + "\"}";
-            assertThat(samples).containsEntry("leakwatch_open_handles" + label, (double) bean.getOpenHandles())
+            assertThat(samples)
+                    .containsEntry("leakwatch_open_handles" + label, (double) bean.getOpenHandles())
                     .containsEntry("leakwatch_peak_open_handles" + label, (double) bean.getPeakOpenHandles())
                     .containsEntry("leakwatch_acquired_total" + label, (double) bean.getAcquired())
                     .containsEntry("leakwatch_released_total" + label, (double) bean.getReleased())
@@ -112,17 +121,23 @@ class JmxIT {
                     .containsEntry("leakwatch_dropped_total" + label, (double) bean.getDropped())
                     .containsEntry("leakwatch_held_past_threshold" + label, (double) bean.getHeldPastThreshold());
         }
-        assertThat(samples).containsEntry("leakwatch_open_handles{kind=\"jdbc.connection\"}", 1.0)
+        assertThat(samples)
+                .containsEntry("leakwatch_open_handles{kind=\"jdbc.connection\"}", 1.0)
                 .containsEntry("leakwatch_acquired_total{kind=\"jdbc.connection\"}", 2.0)
                 .containsEntry("leakwatch_threshold_seconds{}", 1.0);
-        assertThat(response.body()).contains("# HELP leakwatch_open_handles ").contains("# TYPE leakwatch_acquired_total counter");
+        assertThat(response.body())
+                .contains("# HELP leakwatch_open_handles ")
+                .contains("# TYPE leakwatch_acquired_total counter");
     }
 
     @Test
     @Order(4)
     void setThresholdValidatesLikeTheOption() throws Exception {
-        assertThatThrownBy(() -> agent.setThreshold("soon")).satisfies(t -> assertThat(messages(t))
-                .contains("invalid value for option threshold: 'soon'; expected a duration such as 500ms, 30s, 5m or 1h"));
+        assertThatThrownBy(() -> agent.setThreshold("soon"))
+                .satisfies(
+                        t -> assertThat(messages(t))
+                                .contains(
+                                        "invalid value for option threshold: 'soon'; expected a duration such as 500ms, 30s, 5m or 1h"));
         assertThat(agent.getThresholdMillis()).isEqualTo(1000);
         agent.setThreshold("5m");
         assertThat(agent.getThresholdMillis()).isEqualTo(300_000);
@@ -138,7 +153,8 @@ class JmxIT {
         assertThat(agent.writeReport(file.toString())).isEqualTo(file.toString());
         JsonNode report = JSON.readTree(Files.readString(file));
         assertThat(report.get("summary").get("open").asInt()).isEqualTo(1);
-        assertThat(report.get("leaks").get(0).get("reason").asText()).isEqualTo("threshold"); // the sweeper already reported it
+        assertThat(report.get("leaks").get(0).get("reason").asText())
+                .isEqualTo("threshold"); // the sweeper already reported it
         assertThat(report.get("leaks").get(0).get("stack").get(0).asText()).isEqualTo(heldFrame());
     }
 
@@ -149,7 +165,9 @@ class JmxIT {
         assertThat(agent.getAcquired()).isZero();
         assertThat(agent.getReleased()).isZero();
         assertThat(agent.getOpenHandlesTotal()).isEqualTo(1);
-        assertThat(app.mxbean("io.leakwatch:type=Kind,name=jdbc.connection", KindMXBean.class).getPeakOpenHandles()).isEqualTo(1);
+        assertThat(app.mxbean("io.leakwatch:type=Kind,name=jdbc.connection", KindMXBean.class)
+                        .getPeakOpenHandles())
+                .isEqualTo(1);
         assertThat(agent.dump()).contains(heldFrame());
     }
 

@@ -1,5 +1,6 @@
 package io.leakwatch.it.ops;
 
+import com.sun.tools.attach.VirtualMachine;
 import io.leakwatch.it.Forked;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,14 +21,15 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import com.sun.tools.attach.VirtualMachine;
 
 /**
  * A forked {@link HoldApp} (or another main class) that keeps running while a test talks to it: through stdin, the
  * attach API, JMX and the CLI. Unlike {@link Forked}, which waits for the JVM to end.
  */
 public final class LiveJvm implements AutoCloseable {
-    static final String JAVA = System.getProperty("leakwatch.it.java", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    static final String JAVA = System.getProperty(
+            "leakwatch.it.java",
+            Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     static final long WAIT_MILLIS = 60_000;
 
     public final Process process;
@@ -51,9 +53,11 @@ public final class LiveJvm implements AutoCloseable {
         }
         cmd.addAll(List.of(jvmArgs));
         cmd.addAll(List.of("-cp", Forked.appClasspath(), main.getName()));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile())
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
                 .redirectOutput(dir.resolve("stdout.txt").toFile())
-                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+                .redirectError(dir.resolve("stderr.txt").toFile())
+                .start();
         LiveJvm jvm = new LiveJvm(p, dir);
         jvm.awaitStdout(s -> s.contains("ready"));
         return jvm;
@@ -109,8 +113,8 @@ public final class LiveJvm implements AutoCloseable {
                 return text;
             }
             if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                throw new AssertionError("waited in vain on the " + stream + " of JVM " + pid() + " (alive: " + process.isAlive()
-                        + ")\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
+                throw new AssertionError("waited in vain on the " + stream + " of JVM " + pid() + " (alive: "
+                        + process.isAlive() + ")\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
             }
             try {
                 Thread.sleep(100);
@@ -196,7 +200,11 @@ public final class LiveJvm implements AutoCloseable {
             Files.createDirectories(dir);
             Path out = Files.createTempFile(dir, "cli", ".out");
             Path err = Files.createTempFile(dir, "cli", ".err");
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
                 throw new AssertionError("timed out: " + cmd);

@@ -16,12 +16,13 @@ import java.util.regex.Pattern;
 final class PromText {
     private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") (.*)");
-    private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
-    private static final Pattern SAMPLE = Pattern.compile("(" + NAME + ")(\\{((?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\""
-            + "(?:,(?=[a-zA-Z_]))?)*,?)\\})? ([-+]?(?:[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?|Inf|NaN))( -?[0-9]+)?");
+    private static final Pattern TYPE =
+            Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
+    private static final Pattern SAMPLE = Pattern.compile(
+            "(" + NAME + ")(\\{((?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\""
+                    + "(?:,(?=[a-zA-Z_]))?)*,?)\\})? ([-+]?(?:[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?|Inf|NaN))( -?[0-9]+)?");
 
-    private PromText() {
-    }
+    private PromText() {}
 
     static Map<String, Double> parse(String text) {
         if (!text.endsWith("\n")) {
@@ -48,7 +49,7 @@ final class PromText {
                 check(typed.put(type.group(1), type.group(2)) == null, n, line, "second TYPE for " + type.group(1));
                 check(!samplesOf(samples, type.group(1)), n, line, "TYPE after samples of " + type.group(1));
             } else if (line.startsWith("#")) {
-                 // a comment
+                // a comment
             } else if (sample.matches()) {
                 String name = sample.group(1);
                 if (!name.equals(current)) {
@@ -62,7 +63,11 @@ final class PromText {
                     check(name.endsWith("_total"), n, line, "counter not named *_total");
                 }
                 String key = name + "{" + (sample.group(3) == null ? "" : sample.group(3)) + "}";
-                check(samples.put(key, Double.parseDouble(sample.group(4).replace("Inf", "Infinity"))) == null, n, line, "series twice");
+                check(
+                        samples.put(key, Double.parseDouble(sample.group(4).replace("Inf", "Infinity"))) == null,
+                        n,
+                        line,
+                        "series twice");
             } else {
                 check(false, n, line, "not a HELP, TYPE, comment or sample line");
             }

@@ -16,12 +16,19 @@ class SecretsIT {
     @Test
     void notInTheJsonHtmlOrJUnitXmlReports() throws Exception {
         Path dir = Files.createTempDirectory("leakwatch-secrets");
-        Forked.Result r = Forked.main(HostileApp.class).noReport().agent("threshold=500ms,report=" + dir + "/").run();
+        Forked.Result r = Forked.main(HostileApp.class)
+                .noReport()
+                .agent("threshold=500ms,report=" + dir + "/")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stderr).doesNotContain(SECRET);
         for (String name : new String[] {"leakwatch-report.json", "leakwatch-report.html", "leakwatch-report.xml"}) {
             String text = Files.readString(dir.resolve(name));
-            assertThat(text).as(name).contains("jdbc:fake://db:5432/app").doesNotContain(SECRET).doesNotContain("admin:");
+            assertThat(text)
+                    .as(name)
+                    .contains("jdbc:fake://db:5432/app")
+                    .doesNotContain(SECRET)
+                    .doesNotContain("admin:");
         }
     }
 

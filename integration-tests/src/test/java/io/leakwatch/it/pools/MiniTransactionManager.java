@@ -60,8 +60,7 @@ final class MiniTransactionManager implements TransactionManager {
     }
 
     @Override
-    public void setTransactionTimeout(int seconds) {
-    }
+    public void setTransactionTimeout(int seconds) {}
 
     @Override
     public Transaction suspend() {

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 class PoolPackageIT {
     @Test
     void callersInALibrarysPackageAreTheApplication() throws Exception {
-        Forked.Result r = Forked.main(PoolPackageApp.class).agent("threshold=1s").args("1600").run();
+        Forked.Result r = Forked.main(PoolPackageApp.class)
+                .agent("threshold=1s")
+                .args("1600")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).contains("exhausted: ").contains("done");
 
@@ -30,7 +33,10 @@ class PoolPackageIT {
         assertThat(http.get(0).get("kind").asText()).isEqualTo("http.response");
         assertThat(http.get(0).get("stack").get(1).asText()).startsWith("org.apache.hc.app.LeakingClient.leakOne(");
 
-        assertThat(r.stderr).as(r.toString()).contains("POOL EXHAUSTED").contains("3 handles open against it")
+        assertThat(r.stderr)
+                .as(r.toString())
+                .contains("POOL EXHAUSTED")
+                .contains("3 handles open against it")
                 .contains("at com.zaxxer.hikari.app.PoolPackageApp.leak(PoolPackageApp.java:");
     }
 }

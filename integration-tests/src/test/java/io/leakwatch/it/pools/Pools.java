@@ -18,15 +18,16 @@ import org.vibur.dbcp.ViburDBCPDataSource;
 /** Builds each pool of the matrix over one database, with a wait of {@link #WAIT_MILLIS} for a free connection. */
 final class Pools {
     static final int WAIT_MILLIS = Integer.getInteger("pools.wait", 400);
-    static final String[] ALL = {"hikari", "dbcp2", "tomcat-jdbc", "tomcat-dbcp", "c3p0", "agroal", "vibur", "druid", "unknown"};
+    static final String[] ALL = {
+        "hikari", "dbcp2", "tomcat-jdbc", "tomcat-dbcp", "c3p0", "agroal", "vibur", "druid", "unknown"
+    };
 
-    private Pools() {
-    }
+    private Pools() {}
 
     static DataSource create(String pool, Db db, int size) throws Exception {
         switch (pool) {
-  case "hikari" -> {
-HikariConfig c = new HikariConfig();
+            case "hikari" -> {
+                HikariConfig c = new HikariConfig();
                 c.setJdbcUrl(db.url);
                 c.setUsername(db.user);
                 c.setPassword(db.password);
@@ -34,9 +35,9 @@ HikariConfig c = new HikariConfig();
                 c.setMinimumIdle(size);
                 c.setConnectionTimeout(Math.max(250, WAIT_MILLIS));
                 return new HikariDataSource(c);
-}
-  case "dbcp2" -> {
-BasicDataSource ds = new BasicDataSource();
+            }
+            case "dbcp2" -> {
+                BasicDataSource ds = new BasicDataSource();
                 ds.setUrl(db.url);
                 ds.setUsername(db.user);
                 ds.setPassword(db.password);
@@ -44,9 +45,9 @@ BasicDataSource ds = new BasicDataSource();
                 ds.setInitialSize(size);
                 ds.setMaxWait(Duration.ofMillis(WAIT_MILLIS));
                 return ds;
-}
-  case "tomcat-dbcp" -> {
-org.apache.tomcat.dbcp.dbcp2.BasicDataSource ds = new org.apache.tomcat.dbcp.dbcp2.BasicDataSource();
+            }
+            case "tomcat-dbcp" -> {
+                org.apache.tomcat.dbcp.dbcp2.BasicDataSource ds = new org.apache.tomcat.dbcp.dbcp2.BasicDataSource();
                 ds.setUrl(db.url);
                 ds.setUsername(db.user);
                 ds.setPassword(db.password);
@@ -54,9 +55,9 @@ org.apache.tomcat.dbcp.dbcp2.BasicDataSource ds = new org.apache.tomcat.dbcp.dbc
                 ds.setInitialSize(size);
                 ds.setMaxWait(Duration.ofMillis(WAIT_MILLIS));
                 return ds;
-}
-  case "tomcat-jdbc" -> {
-PoolProperties p = new PoolProperties();
+            }
+            case "tomcat-jdbc" -> {
+                PoolProperties p = new PoolProperties();
                 p.setUrl(db.url);
                 p.setUsername(db.user);
                 p.setPassword(db.password);
@@ -66,9 +67,9 @@ PoolProperties p = new PoolProperties();
                 p.setInitialSize(size);
                 p.setMaxWait(WAIT_MILLIS);
                 return new org.apache.tomcat.jdbc.pool.DataSource(p);
-}
-  case "c3p0" -> {
-ComboPooledDataSource ds = new ComboPooledDataSource();
+            }
+            case "c3p0" -> {
+                ComboPooledDataSource ds = new ComboPooledDataSource();
                 ds.setJdbcUrl(db.url);
                 ds.setUser(db.user);
                 ds.setPassword(db.password);
@@ -78,15 +79,19 @@ ComboPooledDataSource ds = new ComboPooledDataSource();
                 ds.setAcquireIncrement(1);
                 ds.setCheckoutTimeout(WAIT_MILLIS);
                 return ds;
-}
-  case "agroal" -> {
-return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier().connectionPoolConfiguration(cp -> cp
-                        .maxSize(size).minSize(size).initialSize(size).acquisitionTimeout(Duration.ofMillis(WAIT_MILLIS))
-                        .connectionFactoryConfiguration(cf -> cf.jdbcUrl(db.url).principal(new NamePrincipal(db.user))
-                                .credential(new SimplePassword(db.password)))));
-}
-  case "vibur" -> {
-ViburDBCPDataSource ds = new ViburDBCPDataSource();
+            }
+            case "agroal" -> {
+                return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+                        .connectionPoolConfiguration(cp -> cp.maxSize(size)
+                                .minSize(size)
+                                .initialSize(size)
+                                .acquisitionTimeout(Duration.ofMillis(WAIT_MILLIS))
+                                .connectionFactoryConfiguration(cf -> cf.jdbcUrl(db.url)
+                                        .principal(new NamePrincipal(db.user))
+                                        .credential(new SimplePassword(db.password)))));
+            }
+            case "vibur" -> {
+                ViburDBCPDataSource ds = new ViburDBCPDataSource();
                 ds.setJdbcUrl(db.url);
                 ds.setUsername(db.user);
                 ds.setPassword(db.password);
@@ -95,9 +100,9 @@ ViburDBCPDataSource ds = new ViburDBCPDataSource();
                 ds.setConnectionTimeoutInMs(WAIT_MILLIS);
                 ds.start();
                 return ds;
-}
-  case "druid" -> {
-DruidDataSource ds = new DruidDataSource();
+            }
+            case "druid" -> {
+                DruidDataSource ds = new DruidDataSource();
                 ds.setUrl(db.url);
                 ds.setUsername(db.user);
                 ds.setPassword(db.password);
@@ -107,29 +112,23 @@ DruidDataSource ds = new DruidDataSource();
                 ds.setMaxWait(WAIT_MILLIS);
                 ds.init();
                 return ds;
-}
-  case "unknown" -> {
-return new TinyPool(db, size);
-}
-  default -> 
-throw new IllegalArgumentException("no such pool: " + pool);
-}
+            }
+            case "unknown" -> {
+                return new TinyPool(db, size);
+            }
+            default -> throw new IllegalArgumentException("no such pool: " + pool);
+        }
     }
 
     /** Gives back a borrowed connection by the pool's own way other than close(); the connection is not closed. */
     static void releaseOtherwise(String pool, DataSource ds, Connection c) throws Exception {
         switch (pool) {
-  case "hikari" -> 
-((HikariDataSource) ds).evictConnection(c);
-  case "dbcp2" -> 
-((BasicDataSource) ds).invalidateConnection(c);
-  case "tomcat-dbcp" -> 
-((org.apache.tomcat.dbcp.dbcp2.BasicDataSource) ds).invalidateConnection(c);
-  case "vibur" -> 
-((ViburDBCPDataSource) ds).severConnection(c);
-  default -> 
-throw new IllegalArgumentException(pool + " has no such path");
-}
+            case "hikari" -> ((HikariDataSource) ds).evictConnection(c);
+            case "dbcp2" -> ((BasicDataSource) ds).invalidateConnection(c);
+            case "tomcat-dbcp" -> ((org.apache.tomcat.dbcp.dbcp2.BasicDataSource) ds).invalidateConnection(c);
+            case "vibur" -> ((ViburDBCPDataSource) ds).severConnection(c);
+            default -> throw new IllegalArgumentException(pool + " has no such path");
+        }
     }
 
     static boolean hasOtherRelease(String pool) {

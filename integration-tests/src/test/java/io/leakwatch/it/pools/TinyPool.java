@@ -42,8 +42,8 @@ final class TinyPool implements DataSource {
         }
         Connection physical = idle.pop();
         boolean[] closed = {false};
-        return (Connection) Proxy.newProxyInstance(TinyPool.class.getClassLoader(), new Class<?>[] {Connection.class},
-                (proxy, method, args) -> {
+        return (Connection) Proxy.newProxyInstance(
+                TinyPool.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close")) {
                         if (!closed[0]) {
                             closed[0] = true;
@@ -78,12 +78,10 @@ final class TinyPool implements DataSource {
     }
 
     @Override
-    public void setLogWriter(PrintWriter out) {
-    }
+    public void setLogWriter(PrintWriter out) {}
 
     @Override
-    public void setLoginTimeout(int seconds) {
-    }
+    public void setLoginTimeout(int seconds) {}
 
     @Override
     public int getLoginTimeout() {

@@ -28,8 +28,13 @@ public final class Isolated {
         // Lettuce finds classes of its own through the context loader: it must not find the class path's version.
         Thread.currentThread().setContextClassLoader(loader);
         Class<?> app = Class.forName(args[1], true, loader);
-        System.out.println("library from " + loader.loadClass(args[2]).getProtectionDomain().getCodeSource().getLocation()
-                .getPath().replaceAll(".*/", ""));
+        System.out.println("library from "
+                + loader.loadClass(args[2])
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath()
+                        .replaceAll(".*/", ""));
         app.getMethod("main", String[].class).invoke(null, (Object) Arrays.copyOfRange(args, 3, args.length));
     }
 }

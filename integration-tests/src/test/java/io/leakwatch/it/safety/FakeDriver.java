@@ -36,8 +36,8 @@ public final class FakeDriver implements Driver {
         if (!acceptsURL(url)) {
             return null;
         }
-        return (Connection) Proxy.newProxyInstance(FakeDriver.class.getClassLoader(), new Class<?>[] {Connection.class},
-                new Behaviour(url, false));
+        return (Connection) Proxy.newProxyInstance(
+                FakeDriver.class.getClassLoader(), new Class<?>[] {Connection.class}, new Behaviour(url, false));
     }
 
     static final class Behaviour implements InvocationHandler {
@@ -53,49 +53,53 @@ public final class FakeDriver implements Driver {
         @Override
         public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] args) throws Throwable {
             switch (method.getName()) {
-  case "toString" -> {
-if (url.contains("toStringThrows")) {
+                case "toString" -> {
+                    if (url.contains("toStringThrows")) {
                         throw new IllegalStateException("toString is hostile");
                     }
                     if (url.contains("toStringBlocks")) {
                         Thread.sleep(Long.MAX_VALUE);
                     }
                     return "FakeConnection[" + url + "]";
-}
-  case "hashCode" -> {
-return System.identityHashCode(proxy);
-}
-  case "equals" -> {
-return proxy == args[0];
-}
-  case "close" -> {
-closed = true;
+                }
+                case "hashCode" -> {
+                    return System.identityHashCode(proxy);
+                }
+                case "equals" -> {
+                    return proxy == args[0];
+                }
+                case "close" -> {
+                    closed = true;
                     if (url.contains("closeThrows")) {
                         throw new SQLException("close failed on purpose", "08006");
                     }
                     return null;
-}
-  case "isClosed" -> {
-return closed;
-}
-  case "getMetaData" -> 
-throw new SQLException("no metadata here", "0A000");
-  case "createStatement", "prepareStatement" -> {
-return Proxy.newProxyInstance(FakeDriver.class.getClassLoader(), new Class<?>[] {
-                        method.getName().equals("createStatement") ? Statement.class : java.sql.PreparedStatement.class},
+                }
+                case "isClosed" -> {
+                    return closed;
+                }
+                case "getMetaData" -> throw new SQLException("no metadata here", "0A000");
+                case "createStatement", "prepareStatement" -> {
+                    return Proxy.newProxyInstance(
+                            FakeDriver.class.getClassLoader(),
+                            new Class<?>[] {
+                                method.getName().equals("createStatement")
+                                        ? Statement.class
+                                        : java.sql.PreparedStatement.class
+                            },
                             new Behaviour(url, true));
-}
-  case "isValid" -> {
-return !closed;
-}
-  case "unwrap" -> {
-return proxy;
-}
-  case "isWrapperFor" -> {
-return false;
-}
-  default -> {
-if (statement && method.getName().startsWith("execute")) {
+                }
+                case "isValid" -> {
+                    return !closed;
+                }
+                case "unwrap" -> {
+                    return proxy;
+                }
+                case "isWrapperFor" -> {
+                    return false;
+                }
+                default -> {
+                    if (statement && method.getName().startsWith("execute")) {
                         throw new SQLException("the fake driver runs no SQL");
                     }
                     if (method.getReturnType() == boolean.class) {
@@ -108,8 +112,8 @@ if (statement && method.getName().startsWith("execute")) {
                         return null;
                     }
                     throw new SQLFeatureNotSupportedException(method.getName());
-}
-}
+                }
+            }
         }
     }
 

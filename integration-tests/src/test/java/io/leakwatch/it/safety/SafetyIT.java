@@ -15,14 +15,21 @@ class SafetyIT {
     @Test
     void hostileDriversSeeExactlyTheExceptionsTheyWouldSeeWithoutTheAgent() throws Exception {
         Forked.Result without = Forked.main(HostileApp.class).withoutAgent().run();
-        Forked.Result with = Forked.main(HostileApp.class).agent("threshold=500ms").run();
+        Forked.Result with =
+                Forked.main(HostileApp.class).agent("threshold=500ms").run();
         assertThat(without.exitCode).as(without.toString()).isZero();
         assertThat(with.exitCode).as(with.toString()).isZero();
-        assertThat(with.stdout).as(with.toString()).isEqualTo(without.stdout).contains("close throws: threw java.sql.SQLException: close failed on purpose");
+        assertThat(with.stdout)
+                .as(with.toString())
+                .isEqualTo(without.stdout)
+                .contains("close throws: threw java.sql.SQLException: close failed on purpose");
         assertThat(with.summary("internalErrors")).isZero();
         // the connection whose close() threw was closed by the application: not a leak
-        assertThat(with.leaks()).as(with.toString()).noneMatch(l -> Forked.Result.topFrame(l).contains("lambda$main$0"));
-        assertThat(with.leaks("jdbc.connection")).extracting(l -> l.get("target").asText())
+        assertThat(with.leaks())
+                .as(with.toString())
+                .noneMatch(l -> Forked.Result.topFrame(l).contains("lambda$main$0"));
+        assertThat(with.leaks("jdbc.connection"))
+                .extracting(l -> l.get("target").asText())
                 .contains("unknown", "jdbc:fake://db:5432/app", "jdbc:fake:toStringThrows", "jdbc:fake:toStringBlocks");
     }
 
@@ -36,32 +43,59 @@ class SafetyIT {
 
     @Test
     void aMillionLeaksFromOneSiteStayBoundedAndAreOneLogEntry() throws Exception {
-        Forked.Result r = Forked.main(StormApp.class).agent("threshold=1s").jvmArg("-Xmx1g").args("1000000").timeout(300).run();
+        Forked.Result r = Forked.main(StormApp.class)
+                .agent("threshold=1s")
+                .jvmArg("-Xmx1g")
+                .args("1000000")
+                .timeout(300)
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).contains("done 1000001");
         assertThat(r.summary("dropped")).as(r.toString()).isEqualTo(1_000_001 - 100_000);
         assertThat(r.leaks("jdbc.statement")).hasSize(1);
         assertThat(r.leaks("jdbc.statement").get(0).get("count").asLong()).isEqualTo(100_000 - 1);
-        assertThat(r.stderr.lines().count()).as("the log does not grow per handle:\n" + r.stderr).isLessThan(60);
+        assertThat(r.stderr.lines().count())
+                .as("the log does not grow per handle:\n" + r.stderr)
+                .isLessThan(60);
 
-        Forked.Result without = Forked.main(StormApp.class).withoutAgent().jvmArg("-Xmx1g").args("1000000").timeout(300).run();
+        Forked.Result without = Forked.main(StormApp.class)
+                .withoutAgent()
+                .jvmArg("-Xmx1g")
+                .args("1000000")
+                .timeout(300)
+                .run();
         long agentBytes = heap(r) - heap(without);
-        assertThat(agentBytes).as("heap the agent keeps for 100 000 open handles").isLessThan(64L * 1024 * 1024);
+        assertThat(agentBytes)
+                .as("heap the agent keeps for 100 000 open handles")
+                .isLessThan(64L * 1024 * 1024);
     }
 
     private static long heap(Forked.Result r) {
-        return r.stdout.lines().filter(l -> l.startsWith("heapAfterGc=")).mapToLong(l -> Long.parseLong(l.substring(12)))
-                .findFirst().orElseThrow(() -> new AssertionError(r.toString()));
+        return r.stdout
+                .lines()
+                .filter(l -> l.startsWith("heapAfterGc="))
+                .mapToLong(l -> Long.parseLong(l.substring(12)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(r.toString()));
     }
 
     @Test
     void sixtyFourThreadsOnPooledJdbcAndHttpNoErrorNoFalseReportExactCountsFlatMemory() throws Exception {
-        Forked.Result r = Forked.main(LoadApp.class).agent("threshold=30s").jvmArg("-Xmx512m").timeout(180).run();
+        Forked.Result r = Forked.main(LoadApp.class)
+                .agent("threshold=30s")
+                .jvmArg("-Xmx512m")
+                .timeout(180)
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.leaks()).as(r.toString()).isEmpty();
         assertThat(r.lateReleases()).as(r.toString()).isEmpty();
         assertThat(r.summary("internalErrors")).isZero();
-        long ops = Long.parseLong(r.stdout.lines().filter(l -> l.startsWith("ops=")).findFirst().orElseThrow().substring(4));
+        long ops = Long.parseLong(r.stdout
+                .lines()
+                .filter(l -> l.startsWith("ops="))
+                .findFirst()
+                .orElseThrow()
+                .substring(4));
         assertThat(ops).isGreaterThan(1000);
         assertThat(r.summary("acquired")).as(r.toString()).isEqualTo(r.summary("released") + r.summary("open"));
         assertThat(r.summary("open")).isZero();
@@ -70,30 +104,45 @@ class SafetyIT {
         assertThat(r.summary("released")).isEqualTo(r.summary("acquired"));
         long early = value(r, "heapEarly=");
         long late = value(r, "heapLate=");
-        assertThat(late - early).as("heap growth between a third of the run and its end").isLessThan(16L * 1024 * 1024);
+        assertThat(late - early)
+                .as("heap growth between a third of the run and its end")
+                .isLessThan(16L * 1024 * 1024);
     }
 
     private static long value(Forked.Result r, String prefix) {
-        return Long.parseLong(r.stdout.lines().filter(l -> l.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError(r.toString())).substring(prefix.length()));
+        return Long.parseLong(r.stdout
+                .lines()
+                .filter(l -> l.startsWith(prefix))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(r.toString()))
+                .substring(prefix.length()));
     }
 
     @Test
     void exitReportIsCompleteWhenAnotherThreadCallsSystemExit() throws Exception {
-        Forked.Result r = Forked.main(ShutdownApp.class).agent("threshold=0ms").args("exit-from-thread", "5").run();
+        Forked.Result r = Forked.main(ShutdownApp.class)
+                .agent("threshold=0ms")
+                .args("exit-from-thread", "5")
+                .run();
         assertThat(r.exitCode).as("the application's own status").isEqualTo(5);
         // main took the connection and is still inside main() when the other thread exits: a long hold, not a leak
         assertThat(r.leaks("jdbc.connection")).as(r.toString()).isEmpty();
         assertThat(r.report.get("longHolds")).as(r.toString()).hasSize(1);
-        assertThat(r.report.get("longHolds").get(0).get("holder").get("thread").asText()).isEqualTo("main");
+        assertThat(r.report.get("longHolds").get(0).get("holder").get("thread").asText())
+                .isEqualTo("main");
     }
 
     @Test
     void exitReportIsCompleteOnSigterm() throws Exception {
         Path dir = Files.createTempDirectory("leakwatch-sigterm");
         Path report = dir.resolve("report.json");
-        ProcessBuilder pb = new ProcessBuilder(System.getProperty("leakwatch.it.java"), "-javaagent:" + Forked.AGENT_JAR
-                + "=threshold=0ms,report=" + report, "-cp", Forked.appClasspath(), ShutdownApp.class.getName(), "sigterm")
+        ProcessBuilder pb = new ProcessBuilder(
+                        System.getProperty("leakwatch.it.java"),
+                        "-javaagent:" + Forked.AGENT_JAR + "=threshold=0ms,report=" + report,
+                        "-cp",
+                        Forked.appClasspath(),
+                        ShutdownApp.class.getName(),
+                        "sigterm")
                 .redirectError(dir.resolve("stderr.txt").toFile());
         Process p = pb.start();
         assertThat(new String(p.getInputStream().readNBytes(6), UTF_8)).isEqualTo("ready\n");
@@ -106,9 +155,14 @@ class SafetyIT {
 
     @Test
     void exitReportSeesConnectionsThatTheApplicationsOwnShutdownHookOpens() throws Exception {
-        Forked.Result r = Forked.main(ShutdownApp.class).agent("threshold=0ms").args("hook-uses-jdbc").run();
+        Forked.Result r = Forked.main(ShutdownApp.class)
+                .agent("threshold=0ms")
+                .args("hook-uses-jdbc")
+                .run();
         assertThat(r.stdout).contains("hook opened a connection");
-        List<String> threads = r.leaks("jdbc.connection").stream().map(l -> l.get("thread").asText()).collect(java.util.stream.Collectors.toList());
+        List<String> threads = r.leaks("jdbc.connection").stream()
+                .map(l -> l.get("thread").asText())
+                .collect(java.util.stream.Collectors.toList());
         assertThat(threads).as(r.toString()).containsExactlyInAnyOrder("main", "app-hook");
     }
 
@@ -117,8 +171,11 @@ class SafetyIT {
         Path dir = Files.createTempDirectory("leakwatch-vanishing");
         Path report = dir.resolve("sub/report.json");
         // the directory exists at start-up, then becomes a file before the report is written
-        Forked.Result r = Forked.main(VanishingReportApp.class).noReport().agent("threshold=0ms,report=" + report)
-                .args(dir.resolve("sub").toString(), "7").run();
+        Forked.Result r = Forked.main(VanishingReportApp.class)
+                .noReport()
+                .agent("threshold=0ms,report=" + report)
+                .args(dir.resolve("sub").toString(), "7")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isEqualTo(7);
         assertThat(r.stderr).contains("could not write the report to " + report);
     }

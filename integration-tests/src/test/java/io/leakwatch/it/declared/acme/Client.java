@@ -2,8 +2,7 @@ package io.leakwatch.it.declared.acme;
 
 /** A company's client: made by a static factory, meant to be kept, stopped with shutdown(). */
 public final class Client {
-    private Client() {
-    }
+    private Client() {}
 
     public static Client connect(String where) {
         return new Client();
@@ -13,6 +12,5 @@ public final class Client {
         return request;
     }
 
-    public void shutdown() {
-    }
+    public void shutdown() {}
 }
