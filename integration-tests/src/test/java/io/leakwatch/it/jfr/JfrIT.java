@@ -41,8 +41,13 @@ class JfrIT {
         assertThat(leaks).as("the closed connection is no leak").noneMatch(e -> e.getString("site").contains(line("CLOSED-LINE")));
         assertThat(leaks).hasSize(2);
 
-        RecordedEvent hold = events.stream().filter(e -> e.getEventType().getName().equals("io.leakwatch.LongHold")).findFirst().orElseThrow();
-        assertThat(hold.getString("site")).isEqualTo("com.acme.Orders.load(Orders.java:42)");
+        List<RecordedEvent> holds = events.stream().filter(e -> e.getEventType().getName().equals("io.leakwatch.LongHold"))
+                .collect(Collectors.toList());
+        RecordedEvent inUse = only(holds, "IN-USE-LINE");
+        assertThat(inUse.getString("kind")).isEqualTo("jdbc.connection");
+        assertThat(inUse.getDuration("held").toMillis()).isGreaterThanOrEqualTo(1000);
+        RecordedEvent hold = holds.stream().filter(e -> e.getString("site").equals("com.acme.Orders.load(Orders.java:42)"))
+                .findFirst().orElseThrow();
         assertThat(hold.getDuration("held").toMillis()).isEqualTo(5000);
         assertThat(hold.getLong("count")).isEqualTo(3);
         RecordedEvent risk = events.stream().filter(e -> e.getEventType().getName().equals("io.leakwatch.Risk")).findFirst().orElseThrow();
@@ -73,7 +78,8 @@ class JfrIT {
     }
 
     private static RecordedEvent only(List<RecordedEvent> leaks, String marker) throws Exception {
-        String site = APP + (marker.equals("DROPPED-LINE") ? "dropOne" : "main") + "(JfrApp.java:" + line(marker) + ")";
+        String method = marker.equals("DROPPED-LINE") ? "dropOne" : marker.equals("HELD-LINE") ? "holdOne" : "main";
+        String site = APP + method + "(JfrApp.java:" + line(marker) + ")";
         List<RecordedEvent> at = leaks.stream().filter(e -> site.equals(e.getString("site"))).collect(Collectors.toList());
         assertThat(at).as(site + " in " + leaks).hasSize(1);
         return at.get(0);

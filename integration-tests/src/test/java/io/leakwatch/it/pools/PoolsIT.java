@@ -54,7 +54,7 @@ class PoolsIT {
         }
     }
 
-    /** One group per database, at the line marked in PoolsApp, one handle each. */
+    /** Two handles at the line marked in PoolsApp, one per database. */
     private static void assertLeaks(Forked.Result r, String method, String kind, String marker) {
         List<JsonNode> at = r.leaksAt("io.leakwatch.it.pools." + method);
         assertThat(at).as(r.toString()).isNotEmpty().allSatisfy(l -> {
@@ -62,7 +62,9 @@ class PoolsIT {
             assertThat(l.get("reason").asText()).isIn("threshold", "open-at-exit");
         });
         assertThat(at.stream().mapToLong(l -> l.get("count").asLong()).sum()).as(r.toString()).isEqualTo(2);
-        assertThat(at.stream().map(l -> l.get("target").asText()).collect(Collectors.toList()))
+        // One group per site: the two databases' leaks from one line are one group with both among its targets.
+        assertThat(at.stream().flatMap(l -> java.util.stream.StreamSupport.stream(l.get("targets").spliterator(), false))
+                .map(JsonNode::asText).collect(Collectors.toList()))
                 .as(r.toString()).anySatisfy(t -> assertThat(t).startsWith("jdbc:h2:"))
                 .anySatisfy(t -> assertThat(t).startsWith("jdbc:postgresql:"));
         assertThat(Forked.Result.topFrame(at.get(0))).as(marker).contains("PoolsApp.java:");
