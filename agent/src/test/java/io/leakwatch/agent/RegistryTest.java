@@ -349,6 +349,7 @@ class RegistryTest {
         }, "report-job");
         job.start();
         acquired.await();
+        awaitParked(job); // between countDown and park the job is still RUNNABLE
         Handle h = registry.openHandles().get(0);
         long later = h.acquiredNanos + 2_000_000_000L;
         assertThat(registry.flagAged(later)).singleElement().satisfies(g -> {
@@ -376,6 +377,17 @@ class RegistryTest {
         assertThat(registry.agedOpen(later).leaks).singleElement()
                 .satisfies(g -> assertThat(g.holder().describe()).isEqualTo("abandoned: thread report-job has ended"));
         assertThat(result).hasSize(1);
+    }
+
+    /** Waits until the thread is parked (inside FakeApp.holdInside, on its latch). */
+    private static void awaitParked(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (t.getState() != Thread.State.WAITING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("thread did not park: " + t.getState());
+            }
+            Thread.sleep(1);
+        }
     }
 
     /** Waits until the thread is parked outside FakeApp.holdInside. */
