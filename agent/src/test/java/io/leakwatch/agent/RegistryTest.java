@@ -98,6 +98,24 @@ class RegistryTest {
         assertThat(open()).isZero();
     }
 
+    @Test
+    void aTestsHandleCollectedAndDrainedBeforeTheTestEndsIsStillItsLeak() throws Exception {
+        long testStarted = System.nanoTime();
+        acquireAndDrop();
+        List<Group> drained = new ArrayList<>();
+        for (int i = 0; i < 50 && drained.isEmpty(); i++) {
+            System.gc();
+            Thread.sleep(20);
+            drained.addAll(registry.drainCollected());
+        }
+        assertThat(drained).as("the sweeper settled it already").hasSize(1);
+        List<Group> atTestEnd = registry.openGroupsSince(testStarted, Thread.currentThread().getId());
+        assertThat(atTestEnd).hasSize(1);
+        assertThat(atTestEnd.get(0).reason).isEqualTo("collected");
+        assertThat(atTestEnd.get(0).stack.top()).startsWith("com.example.app.FakeApp.leakOne(FakeApp.java:");
+        assertThat(registry.openGroupsSince(System.nanoTime(), -1)).as("a later test's window does not see it").isEmpty();
+    }
+
     private void acquireAndDrop() {
         com.example.app.FakeApp.leakOne(registry);
     }
@@ -351,11 +369,7 @@ class RegistryTest {
                 "report-job");
         job.start();
         acquired.await();
-        // the job counts down before it parks: under load its state is RUNNABLE for a moment yet
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (job.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        awaitParked(job); // between countDown and park the job is still RUNNABLE
         Handle h = registry.openHandles().get(0);
         long later = h.acquiredNanos + 2_000_000_000L;
         assertThat(registry.flagAged(later)).singleElement().satisfies(g -> {
@@ -387,6 +401,17 @@ class RegistryTest {
                 .singleElement()
                 .satisfies(g -> assertThat(g.holder().describe()).isEqualTo("abandoned: thread report-job has ended"));
         assertThat(result).hasSize(1);
+    }
+
+    /** Waits until the thread is parked (inside FakeApp.holdInside, on its latch). */
+    private static void awaitParked(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (t.getState() != Thread.State.WAITING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("thread did not park: " + t.getState());
+            }
+            Thread.sleep(1);
+        }
     }
 
     /** Waits until the thread is parked outside FakeApp.holdInside. */

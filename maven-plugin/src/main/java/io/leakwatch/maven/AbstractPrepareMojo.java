@@ -67,6 +67,13 @@ abstract class AbstractPrepareMojo extends AbstractMojo {
     @Parameter(property = "leakwatch.options")
     String options;
 
+    /**
+     * Also fail a JUnit 5 test that leaves a thread it started running (the leakwatch-junit extension's opt-in
+     * thread check, {@code leakwatch.junit.threads}).
+     */
+    @Parameter(property = "leakwatch.threads", defaultValue = "false")
+    boolean threads;
+
     abstract File destDir();
 
     @Override
@@ -95,8 +102,8 @@ abstract class AbstractPrepareMojo extends AbstractMojo {
         String path = agent.getFile().getAbsolutePath();
         String argument = quoted("-javaagent:" + path + "=" + agentOptions);
         String old = properties.getProperty(propertyName);
-        String kept = old == null ? "" : withoutAgent(old, path).trim();
-        String value = kept.isEmpty() ? argument : kept + " " + argument;
+        String kept = old == null ? "" : withoutAgent(old, path).replace(THREADS, "").trim();
+        String value = (kept.isEmpty() ? argument : kept + " " + argument) + (threads ? " " + THREADS : "");
         properties.setProperty(propertyName, value);
         getLog().info("leakwatch: " + propertyName + " set to " + value);
     }
@@ -136,6 +143,9 @@ abstract class AbstractPrepareMojo extends AbstractMojo {
             throw new MojoExecutionException("leakwatch: cannot delete the old reports in " + dir + ": " + e, e);
         }
     }
+
+    /** What turns the JUnit extension's thread check on in the forked JVMs (a system property JUnit reads). */
+    static final String THREADS = "-Dleakwatch.junit.threads=true";
 
     /** The mark check compares test reports with: tests that ran after it should have written a leakwatch report. */
     static final String MARK = ".prepared";

@@ -63,6 +63,19 @@ class PrepareAgentMojoTest {
     }
 
     @Test
+    void threadsTurnsOnTheJUnitThreadCheckOnceHoweverOftenItRuns() throws Exception {
+        PrepareAgentMojo mojo = mojo("-Xmx1g");
+        mojo.threads = true;
+        mojo.execute();
+        mojo.execute();
+        assertThat(mojo.project.getProperties().getProperty("argLine"))
+                .isEqualTo("-Xmx1g " + agentArgument() + " -Dleakwatch.junit.threads=true");
+        mojo.threads = false;
+        mojo.execute();
+        assertThat(mojo.project.getProperties().getProperty("argLine")).isEqualTo("-Xmx1g " + agentArgument());
+    }
+
+    @Test
     void passesTheConfiguredOptions() {
         PrepareAgentMojo mojo = mojo(null);
         mojo.threshold = "2s";

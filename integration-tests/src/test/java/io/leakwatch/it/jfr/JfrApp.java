@@ -33,7 +33,7 @@ public final class JfrApp {
             recording.enable("io.leakwatch.OpenHandles").withPeriod(Duration.ofMillis(100));
             CountDownLatch leaks = new CountDownLatch(2);
             CountDownLatch sampled = new CountDownLatch(1);
-            CountDownLatch others = new CountDownLatch(2);
+            CountDownLatch others = new CountDownLatch(3);
             recording.onEvent("io.leakwatch.Leak", e -> leaks.countDown());
             recording.onEvent("io.leakwatch.LongHold", e -> others.countDown());
             recording.onEvent("io.leakwatch.Risk", e -> others.countDown());
@@ -53,7 +53,10 @@ public final class JfrApp {
                 System.gc();
                 Thread.sleep(10);
             }
-            Connection held = DriverManager.getConnection(URL); // HELD-LINE
+            // Taken by a method that returned: abandoned, a leak once past the threshold.
+            Connection held = holdOne();
+            // Taken here and kept while main waits below: in use, a long hold.
+            Connection inUse = DriverManager.getConnection(URL); // IN-USE-LINE
             // What the long-hold and risk detectors call, reached like the JUnit extension reaches the agent.
             Class<?> jfr = Class.forName("io.leakwatch.agent.jfr.Jfr", true, null);
             String[] stack = {"com.acme.Orders.load(Orders.java:42)", "com.acme.Main.main(Main.java:7)"};
@@ -67,7 +70,12 @@ public final class JfrApp {
             }
             recording.dump(Paths.get(args[1]));
             held.close();
+            inUse.close();
         }
+    }
+
+    private static Connection holdOne() throws Exception {
+        return DriverManager.getConnection(URL); // HELD-LINE
     }
 
     private static Connection dropOne() throws Exception {
