@@ -25,6 +25,8 @@ final class PoolScopes {
         {"io.agroal.pool.ConnectionFactory", "createConnection"},
         {"org.vibur.dbcp.pool.ConnectionFactory", "create"},
         {"com.alibaba.druid.pool.DruidAbstractDataSource", "createPhysicalConnection"},
+        {"oracle.ucp.jdbc.DriverConnectionFactoryAdapter", "createConnection"},
+        {"oracle.ucp.jdbc.DataSourceConnectionFactoryAdapter", "createConnection"},
     };
 
     /** A borrowed connection, the method's first argument, is given back (evicted, invalidated, severed). */

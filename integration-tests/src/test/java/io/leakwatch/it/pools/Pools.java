@@ -11,6 +11,8 @@ import io.agroal.api.security.SimplePassword;
 import java.sql.Connection;
 import java.time.Duration;
 import javax.sql.DataSource;
+import oracle.ucp.jdbc.PoolDataSource;
+import oracle.ucp.jdbc.PoolDataSourceFactory;
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.apache.tomcat.jdbc.pool.PoolProperties;
 import org.vibur.dbcp.ViburDBCPDataSource;
@@ -18,9 +20,9 @@ import org.vibur.dbcp.ViburDBCPDataSource;
 /** Builds each pool of the matrix over one database, with a wait of {@link #WAIT_MILLIS} for a free connection. */
 final class Pools {
     static final int WAIT_MILLIS = Integer.getInteger("pools.wait", 400);
-    static final String[] ALL = {
-        "hikari", "dbcp2", "tomcat-jdbc", "tomcat-dbcp", "c3p0", "agroal", "vibur", "druid", "unknown"
-    };
+    static final String[] ALL = {"hikari", "dbcp2", "tomcat-jdbc", "tomcat-dbcp", "c3p0", "agroal", "vibur", "druid", "ucp", "unknown"};
+
+    private static final java.util.concurrent.atomic.AtomicInteger UCP_POOLS = new java.util.concurrent.atomic.AtomicInteger();
 
     private Pools() {}
 
@@ -111,6 +113,20 @@ final class Pools {
                 ds.setMaxActive(size);
                 ds.setMaxWait(WAIT_MILLIS);
                 ds.init();
+                return ds;
+            }
+            case "ucp" -> {
+                // Oracle's pool over a non-Oracle driver: UCP opens its physical connections through the Driver.
+                PoolDataSource ds = PoolDataSourceFactory.getPoolDataSource();
+                ds.setConnectionPoolName("pools-it-" + db.name + "-" + UCP_POOLS.incrementAndGet()); // unique per JVM
+                ds.setConnectionFactoryClassName(db.url.startsWith("jdbc:h2:") ? "org.h2.Driver" : "org.postgresql.Driver");
+                ds.setURL(db.url);
+                ds.setUser(db.user);
+                ds.setPassword(db.password);
+                ds.setInitialPoolSize(size);
+                ds.setMinPoolSize(size);
+                ds.setMaxPoolSize(size);
+                ds.setConnectionWaitDuration(Duration.ofMillis(WAIT_MILLIS));
                 return ds;
             }
             case "unknown" -> {

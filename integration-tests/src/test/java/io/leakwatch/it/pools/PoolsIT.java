@@ -24,7 +24,7 @@ class PoolsIT {
     static final String PG_PASSWORD = env("LEAKWATCH_IT_JDBC_PASSWORD", "");
 
     @ParameterizedTest
-    @ValueSource(strings = {"hikari", "dbcp2", "tomcat-jdbc", "tomcat-dbcp", "c3p0", "agroal", "vibur", "druid", "unknown"})
+    @ValueSource(strings = {"hikari", "dbcp2", "tomcat-jdbc", "tomcat-dbcp", "c3p0", "agroal", "vibur", "druid", "ucp", "unknown"})
     void leakReportedCleanAndOwnReleasePathsSilent(String pool) throws Exception {
         reachable();
         Forked.Result r = Forked.main(PoolsApp.class).agent("threshold=1s")
@@ -46,6 +46,10 @@ class PoolsIT {
         assertLeaks(r, "PoolsApp.metaDataLeak", "jdbc.resultset", "LEAK metadata");
         assertThat(r.leaks()).as("only the two leaks are reported\n" + r)
                 .allSatisfy(l -> assertThat(Forked.Result.topFrame(l)).containsAnyOf("PoolsApp.leak(", "PoolsApp.metaDataLeak("));
+        // The pools' physical connections, idle or lent, are never handles: none is held past the threshold, none late.
+        assertThat(r.lateReleases()).as(r.toString()).isEmpty();
+        assertThat(r.stderr.lines().filter(l -> l.contains("HELD PAST THRESHOLD"))).as(r.toString())
+                .allSatisfy(l -> assertThat(l).contains("PoolsApp."));
         // 2 leaks + 2 x 10 clean borrows + the release path and the 3 of allFree, per database: all tracked.
         assertThat(r.report.get("summary").get("acquired").asLong()).as(r.toString()).isGreaterThanOrEqualTo(2 * (1 + 20 + 3));
         if (List.of("hikari", "dbcp2", "tomcat-dbcp").contains(pool)) {
