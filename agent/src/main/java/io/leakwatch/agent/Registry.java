@@ -457,7 +457,9 @@ public final class Registry {
         List<Handle> found = new ArrayList<>();
         // Collected while the test ran and already drained by the sweeper: gone from the open table, still its leak.
         for (Handle handle : recentlyCollected) {
-            if (handle != null && handle.acquiredNanos - sinceNanos >= 0 && (threadId < 0 || handle.threadId == threadId)
+            if (handle != null
+                    && handle.acquiredNanos - sinceNanos >= 0
+                    && (threadId < 0 || handle.threadId == threadId)
                     && handle.state() == Handle.COLLECTED) {
                 found.add(handle);
             }
@@ -500,7 +502,9 @@ public final class Registry {
      * once collected), so that a test whose leak was collected and drained before it ended still sees it.
      */
     private final Handle[] recentlyCollected = new Handle[RECENTLY_COLLECTED];
-    private final java.util.concurrent.atomic.AtomicLong recentlyCollectedNext = new java.util.concurrent.atomic.AtomicLong();
+
+    private final java.util.concurrent.atomic.AtomicLong recentlyCollectedNext =
+            new java.util.concurrent.atomic.AtomicLong();
 
     public static List<Group> copies(Collection<Group> groups) {
         List<Group> copies = new ArrayList<>(groups.size());

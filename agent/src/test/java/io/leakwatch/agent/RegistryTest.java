@@ -109,11 +109,14 @@ class RegistryTest {
             drained.addAll(registry.drainCollected());
         }
         assertThat(drained).as("the sweeper settled it already").hasSize(1);
-        List<Group> atTestEnd = registry.openGroupsSince(testStarted, Thread.currentThread().getId());
+        List<Group> atTestEnd =
+                registry.openGroupsSince(testStarted, Thread.currentThread().getId());
         assertThat(atTestEnd).hasSize(1);
         assertThat(atTestEnd.get(0).reason).isEqualTo("collected");
         assertThat(atTestEnd.get(0).stack.top()).startsWith("com.example.app.FakeApp.leakOne(FakeApp.java:");
-        assertThat(registry.openGroupsSince(System.nanoTime(), -1)).as("a later test's window does not see it").isEmpty();
+        assertThat(registry.openGroupsSince(System.nanoTime(), -1))
+                .as("a later test's window does not see it")
+                .isEmpty();
     }
 
     private void acquireAndDrop() {

@@ -102,7 +102,8 @@ abstract class AbstractPrepareMojo extends AbstractMojo {
         String path = agent.getFile().getAbsolutePath();
         String argument = quoted("-javaagent:" + path + "=" + agentOptions);
         String old = properties.getProperty(propertyName);
-        String kept = old == null ? "" : withoutAgent(old, path).replace(THREADS, "").trim();
+        String kept =
+                old == null ? "" : withoutAgent(old, path).replace(THREADS, "").trim();
         String value = (kept.isEmpty() ? argument : kept + " " + argument) + (threads ? " " + THREADS : "");
         properties.setProperty(propertyName, value);
         getLog().info("leakwatch: " + propertyName + " set to " + value);

@@ -54,8 +54,10 @@ public final class JdbcInstrumentation implements Family {
         // getConnection() or getConnection(user, password) returning a Connection is a source, except on the JDBC
         // objects whose getConnection returns their parent. A pool's own physical connections returned by one
         // (Tomcat's PooledConnection.getConnection()) were opened in its creation scope and are never handles.
-        ElementMatcher.Junction<MethodDescription> getConnection = concrete.and(not(isStatic())).and(named("getConnection"))
-                .and(takesArguments(0).or(takesArguments(String.class, String.class))
+        ElementMatcher.Junction<MethodDescription> getConnection = concrete.and(not(isStatic()))
+                .and(named("getConnection"))
+                .and(takesArguments(0)
+                        .or(takesArguments(String.class, String.class))
                         // Oracle UCP's labelled borrows
                         .or(takesArguments(java.util.Properties.class))
                         .or(takesArguments(String.class, String.class, java.util.Properties.class)))

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leakwatch.it.Forked;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -18,12 +17,16 @@ class JfrIT {
 
     @Test
     void leaksAndOpenHandlesAppearInARecording() throws Exception {
-        Forked.Result r = Forked.main(JfrApp.class).agent("threshold=1s").args("record", "leaks.jfr").run();
+        Forked.Result r = Forked.main(JfrApp.class)
+                .agent("threshold=1s")
+                .args("record", "leaks.jfr")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stderr).as(r.toString()).doesNotContain("recording saw").doesNotContain("internal error");
         List<RecordedEvent> events = RecordingFile.readAllEvents(r.dir.resolve("leaks.jfr"));
 
-        List<RecordedEvent> leaks = events.stream().filter(e -> e.getEventType().getName().equals("io.leakwatch.Leak"))
+        List<RecordedEvent> leaks = events.stream()
+                .filter(e -> e.getEventType().getName().equals("io.leakwatch.Leak"))
                 .collect(Collectors.toList());
         RecordedEvent held = only(leaks, "HELD-LINE");
         assertThat(held.getString("kind")).isEqualTo("jdbc.connection");
@@ -38,39 +41,59 @@ class JfrIT {
         assertThat(dropped.getString("reason")).isEqualTo("collected");
         assertThat(dropped.getString("stack")).contains(APP + "main(JfrApp.java:");
 
-        assertThat(leaks).as("the closed connection is no leak").noneMatch(e -> e.getString("site").contains(line("CLOSED-LINE")));
+        assertThat(leaks)
+                .as("the closed connection is no leak")
+                .noneMatch(e -> e.getString("site").contains(line("CLOSED-LINE")));
         assertThat(leaks).hasSize(2);
 
-        List<RecordedEvent> holds = events.stream().filter(e -> e.getEventType().getName().equals("io.leakwatch.LongHold"))
+        List<RecordedEvent> holds = events.stream()
+                .filter(e -> e.getEventType().getName().equals("io.leakwatch.LongHold"))
                 .collect(Collectors.toList());
         RecordedEvent inUse = only(holds, "IN-USE-LINE");
         assertThat(inUse.getString("kind")).isEqualTo("jdbc.connection");
         assertThat(inUse.getDuration("held").toMillis()).isGreaterThanOrEqualTo(1000);
-        RecordedEvent hold = holds.stream().filter(e -> e.getString("site").equals("com.acme.Orders.load(Orders.java:42)"))
-                .findFirst().orElseThrow();
+        RecordedEvent hold = holds.stream()
+                .filter(e -> e.getString("site").equals("com.acme.Orders.load(Orders.java:42)"))
+                .findFirst()
+                .orElseThrow();
         assertThat(hold.getDuration("held").toMillis()).isEqualTo(5000);
         assertThat(hold.getLong("count")).isEqualTo(3);
-        RecordedEvent risk = events.stream().filter(e -> e.getEventType().getName().equals("io.leakwatch.Risk")).findFirst().orElseThrow();
+        RecordedEvent risk = events.stream()
+                .filter(e -> e.getEventType().getName().equals("io.leakwatch.Risk"))
+                .findFirst()
+                .orElseThrow();
         assertThat(risk.getString("risk")).isEqualTo("no-timeout");
         assertThat(risk.getString("detail")).isEqualTo("read without a timeout");
-        assertThat(risk.getStackTrace()).as("committed on the calling thread, with its stack").isNotNull();
+        assertThat(risk.getStackTrace())
+                .as("committed on the calling thread, with its stack")
+                .isNotNull();
 
-        assertThat(events).as("no series for families never used").noneMatch(e -> e.getEventType().getName().equals("io.leakwatch.OpenHandles")
-                && e.getString("kind").equals("urlconnection"));
-        assertThat(events).as("OpenHandles samples, one per kind").anyMatch(e -> e.getEventType().getName().equals("io.leakwatch.OpenHandles")
-                && e.getString("kind").equals("jdbc.connection") && e.getLong("open") >= 1 && e.getLong("acquired") >= 2);
+        assertThat(events)
+                .as("no series for families never used")
+                .noneMatch(e -> e.getEventType().getName().equals("io.leakwatch.OpenHandles")
+                        && e.getString("kind").equals("urlconnection"));
+        assertThat(events)
+                .as("OpenHandles samples, one per kind")
+                .anyMatch(e -> e.getEventType().getName().equals("io.leakwatch.OpenHandles")
+                        && e.getString("kind").equals("jdbc.connection")
+                        && e.getLong("open") >= 1
+                        && e.getLong("acquired") >= 2);
     }
 
     @Test
     void withoutARecordingTheAgentNeverStartsTheRecorder() throws Exception {
-        Forked.Result r = Forked.main(JfrApp.class).agent("threshold=200ms").args("idle").run();
+        Forked.Result r =
+                Forked.main(JfrApp.class).agent("threshold=200ms").args("idle").run();
         assertThat(r.stderr).as(r.toString()).contains("HELD PAST THRESHOLD");
         assertThat(r.stdout).contains("jfr-initialized=false");
     }
 
     @Test
     void theAgentRunsOnARuntimeWithoutTheJfrModule() throws Exception {
-        Forked.Result r = Forked.main(NoJfrApp.class).agent("threshold=0ms").jvmArg("--limit-modules", "java.se").run();
+        Forked.Result r = Forked.main(NoJfrApp.class)
+                .agent("threshold=0ms")
+                .jvmArg("--limit-modules", "java.se")
+                .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).contains("jdk.jfr present: false").contains("kept");
         assertThat(r.stderr).doesNotContain("internal error").doesNotContain("could not start");
@@ -80,7 +103,8 @@ class JfrIT {
     private static RecordedEvent only(List<RecordedEvent> leaks, String marker) throws Exception {
         String method = marker.equals("DROPPED-LINE") ? "dropOne" : marker.equals("HELD-LINE") ? "holdOne" : "main";
         String site = APP + method + "(JfrApp.java:" + line(marker) + ")";
-        List<RecordedEvent> at = leaks.stream().filter(e -> site.equals(e.getString("site"))).collect(Collectors.toList());
+        List<RecordedEvent> at =
+                leaks.stream().filter(e -> site.equals(e.getString("site"))).collect(Collectors.toList());
         assertThat(at).as(site + " in " + leaks).hasSize(1);
         return at.get(0);
     }

@@ -20,9 +20,12 @@ import org.vibur.dbcp.ViburDBCPDataSource;
 /** Builds each pool of the matrix over one database, with a wait of {@link #WAIT_MILLIS} for a free connection. */
 final class Pools {
     static final int WAIT_MILLIS = Integer.getInteger("pools.wait", 400);
-    static final String[] ALL = {"hikari", "dbcp2", "tomcat-jdbc", "tomcat-dbcp", "c3p0", "agroal", "vibur", "druid", "ucp", "unknown"};
+    static final String[] ALL = {
+        "hikari", "dbcp2", "tomcat-jdbc", "tomcat-dbcp", "c3p0", "agroal", "vibur", "druid", "ucp", "unknown"
+    };
 
-    private static final java.util.concurrent.atomic.AtomicInteger UCP_POOLS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger UCP_POOLS =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private Pools() {}
 
@@ -119,7 +122,8 @@ final class Pools {
                 // Oracle's pool over a non-Oracle driver: UCP opens its physical connections through the Driver.
                 PoolDataSource ds = PoolDataSourceFactory.getPoolDataSource();
                 ds.setConnectionPoolName("pools-it-" + db.name + "-" + UCP_POOLS.incrementAndGet()); // unique per JVM
-                ds.setConnectionFactoryClassName(db.url.startsWith("jdbc:h2:") ? "org.h2.Driver" : "org.postgresql.Driver");
+                ds.setConnectionFactoryClassName(
+                        db.url.startsWith("jdbc:h2:") ? "org.h2.Driver" : "org.postgresql.Driver");
                 ds.setURL(db.url);
                 ds.setUser(db.user);
                 ds.setPassword(db.password);

@@ -24,17 +24,41 @@ class PoolsIT {
     static final String PG_PASSWORD = env("LEAKWATCH_IT_JDBC_PASSWORD", "");
 
     @ParameterizedTest
-    @ValueSource(strings = {"hikari", "dbcp2", "tomcat-jdbc", "tomcat-dbcp", "c3p0", "agroal", "vibur", "druid", "ucp", "unknown"})
+    @ValueSource(
+            strings = {
+                "hikari",
+                "dbcp2",
+                "tomcat-jdbc",
+                "tomcat-dbcp",
+                "c3p0",
+                "agroal",
+                "vibur",
+                "druid",
+                "ucp",
+                "unknown"
+            })
     void leakReportedCleanAndOwnReleasePathsSilent(String pool) throws Exception {
         reachable();
-        Forked.Result r = Forked.main(PoolsApp.class).agent("threshold=1s")
-                .args(pool, "1600", "h2", "jdbc:h2:mem:pools-" + pool + ";DB_CLOSE_DELAY=-1", "sa", "",
-                        "postgresql", PG_URL + (PG_URL.contains("?") ? "&" : "?") + "ApplicationName=leakwatch-pools-it", PG_USER,
+        Forked.Result r = Forked.main(PoolsApp.class)
+                .agent("threshold=1s")
+                .args(
+                        pool,
+                        "1600",
+                        "h2",
+                        "jdbc:h2:mem:pools-" + pool + ";DB_CLOSE_DELAY=-1",
+                        "sa",
+                        "",
+                        "postgresql",
+                        PG_URL + (PG_URL.contains("?") ? "&" : "?") + "ApplicationName=leakwatch-pools-it",
+                        PG_USER,
                         PG_PASSWORD)
                 .run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         for (String db : List.of("h2", "postgresql")) {
-            assertThat(r.stdout).as(r.toString()).contains("starved " + pool + " " + db).contains("all free " + pool + " " + db);
+            assertThat(r.stdout)
+                    .as(r.toString())
+                    .contains("starved " + pool + " " + db)
+                    .contains("all free " + pool + " " + db);
             if (Pools.hasOtherRelease(pool)) {
                 assertThat(r.stdout).contains("released otherwise " + pool + " " + db);
             }
@@ -44,16 +68,24 @@ class PoolsIT {
         }
         assertLeaks(r, "PoolsApp.leak", "jdbc.connection", "LEAK connection");
         assertLeaks(r, "PoolsApp.metaDataLeak", "jdbc.resultset", "LEAK metadata");
-        assertThat(r.leaks()).as("only the two leaks are reported\n" + r)
-                .allSatisfy(l -> assertThat(Forked.Result.topFrame(l)).containsAnyOf("PoolsApp.leak(", "PoolsApp.metaDataLeak("));
+        assertThat(r.leaks())
+                .as("only the two leaks are reported\n" + r)
+                .allSatisfy(l -> assertThat(Forked.Result.topFrame(l))
+                        .containsAnyOf("PoolsApp.leak(", "PoolsApp.metaDataLeak("));
         // The pools' physical connections, idle or lent, are never handles: none is held past the threshold, none late.
         assertThat(r.lateReleases()).as(r.toString()).isEmpty();
-        assertThat(r.stderr.lines().filter(l -> l.contains("HELD PAST THRESHOLD"))).as(r.toString())
+        assertThat(r.stderr.lines().filter(l -> l.contains("HELD PAST THRESHOLD")))
+                .as(r.toString())
                 .allSatisfy(l -> assertThat(l).contains("PoolsApp."));
         // 2 leaks + 2 x 10 clean borrows + the release path and the 3 of allFree, per database: all tracked.
-        assertThat(r.report.get("summary").get("acquired").asLong()).as(r.toString()).isGreaterThanOrEqualTo(2 * (1 + 20 + 3));
+        assertThat(r.report.get("summary").get("acquired").asLong())
+                .as(r.toString())
+                .isGreaterThanOrEqualTo(2 * (1 + 20 + 3));
         if (List.of("hikari", "dbcp2", "tomcat-dbcp").contains(pool)) {
-            assertThat(r.stderr).as(r.toString()).contains("POOL EXHAUSTED").contains("1 handle open against it")
+            assertThat(r.stderr)
+                    .as(r.toString())
+                    .contains("POOL EXHAUSTED")
+                    .contains("1 handle open against it")
                     .doesNotContain("0 handles open against it");
         }
     }
@@ -65,11 +97,17 @@ class PoolsIT {
             assertThat(l.get("kind").asText()).isEqualTo(kind);
             assertThat(l.get("reason").asText()).isIn("threshold", "open-at-exit");
         });
-        assertThat(at.stream().mapToLong(l -> l.get("count").asLong()).sum()).as(r.toString()).isEqualTo(2);
+        assertThat(at.stream().mapToLong(l -> l.get("count").asLong()).sum())
+                .as(r.toString())
+                .isEqualTo(2);
         // One group per site: the two databases' leaks from one line are one group with both among its targets.
-        assertThat(at.stream().flatMap(l -> java.util.stream.StreamSupport.stream(l.get("targets").spliterator(), false))
-                .map(JsonNode::asText).collect(Collectors.toList()))
-                .as(r.toString()).anySatisfy(t -> assertThat(t).startsWith("jdbc:h2:"))
+        assertThat(at.stream()
+                        .flatMap(l -> java.util.stream.StreamSupport.stream(
+                                l.get("targets").spliterator(), false))
+                        .map(JsonNode::asText)
+                        .collect(Collectors.toList()))
+                .as(r.toString())
+                .anySatisfy(t -> assertThat(t).startsWith("jdbc:h2:"))
                 .anySatisfy(t -> assertThat(t).startsWith("jdbc:postgresql:"));
         assertThat(Forked.Result.topFrame(at.get(0))).as(marker).contains("PoolsApp.java:");
     }
@@ -78,8 +116,10 @@ class PoolsIT {
         try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
             c.isValid(5);
         } catch (SQLException e) {
-            throw new AssertionError("PostgreSQL at " + PG_URL + " is not reachable (" + e.getMessage()
-                    + "): start it, or set LEAKWATCH_IT_JDBC_URL", e);
+            throw new AssertionError(
+                    "PostgreSQL at " + PG_URL + " is not reachable (" + e.getMessage()
+                            + "): start it, or set LEAKWATCH_IT_JDBC_URL",
+                    e);
         }
     }
 
