@@ -45,8 +45,7 @@ public final class SocketTracker {
             if (depth.insideOtherThan(SocketTracker.SLOT)) {
                 return; // a driver's, an HTTP client's or a pool's connection: that call's handle, if any, owns it
             }
-            if (socket instanceof java.nio.channels.SelectableChannel
-                    && !((java.nio.channels.SelectableChannel) socket).isBlocking()) {
+            if (socket instanceof java.nio.channels.SelectableChannel channel && !channel.isBlocking()) {
                 // A non-blocking channel belongs to an event loop (an asynchronous client's reactor, Netty), which
                 // owns and closes it and keeps it registered, hence referenced, until then: counted, never a handle.
                 return;
