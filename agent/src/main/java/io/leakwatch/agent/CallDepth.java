@@ -1,5 +1,7 @@
 package io.leakwatch.agent;
 
+import net.bytebuddy.asm.Advice;
+
 /**
  * Per-thread counters that make nested instrumented calls count once: a wrapping DataSource calling the pool,
  * getInputStream calling connect. One object per thread, one slot per family.
@@ -73,5 +75,23 @@ public final class CallDepth {
             }
         }
         return false;
+    }
+
+    /**
+     * Advice for a pool's creation method (JDBC pools' scopes, commons-pool2 factories): what is opened inside it is
+     * the pool's, never a handle. One advice for every family that knows a pool's scope.
+     */
+    public static final class PoolScopeAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static CallDepth enter() {
+            return CallDepth.entered(POOL);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter CallDepth depth) {
+            if (depth != null) {
+                depth.exit(POOL);
+            }
+        }
     }
 }

@@ -117,7 +117,9 @@ public final class JdbcInstrumentation implements Family {
                 .type(PoolExhaustion.TYPES)
                 .transform(advice(PoolExhaustion.FailedGetConnectionAdvice.class, PoolExhaustion.METHODS));
         for (String[] scope : PoolScopes.CREATION) {
-            extendable = extendable.type(named(scope[0])).transform(advice(PoolScopeAdvice.class, named(scope[1])));
+            extendable = extendable
+                    .type(named(scope[0]))
+                    .transform(advice(CallDepth.PoolScopeAdvice.class, named(scope[1])));
         }
         return extendable;
     }
@@ -241,20 +243,6 @@ public final class JdbcInstrumentation implements Family {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.This Object managedConnection) {
             JdbcTracker.transactionCompleted(managedConnection);
-        }
-    }
-
-    public static final class PoolScopeAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.POOL);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth) {
-            if (depth != null) {
-                depth.exit(CallDepth.POOL);
-            }
         }
     }
 }

@@ -87,9 +87,10 @@ public final class RedisInstrumentation implements Family {
                 .transform(
                         advice(ReleaseAdvice.class, isPublic().and(namedOneOf("shutdown", "shutdownAsync", "close"))))
                 .type(not(isInterface()).and(hasSuperType(namedOneOf(POOL_FACTORY, KEYED_POOL_FACTORY))))
-                .transform(advice(PoolScopeAdvice.class, named("makeObject")))
+                .transform(advice(CallDepth.PoolScopeAdvice.class, named("makeObject")))
                 .type(not(isInterface()).and(hasSuperType(named(ASYNC_POOL_FACTORY))))
-                .transform(advice(PoolScopeAdvice.class, named("create").and(takesArguments(0))))
+                .transform(
+                        advice(CallDepth.PoolScopeAdvice.class, named("create").and(takesArguments(0))))
                 .type(named(LETTUCE_CONNECTION))
                 .transform(advice(
                         LettuceCloseAdvice.class,
@@ -158,21 +159,6 @@ public final class RedisInstrumentation implements Family {
                 @Advice.AllArguments Object[] args,
                 @Advice.Return Object connection) {
             RedisTracker.lettuceConnected(depth, client, args, connection);
-        }
-    }
-
-    /** Inside a pool's factory: the connections made there are the pool's, handles only once borrowed. */
-    public static final class PoolScopeAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static CallDepth enter() {
-            return CallDepth.entered(CallDepth.POOL);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallDepth depth) {
-            if (depth != null) {
-                depth.exit(CallDepth.POOL);
-            }
         }
     }
 }
