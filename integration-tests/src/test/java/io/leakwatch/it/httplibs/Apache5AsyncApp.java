@@ -104,14 +104,15 @@ pool();
         for (int i = 0; i < 12; i++) {
             closedPerRequest();
         }
-        poll(() -> reactorThreads().size() <= before.size() + unclosed.size());
-        Set<Thread> closed = reactorThreads();
-        closed.removeAll(before);
-        closed.removeAll(unclosed);
+        // a closed client's threads end soon after close() returns, not at once: wait for exactly those threads, since
+        // counting all of them lets a busy machine pass the wait with closed ones still winding down
+        poll(() -> startedSince(before, unclosed).isEmpty());
+        Set<Thread> closed = startedSince(before, unclosed);
         LoopbackServer.holdAndCollect();
         System.out.println("unclosed clients: " + unclosed.stream().filter(Thread::isAlive).count() + " reactor threads alive of "
                 + unclosed.size() + " " + unclosed.stream().filter(t -> !t.isAlive()).map(Thread::getName).toList());
-        System.out.println("closed clients: " + closed.size() + " reactor threads alive");
+        System.out.println("closed clients: " + closed.size() + " reactor threads alive "
+                + closed.stream().map(Thread::getName).toList());
     }
 
     static void startedPerRequest() throws Exception {
@@ -135,6 +136,13 @@ pool();
                 threads.add(t);
             }
         }
+        return threads;
+    }
+
+    private static Set<Thread> startedSince(Set<Thread> before, Set<Thread> unclosed) {
+        Set<Thread> threads = reactorThreads();
+        threads.removeAll(before);
+        threads.removeAll(unclosed);
         return threads;
     }
 
