@@ -202,8 +202,26 @@ public final class JdbcTracker {
         return url == null ? UNKNOWN : Targets.jdbc(url);
     }
 
+    /** The latest DataSource's target: most applications borrow from one pool, so this spares a map lookup. */
+    private static volatile SourceTarget lastSource;
+
+    /** A DataSource, held weakly, and its target. */
+    private static final class SourceTarget {
+        final WeakReference<Object> source;
+        final String target;
+
+        SourceTarget(Object source, String target) {
+            this.source = new WeakReference<>(source);
+            this.target = target;
+        }
+    }
+
     /** The URL of a DataSource, found once per DataSource: its URL getter, else the first connection's metadata. */
     private static String sourceTarget(Object source, Object connection) {
+        SourceTarget last = lastSource;
+        if (last != null && last.source.get() == source) {
+            return last.target;
+        }
         String target = SOURCE_TARGETS.get(source);
         if (target == null) {
             String url = invokeGetter(source, URL_GETTERS);
@@ -213,6 +231,7 @@ public final class JdbcTracker {
             target = url == null ? UNKNOWN : Targets.jdbc(url);
             SOURCE_TARGETS.put(source, target);
         }
+        lastSource = new SourceTarget(source, target);
         return target;
     }
 
