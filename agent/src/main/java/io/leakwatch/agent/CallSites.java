@@ -58,6 +58,14 @@ public final class CallSites {
         return s == null ? null : s.className + "." + s.method + "(" + s.file + ":" + s.line + ")";
     }
 
+    /**
+     * Whether classes of {@code loader} may call {@link #mark}: it links the agent's classes to the bootstrap copies
+     * (see {@link AgentVisibility}); a call-site transformer leaves the classes of other loaders as they are.
+     */
+    public static boolean visibleTo(ClassLoader loader) {
+        return AgentVisibility.sees(loader);
+    }
+
     static Site site(int id) {
         Site[] s = sites;
         return id >= 0 && id < s.length ? s[id] : null;

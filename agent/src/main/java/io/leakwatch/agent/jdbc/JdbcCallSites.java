@@ -19,8 +19,8 @@ import net.bytebuddy.jar.asm.Opcodes;
  * {@link CallSites}): {@code CallSites.mark(receiver, site)} just before the call. The receiver is duplicated from under
  * the call's arguments with stack operations only (no new locals, no branches), so stack map frames stay valid and
  * nothing but the maximum stack size changes. Calls this cannot mark (more than two arguments, a wide argument) and
- * classes it does not transform (loaded before the agent, the JDK's, named modules') are unmarked: their handles
- * capture a stack as before.
+ * classes it does not transform (loaded before the agent, the JDK's, named modules', those of loaders that do not
+ * link the agent's classes) are unmarked: their handles capture a stack as before.
  *
  * <p>Cost at class load: a byte scan for {@code )Ljava/sql/} (a method descriptor returning a JDBC type), and for the
  * classes that have one, one ASM pass copying the untouched methods as they are.
@@ -68,7 +68,9 @@ public final class JdbcCallSites implements ClassFileTransformer {
                 || loader == platform
                 || className.startsWith("io/leakwatch/agent/")
                 || className.startsWith("io/leakwatch/shaded/")
-                || !mentions(bytes, MARKER)) {
+                || className.contains("$$Lambda")
+                || !mentions(bytes, MARKER)
+                || !CallSites.visibleTo(loader)) {
             return null;
         }
         try {
