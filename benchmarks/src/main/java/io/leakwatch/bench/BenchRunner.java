@@ -135,11 +135,14 @@ public final class BenchRunner {
         Collection<RunResult> results = new Runner(options.build()).run();
         RunResult r = results.iterator().next();
         org.openjdk.jmh.results.Result<?> cpu = r.getSecondaryResults().get("cpu");
+        org.openjdk.jmh.results.Result<?> worker = r.getSecondaryResults().get("cpu.worker");
         return new double[] {
             r.getPrimaryResult().getScore(),
             r.getPrimaryResult().getScoreError(),
             cpu == null ? Double.NaN : cpu.getScore(),
-            cpu == null ? Double.NaN : cpu.getScoreError()
+            cpu == null ? Double.NaN : cpu.getScoreError(),
+            worker == null ? Double.NaN : worker.getScore(),
+            worker == null ? Double.NaN : worker.getScoreError()
         };
     }
 
@@ -171,15 +174,26 @@ public final class BenchRunner {
 
     private void table(String title, String unit, Map<String, double[]> scores) {
         line("\n### " + title + "\n");
-        line("| configuration | " + unit + "/op | ± | ratio | added " + unit + "/op | CPU " + unit
-                + "/op | ± | added CPU " + unit + "/op |");
-        line("|---|---:|---:|---:|---:|---:|---:|---:|");
+        line("| configuration | " + unit + "/op | ± | ratio | added " + unit + "/op | process CPU " + unit
+                + "/op | ± | added | benchmark thread CPU " + unit + "/op | ± | added |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         double[] first = scores.values().iterator().next();
         double base = first[0];
         double baseCpu = first[2];
+        double baseWorker = first[4];
         scores.forEach((name, s) -> line(String.format(
-                "| %s | %.1f | %.1f | %.3f | %+.1f | %.1f | %.1f | %+.1f |",
-                name, s[0], s[1], s[0] / base, s[0] - base, s[2], s[3], s[2] - baseCpu)));
+                "| %s | %.1f | %.1f | %.3f | %+.1f | %.1f | %.1f | %+.1f | %.1f | %.1f | %+.1f |",
+                name,
+                s[0],
+                s[1],
+                s[0] / base,
+                s[0] - base,
+                s[2],
+                s[3],
+                s[2] - baseCpu,
+                s[4],
+                s[5],
+                s[4] - baseWorker)));
     }
 
     private void jdbc(String database) throws Exception {

@@ -18,6 +18,7 @@ import org.openjdk.jmh.results.ScalarResult;
  */
 public final class CpuProfiler implements InternalProfiler {
     private long cpuBefore;
+    private long workersBefore;
 
     @Override
     public String getDescription() {
@@ -27,17 +28,40 @@ public final class CpuProfiler implements InternalProfiler {
     @Override
     public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
         cpuBefore = processCpuNanos();
+        workersBefore = workerCpuNanos();
     }
 
     @Override
     public Collection<? extends Result> afterIteration(
             BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
         long cpu = processCpuNanos() - cpuBefore;
+        long workers = workerCpuNanos() - workersBefore;
         long ops = result.getMetadata().getMeasuredOps();
-        double perOp = ops == 0 ? Double.NaN : cpu / (double) ops;
         // Per operation in the benchmark's unit (ns for the JDBC ones, us for HTTP).
-        double scaled = perOp / benchmarkParams.getTimeUnit().toNanos(1);
-        return List.of(new ScalarResult("cpu", scaled, "cpu/op", AggregationPolicy.AVG));
+        double unit = benchmarkParams.getTimeUnit().toNanos(1);
+        double perOp = ops == 0 ? Double.NaN : cpu / (double) ops / unit;
+        double workersPerOp = ops == 0 ? Double.NaN : workers / (double) ops / unit;
+        return List.of(
+                new ScalarResult("cpu", perOp, "cpu/op", AggregationPolicy.AVG),
+                new ScalarResult("cpu.worker", workersPerOp, "cpu/op", AggregationPolicy.AVG));
+    }
+
+    /**
+     * The CPU time of the benchmark's own threads: without the JIT's and GC's, so it varies least, but it leaves out
+     * the collection of what the operation allocated (the process figure has it).
+     */
+    private static long workerCpuNanos() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().contains("jmh-worker")) {
+                long cpu = threads.getThreadCpuTime(t.getId());
+                if (cpu > 0) {
+                    sum += cpu;
+                }
+            }
+        }
+        return sum;
     }
 
     private static long processCpuNanos() {
