@@ -22,8 +22,9 @@ import net.bytebuddy.jar.asm.Opcodes;
  * classes it does not transform (loaded before the agent, the JDK's, named modules', those of loaders that do not
  * link the agent's classes) are unmarked: their handles capture a stack as before.
  *
- * <p>Cost at class load: a byte scan for {@code )Ljava/sql/} (a method descriptor returning a JDBC type), and for the
- * classes that have one, one ASM pass copying the untouched methods as they are.
+ * <p>Cost at class load: a byte scan for {@code )Ljava/sql/} (a method descriptor returning a JDBC type); for the
+ * classes that have one, a walk of the constant pool for a reference to a source method; for those that call one, an
+ * ASM pass over the class.
  */
 public final class JdbcCallSites implements ClassFileTransformer {
     private static final byte[] MARKER = ")Ljava/sql/".getBytes(StandardCharsets.UTF_8);
@@ -84,11 +85,39 @@ public final class JdbcCallSites implements ClassFileTransformer {
     /** The class with its JDBC source calls marked, or null if it has none. */
     static byte[] mark(byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
+        if (!callsSource(reader, bytes)) {
+            return null; // declares JDBC methods (a driver, a mock) but calls none of the sources: no pass
+        }
         ClassWriter writer = new ClassWriter(reader, 0);
         Marker marker = new Marker(writer);
         reader.accept(marker, 0);
         return marker.marked ? writer.toByteArray() : null;
     }
+
+    /**
+     * Whether the constant pool refers to a markable method: a class that calls one has a method reference to it. Reads
+     * only the constant pool, which the reader has indexed already.
+     */
+    static boolean callsSource(ClassReader reader, byte[] bytes) {
+        char[] buffer = new char[reader.getMaxStringLength()];
+        for (int i = 1, n = reader.getItemCount(); i < n; i++) {
+            int offset = reader.getItem(i);
+            if (offset == 0) {
+                continue; // the second slot of a long or double
+            }
+            int tag = bytes[offset - 1];
+            if (tag == METHOD_REF || tag == INTERFACE_METHOD_REF) {
+                int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
+                if (markable(reader.readUTF8(nameAndType, buffer), reader.readUTF8(nameAndType + 2, buffer))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static final int METHOD_REF = 10;
+    private static final int INTERFACE_METHOD_REF = 11;
 
     /** Whether the call {@code name}{@code descriptor} acquires a JDBC handle and can be marked. */
     static boolean markable(String name, String descriptor) {

@@ -162,6 +162,17 @@ class JdbcCallSitesTest {
             bytes = in.readAllBytes();
         }
         assertThat(JdbcCallSites.mark(bytes)).isNull();
+        byte[] declaring;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("callsites/Declaring.class")) {
+            declaring = in.readAllBytes();
+        }
+        assertThat(JdbcCallSites.mentions(declaring, ")Ljava/sql/".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .as("passes the byte scan")
+                .isTrue();
+        assertThat(JdbcCallSites.callsSource(new net.bytebuddy.jar.asm.ClassReader(declaring), declaring))
+                .as("but calls no source method: no ASM pass")
+                .isFalse();
+        assertThat(JdbcCallSites.mark(declaring)).isNull();
         assertThat(JdbcCallSites.markable("getConnection", "()Ljava/sql/Connection;"))
                 .isTrue();
         assertThat(JdbcCallSites.markable("getConnection", "()Ljava/lang/Object;"))
