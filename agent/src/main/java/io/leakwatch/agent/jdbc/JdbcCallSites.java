@@ -76,6 +76,8 @@ public final class JdbcCallSites implements ClassFileTransformer {
         }
         try {
             return mark(bytes);
+        } catch (IllegalArgumentException e) {
+            return null; // a class file version newer than the bundled ASM reads: unmarked, its handles capture stacks
         } catch (Throwable t) {
             Registry.error(t);
             return null;
