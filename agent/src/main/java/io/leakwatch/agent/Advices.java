@@ -1,6 +1,8 @@
 package io.leakwatch.agent;
 
+import java.io.File;
 import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -15,22 +17,26 @@ import net.bytebuddy.pool.TypePool;
  * trimming.
  */
 public final class Advices {
+    /** Type descriptions Byte Buddy resolved, per class loader; the sweeper empties it now and then so loaders can go. */
+    public static final ConcurrentHashMap<ClassLoader, TypePool.CacheProvider> TYPE_POOL_CACHE =
+            new ConcurrentHashMap<>();
+
     private Advices() {}
 
     /** Where Byte Buddy reads the advice classes from: the agent jar, since the bootstrap loader does not say. */
     public static ClassFileLocator classFiles() {
-        LeakWatch agent = LeakWatch.instance();
-        if (agent != null && agent.jar != null && agent.jar.isFile()) {
+        File jar = AgentJar.file();
+        if (jar != null && jar.isFile()) {
             try {
-                return ClassFileLocator.ForJarFile.of(agent.jar);
+                return ClassFileLocator.ForJarFile.of(jar);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot read " + agent.jar, e);
+                throw new IllegalStateException("cannot read " + jar, e);
             }
         }
         return ClassFileLocator.ForClassLoader.of(
-                LeakWatch.class.getClassLoader() == null
+                Advices.class.getClassLoader() == null
                         ? ClassLoader.getSystemClassLoader()
-                        : LeakWatch.class.getClassLoader());
+                        : Advices.class.getClassLoader());
     }
 
     /**

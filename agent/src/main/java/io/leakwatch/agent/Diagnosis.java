@@ -15,16 +15,16 @@ public final class Diagnosis {
         for (int i = 0; i < risks.size(); i++) {
             Risks.Risk r = risks.get(i);
             b.append(i == 0 ? "\n    " : ",\n    ").append("{\"kind\": ");
-            Report.Json.string(b, r.kind);
+            Json.string(b, r.kind);
             b.append(", \"count\": ").append(r.count()).append(", \"target\": ");
-            Report.Json.string(b, r.target);
+            Json.string(b, r.target);
             b.append(", \"fix\": ");
-            Report.Json.string(b, r.fix);
+            Json.string(b, r.fix);
             b.append(", \"stack\": [");
             String[] lines = r.stack.lines();
             for (int j = 0; j < lines.length; j++) {
                 b.append(j == 0 ? "" : ", ");
-                Report.Json.string(b, lines[j]);
+                Json.string(b, lines[j]);
             }
             b.append("]}");
         }
@@ -34,9 +34,9 @@ public final class Diagnosis {
         for (int i = 0; i < targets.size(); i++) {
             Traffic.Target t = targets.get(i);
             b.append(i == 0 ? "\n    " : ",\n    ").append("{\"target\": ");
-            Report.Json.string(b, t.target);
+            Json.string(b, t.target);
             b.append(", \"family\": ");
-            Report.Json.string(b, t.family());
+            Json.string(b, t.family());
             b.append(", \"requests\": ")
                     .append(t.requests())
                     .append(", \"connectionsOpened\": ")
@@ -50,7 +50,7 @@ public final class Diagnosis {
                     .append(", \"peakInUse\": ")
                     .append(t.peakInUse())
                     .append(", \"diagnosis\": ");
-            Report.Json.string(b, t.diagnosis());
+            Json.string(b, t.diagnosis());
             b.append('}');
         }
         b.append(targets.isEmpty() ? "]" : "\n  ]");

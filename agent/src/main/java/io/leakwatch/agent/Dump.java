@@ -21,7 +21,7 @@ final class Dump {
         List<Handle> handles = oldestFirst(registry);
         StringBuilder b = new StringBuilder(4096);
         b.append("leakwatch ")
-                .append(LeakWatch.version())
+                .append(AgentJar.version())
                 .append(", pid ")
                 .append(ProcessHandle.current().pid())
                 .append(": ")
@@ -29,7 +29,7 @@ final class Dump {
                 .append(" open handle")
                 .append(handles.size() == 1 ? "" : "s")
                 .append(", oldest first (threshold ")
-                .append(Options.formatDuration(registry.thresholdMillis()))
+                .append(Durations.format(registry.thresholdMillis()))
                 .append(")\n");
         if (!handles.isEmpty()) {
             b.append(String.format("%-8s %-16s %-24s %s%n", "AGE", "KIND", "THREAD", "TARGET"));
@@ -37,7 +37,10 @@ final class Dump {
         for (Handle h : handles) {
             b.append(String.format(
                     "%-8s %-16s %-24s %s%n",
-                    Report.seconds(h.ageMillis(now)), h.kind.label, h.thread, h.target == null ? "unknown" : h.target));
+                    Durations.seconds(h.ageMillis(now)),
+                    h.kind.label,
+                    h.thread,
+                    h.target == null ? "unknown" : h.target));
             Holder holder = h.holder;
             if (holder != null) {
                 // as judged at the latest sweep that looked at it; "\t" + "(" like the other note under a row
@@ -75,7 +78,7 @@ final class Dump {
         List<Handle> handles = oldestFirst(registry);
         StringBuilder b = new StringBuilder(4096);
         b.append("{\"schema\": 1, \"agentVersion\": ");
-        Report.Json.string(b, LeakWatch.version());
+        Json.string(b, AgentJar.version());
         b.append(", \"pid\": ")
                 .append(ProcessHandle.current().pid())
                 .append(", \"thresholdMillis\": ")
@@ -88,21 +91,21 @@ final class Dump {
             Handle h = handles.get(i);
             long age = h.ageMillis(now);
             b.append(i == 0 ? "\n  " : ",\n  ").append("{\"kind\": ");
-            Report.Json.string(b, h.kind.label);
+            Json.string(b, h.kind.label);
             b.append(", \"ageMillis\": ")
                     .append(age)
                     .append(", \"pastThreshold\": ")
                     .append(h.kind.ages && age >= threshold)
                     .append(", \"thread\": ");
-            Report.Json.string(b, h.thread);
+            Json.string(b, h.thread);
             b.append(", \"target\": ");
-            Report.Json.string(b, h.target);
+            Json.string(b, h.target);
             if (h.holder != null) {
                 b.append(", \"holder\": ");
                 h.holder.json(b);
             }
             b.append(", \"stack\": ");
-            jsonArray(b, h.stack() == null ? new String[0] : h.stack().lines());
+            Json.array(b, h.stack() == null ? new String[0] : h.stack().lines());
             b.append('}');
         }
         b.append("],\n \"exhaustions\": [");
@@ -113,16 +116,5 @@ final class Dump {
         }
         b.append("]}\n");
         return b.toString();
-    }
-
-    static void jsonArray(StringBuilder b, String[] items) {
-        b.append('[');
-        for (int i = 0; i < items.length; i++) {
-            if (i > 0) {
-                b.append(", ");
-            }
-            Report.Json.string(b, items[i]);
-        }
-        b.append(']');
     }
 }

@@ -16,14 +16,14 @@ import java.util.List;
  * The built-in families: the one place in the core that names them, so the core depends on no family but here. A new
  * family is one line in {@link #all}; its {@code kinds=} name is its {@link Family#name()}.
  */
-final class Families {
+public final class Families {
     /** The names {@code kinds=} accepts, in installation order. */
-    static final List<String> NAMES = names();
+    public static final List<String> NAMES = names();
 
     private Families() {}
 
     /** Every family in the order its transformations are installed; the user's {@code track=} family (or null) goes before socket's. */
-    static List<Family> all(Family declared) {
+    public static List<Family> all(Family declared) {
         List<Family> families = new ArrayList<>(List.of(
                 new JdbcInstrumentation(),
                 new UrlConnectionInstrumentation(),

@@ -176,7 +176,7 @@ public final class Forensics {
                         .append(" x")
                         .append(s.count)
                         .append(", oldest ")
-                        .append(Report.seconds(s.oldestAgeMillis))
+                        .append(Durations.seconds(s.oldestAgeMillis))
                         .append(", acquired at:");
                 String[] lines = s.stack.lines();
                 if (lines.length == 0) {
@@ -187,7 +187,7 @@ public final class Forensics {
                 }
                 for (Holder h : s.holders) {
                     b.append("\n    held ")
-                            .append(Report.seconds(h.ageMillis))
+                            .append(Durations.seconds(h.ageMillis))
                             .append(" by thread ")
                             .append(h.thread);
                     if (h.state == null) {
@@ -208,13 +208,13 @@ public final class Forensics {
 
         void json(StringBuilder b) {
             b.append("{\"target\": ");
-            Report.Json.string(b, target);
+            Json.string(b, target);
             b.append(", \"pool\": ");
-            Report.Json.string(b, pool);
+            Json.string(b, pool);
             b.append(", \"atEpochMillis\": ").append(atMillis).append(", \"thread\": ");
-            Report.Json.string(b, thread);
+            Json.string(b, thread);
             b.append(", \"failure\": ");
-            Report.Json.string(b, failure);
+            Json.string(b, failure);
             b.append(", \"open\": ")
                     .append(open)
                     .append(", \"suppressedSince\": ")
@@ -223,22 +223,22 @@ public final class Forensics {
             for (int i = 0; i < sites.size(); i++) {
                 Site s = sites.get(i);
                 b.append(i == 0 ? "" : ", ").append("{\"kind\": ");
-                Report.Json.string(b, s.kind.label);
+                Json.string(b, s.kind.label);
                 b.append(", \"count\": ")
                         .append(s.count)
                         .append(", \"oldestAgeMillis\": ")
                         .append(s.oldestAgeMillis)
                         .append(", \"stack\": ");
-                Dump.jsonArray(b, s.stack.lines());
+                Json.array(b, s.stack.lines());
                 b.append(", \"holders\": [");
                 for (int j = 0; j < s.holders.size(); j++) {
                     Holder h = s.holders.get(j);
                     b.append(j == 0 ? "" : ", ").append("{\"thread\": ");
-                    Report.Json.string(b, h.thread);
+                    Json.string(b, h.thread);
                     b.append(", \"heldMillis\": ").append(h.ageMillis).append(", \"state\": ");
-                    Report.Json.string(b, h.state);
+                    Json.string(b, h.state);
                     b.append(", \"stack\": ");
-                    Dump.jsonArray(b, h.stack);
+                    Json.array(b, h.stack);
                     b.append('}');
                 }
                 b.append("]}");

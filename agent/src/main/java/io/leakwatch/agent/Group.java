@@ -14,6 +14,8 @@ public final class Group {
     public static final int EXAMPLE_TARGETS = 3;
     /** Distinct targets counted exactly up to this many (by hash); past it the count stays here ("at least"). */
     public static final int MAX_COUNTED_TARGETS = 1000;
+    /** Allocation-stack frames a log line shows. */
+    private static final int LOG_FRAMES = 25;
 
     public final Kind kind;
     public final String reason;
@@ -175,5 +177,43 @@ public final class Group {
     @Override
     public int hashCode() {
         return Objects.hash(kind, reason, stack);
+    }
+
+    /** "1 target" or "3 targets" (counted up to {@link #MAX_COUNTED_TARGETS}). */
+    public String targetCountText() {
+        int n = targetCount();
+        return n + (n >= MAX_COUNTED_TARGETS ? "+" : "") + (n == 1 ? " target" : " targets");
+    }
+
+    /** The log text of the group: a headline, its targets, holder and allocation stack. */
+    public String describe(String headline) {
+        StringBuilder b = new StringBuilder(256);
+        b.append(headline).append(' ').append(kind.label).append(" x").append(count());
+        b.append(" target=").append(target == null ? "unknown" : target);
+        if (targetCount() > 1) {
+            b.append(" (").append(targetCountText()).append(", e.g.");
+            for (String t : targets()) {
+                b.append(' ').append(t == null ? "unknown" : t);
+            }
+            b.append(')');
+        }
+        b.append(" thread=").append(thread);
+        b.append(" age=").append(Durations.seconds(oldestAgeMillis()));
+        Holder judged = holder();
+        if (judged != null) {
+            // on the headline's line: the lines below it stay the allocation stack's "\tat" frames
+            b.append("; ").append(judged.describe());
+        }
+        String[] lines = stack.lines();
+        if (lines.length == 0) {
+            b.append("\n\t(allocation stack not captured: stacks=off or not sampled)");
+        }
+        for (int i = 0; i < Math.min(lines.length, LOG_FRAMES); i++) {
+            b.append("\n\tat ").append(lines[i]);
+        }
+        if (lines.length > LOG_FRAMES) {
+            b.append("\n\t... ").append(lines.length - LOG_FRAMES).append(" more");
+        }
+        return b.toString();
     }
 }

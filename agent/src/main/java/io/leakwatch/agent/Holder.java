@@ -93,13 +93,13 @@ public final class Holder {
 
     void json(StringBuilder b) {
         b.append("{\"state\": ");
-        Report.Json.string(b, state);
+        Json.string(b, state);
         b.append(", \"thread\": ");
-        Report.Json.string(b, thread);
+        Json.string(b, thread);
         b.append(", \"threadState\": ");
-        Report.Json.string(b, threadState);
+        Json.string(b, threadState);
         b.append(", \"at\": ");
-        Dump.jsonArray(b, at.toArray(new String[0]));
+        Json.array(b, at.toArray(new String[0]));
         b.append('}');
     }
 

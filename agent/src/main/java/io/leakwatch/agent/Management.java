@@ -35,22 +35,22 @@ public final class Management implements LeakWatchMXBean {
     static final long JMX_DELAY_MILLIS = 2000;
     private static final String ENDPOINT_CLASS = "io.leakwatch.agent.metrics.HttpEndpoint";
 
-    private final LeakWatch agent;
+    private final Options options;
     private final Registry registry;
     private volatile String metricsEndpoint = "";
 
-    Management(LeakWatch agent) {
-        this.agent = agent;
-        this.registry = agent.registry;
+    Management(Options options, Registry registry) {
+        this.options = options;
+        this.registry = registry;
     }
 
-    static Management start(LeakWatch agent) {
-        Management m = new Management(agent);
-        if (agent.options.metricsPort >= 0) {
+    public static Management start(Options options, Registry registry, boolean attached) {
+        Management m = new Management(options, registry);
+        if (options.metricsPort >= 0) {
             // Started from a daemon thread: the HTTP server's dispatcher inherits it and never holds the JVM up.
             daemon("leakwatch-metrics-start", m::startMetrics);
         }
-        if (agent.attached) {
+        if (attached) {
             m.registerMBeans();
         } else {
             daemon("leakwatch-jmx", m::registerWhenSafe);
@@ -110,7 +110,7 @@ public final class Management implements LeakWatchMXBean {
     }
 
     private void startMetrics() {
-        Options o = agent.options;
+        Options o = options;
         try {
             InetSocketAddress bound = startEndpoint(o.metricsHost, o.metricsPort, () -> Metrics.scrape(registry));
             metricsEndpoint = "http://"
@@ -213,12 +213,12 @@ public final class Management implements LeakWatchMXBean {
 
     @Override
     public String getVersion() {
-        return LeakWatch.version();
+        return AgentJar.version();
     }
 
     @Override
     public String getOptions() {
-        return agent.options.toString();
+        return options.toString();
     }
 
     @Override

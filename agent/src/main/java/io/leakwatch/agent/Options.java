@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * (the agent argument wins). Every bad setting is rejected with an {@link OptionException} that names the option,
  * the value and the accepted forms; nothing is ignored.
  */
-public final class Options {
+public final class Options implements Registry.Settings {
     public static final String PROPERTY_PREFIX = "leakwatch.";
     /** The instrumented families, in the order they are installed. */
     public static final List<String> FAMILIES = Families.NAMES;
@@ -224,10 +224,7 @@ public final class Options {
     }
 
     public static String formatDuration(long millis) {
-        if (millis % 3_600_000 == 0 && millis > 0) return millis / 3_600_000 + "h";
-        if (millis % 60_000 == 0 && millis > 0) return millis / 60_000 + "m";
-        if (millis % 1000 == 0 && millis > 0) return millis / 1000 + "s";
-        return millis + "ms";
+        return Durations.format(millis);
     }
 
     private static boolean parseBoolean(String key, String value) {
@@ -342,6 +339,21 @@ public final class Options {
 
     private String stacksText() {
         return stackSampling == 1 ? "all" : stackSampling == 0 ? "off" : "sample:" + stackSampling;
+    }
+
+    @Override
+    public long thresholdMillis() {
+        return thresholdMillis;
+    }
+
+    @Override
+    public int stackSampling() {
+        return stackSampling;
+    }
+
+    @Override
+    public List<String> exclude() {
+        return exclude;
     }
 
     public boolean enabled(String family) {

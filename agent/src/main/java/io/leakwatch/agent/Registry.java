@@ -47,10 +47,10 @@ public final class Registry {
 
     public final long startedMillis = System.currentTimeMillis();
 
-    public Registry(Options options) {
-        this.thresholdNanos = options.thresholdMillis * 1_000_000;
-        this.stackSampling = options.stackSampling;
-        this.exclude = options.exclude;
+    public Registry(Settings options) {
+        this.thresholdNanos = options.thresholdMillis() * 1_000_000;
+        this.stackSampling = options.stackSampling();
+        this.exclude = options.exclude();
         for (Kind kind : Kind.values()) {
             stats[kind.ordinal()] = new Stats();
         }
@@ -602,5 +602,16 @@ public final class Registry {
      */
     Aged openAtExit(long nowNanos) {
         return agedOpen(nowNanos, 0);
+    }
+
+    /** What the registry is built with, from the options (the registry does not depend on how they are parsed). */
+    public interface Settings {
+        long thresholdMillis();
+
+        /** 1 = every acquisition, N = one in N, 0 = none. */
+        int stackSampling();
+
+        /** Class or package name prefixes whose acquisitions are not tracked. */
+        List<String> exclude();
     }
 }

@@ -16,7 +16,6 @@ import java.util.List;
 /** What the agent found, at one moment: the summary, the leak groups, the long holds and the late releases. */
 public final class Report {
     public static final int SCHEMA = 1;
-    private static final int LOG_FRAMES = 25;
 
     public final long thresholdMillis;
     public final long acquired;
@@ -84,7 +83,7 @@ public final class Report {
         StringBuilder b = new StringBuilder(4096);
         b.append("{\n  \"schema\": ").append(SCHEMA);
         b.append(",\n  \"agentVersion\": ");
-        Json.string(b, LeakWatch.version());
+        Json.string(b, AgentJar.version());
         b.append(",\n  \"jvm\": {\"pid\": ").append(ProcessHandle.current().pid());
         b.append(", \"javaVersion\": ");
         Json.string(b, System.getProperty("java.version"));
@@ -252,46 +251,9 @@ public final class Report {
         return h;
     }
 
-    /** "1 target" or "3 targets" (counted up to {@link Group#MAX_COUNTED_TARGETS}). */
-    static String targetCount(Group g) {
-        int n = g.targetCount();
-        return n + (n >= Group.MAX_COUNTED_TARGETS ? "+" : "") + (n == 1 ? " target" : " targets");
-    }
-
-    /** The log text of one group: a headline, its targets, holder and allocation stack. */
-    static String describe(Group g, String headline) {
-        StringBuilder b = new StringBuilder(256);
-        b.append(headline).append(' ').append(g.kind.label).append(" x").append(g.count());
-        b.append(" target=").append(g.target == null ? "unknown" : g.target);
-        if (g.targetCount() > 1) {
-            b.append(" (").append(targetCount(g)).append(", e.g.");
-            for (String t : g.targets()) {
-                b.append(' ').append(t == null ? "unknown" : t);
-            }
-            b.append(')');
-        }
-        b.append(" thread=").append(g.thread);
-        b.append(" age=").append(seconds(g.oldestAgeMillis()));
-        Holder holder = g.holder();
-        if (holder != null) {
-            // on the headline's line: the lines below it stay the allocation stack's "\tat" frames
-            b.append("; ").append(holder.describe());
-        }
-        String[] lines = g.stack.lines();
-        if (lines.length == 0) {
-            b.append("\n\t(allocation stack not captured: stacks=off or not sampled)");
-        }
-        for (int i = 0; i < Math.min(lines.length, LOG_FRAMES); i++) {
-            b.append("\n\tat ").append(lines[i]);
-        }
-        if (lines.length > LOG_FRAMES) {
-            b.append("\n\t... ").append(lines.length - LOG_FRAMES).append(" more");
-        }
-        return b.toString();
-    }
-
-    static String seconds(long millis) {
-        return millis < 1000 ? millis + "ms" : String.format("%.1fs", millis / 1000.0);
+    /** The log text of one group: a headline, its targets, holder and allocation stack (see {@link Group#describe}). */
+    public static String describe(Group g, String headline) {
+        return g.describe(headline);
     }
 
     public String summaryLine() {
@@ -307,37 +269,6 @@ public final class Report {
             sites.add(g.kind.label + " x" + g.count() + " (" + g.reason + ") at " + g.stack.top());
         }
         return sites;
-    }
-
-    /** Minimal JSON text escaping; the agent carries no JSON library. */
-    static final class Json {
-        private Json() {}
-
-        static void string(StringBuilder b, String s) {
-            if (s == null) {
-                b.append("null");
-                return;
-            }
-            b.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> b.append("\\\"");
-                    case '\\' -> b.append("\\\\");
-                    case '\n' -> b.append("\\n");
-                    case '\r' -> b.append("\\r");
-                    case '\t' -> b.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            b.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            b.append(c);
-                        }
-                    }
-                }
-            }
-            b.append('"');
-        }
     }
 
     /** The exit report: as {@link #of}, but with {@code everyOpen} every handle still open counts, whatever its age. */

@@ -22,12 +22,19 @@ public final class Risks {
     /** Frames that tell one call site from another: enough to pass any library's own frames above the application's. */
     private static final int SITE_FRAMES = 24;
 
+    /** Set once the agent runs, from {@code risks=}. */
+    private static volatile boolean enabled;
+
     private Risks() {}
+
+    /** Called at start, once the agent runs: whether {@code risks=off} was not given. */
+    public static void enable(boolean risks) {
+        enabled = risks;
+    }
 
     /** Whether risks are looked for: the agent runs and {@code risks=off} is not given. */
     public static boolean on() {
-        LeakWatch agent = LeakWatch.instance();
-        return agent != null && agent.options.risks && Registry.current() != null;
+        return enabled && Registry.current() != null;
     }
 
     /**

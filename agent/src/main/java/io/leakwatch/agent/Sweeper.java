@@ -68,7 +68,7 @@ final class Sweeper implements Runnable {
         long now = System.currentTimeMillis();
         if (now - cacheClearedAt >= TYPE_CACHE_MILLIS) {
             cacheClearedAt = now;
-            LeakWatch.TYPE_POOL_CACHE.clear();
+            Advices.TYPE_POOL_CACHE.clear();
         }
         for (Registry.Stats stats : registry.stats) {
             stats.samplePeak();
@@ -85,7 +85,7 @@ final class Sweeper implements Runnable {
         for (Group leak : settled) {
             log(leak, headline(leak), now, true);
         }
-        String past = "HELD PAST THRESHOLD " + Options.formatDuration(registry.thresholdMillis());
+        String past = "HELD PAST THRESHOLD " + Durations.format(registry.thresholdMillis());
         for (Group group : aged) {
             // The holder after the headline says abandoned or unknown (a leak, WARN) or in use (INFO).
             log(group, group.reason.equals("in-use") ? past + " (in use)" : past, now, false);
@@ -98,7 +98,7 @@ final class Sweeper implements Runnable {
                 }
                 long added = late.count - late.loggedCount;
                 late.loggedCount = late.count;
-                Log.info(late.kind.label + " x" + added + " released late, after " + Report.seconds(late.heldMillis)
+                Log.info(late.kind.label + " x" + added + " released late, after " + Durations.seconds(late.heldMillis)
                         + " (not a leak), at " + late.stack.top());
             }
         }
@@ -109,7 +109,7 @@ final class Sweeper implements Runnable {
     static String headline(Group g) {
         if (g.reason.equals("released-by-parent")) {
             return "LEAK (never closed; released by its " + noun(g.releasedBy) + " after "
-                    + Report.seconds(g.heldMillis()) + ")";
+                    + Durations.seconds(g.heldMillis()) + ")";
         }
         return "LEAK (collected while open, never closed)";
     }
@@ -130,7 +130,7 @@ final class Sweeper implements Runnable {
             if (state.loggedCount == 0) {
                 state.loggedCount = state.count;
                 state.loggedAtMillis = now;
-                String text = Report.describe(persistent ? state : g, headline);
+                String text = (persistent ? state : g).describe(headline);
                 if (leak) {
                     Log.warn(text);
                 } else {
@@ -139,7 +139,7 @@ final class Sweeper implements Runnable {
                 recordInFlight(state, state.count, leak);
             } else if (state.count > state.loggedCount && now - state.loggedAtMillis >= REPEAT_MILLIS) {
                 String text = headline + " " + state.kind.label + " +" + (state.count - state.loggedCount) + " (total "
-                        + state.count + ", " + Report.targetCount(state) + ") at " + state.stack.top();
+                        + state.count + ", " + state.targetCountText() + ") at " + state.stack.top();
                 if (leak) {
                     Log.warn(text);
                 } else {
