@@ -1,6 +1,21 @@
 package io.leakwatch.agent;
 
+import io.leakwatch.agent.config.Options;
 import io.leakwatch.agent.declared.DeclaredFamily;
+import io.leakwatch.agent.detect.Risks;
+import io.leakwatch.agent.detect.Sweeper;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.AgentJar;
+import io.leakwatch.agent.instrument.AgentVisibility;
+import io.leakwatch.agent.instrument.Families;
+import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.instrument.LazyTransformer;
+import io.leakwatch.agent.model.Group;
+import io.leakwatch.agent.model.Log;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.Stack;
+import io.leakwatch.agent.ops.Management;
+import io.leakwatch.agent.report.Report;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;

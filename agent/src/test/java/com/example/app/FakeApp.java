@@ -1,7 +1,7 @@
 package com.example.app;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 
 /** Stands outside the agent's packages, as an application does: {@code driverConnect} plays the instrumented method. */
 public final class FakeApp {

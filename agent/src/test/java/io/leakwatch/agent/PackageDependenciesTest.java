@@ -2,6 +2,8 @@ package io.leakwatch.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leakwatch.agent.instrument.Families;
+import io.leakwatch.agent.instrument.Family;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

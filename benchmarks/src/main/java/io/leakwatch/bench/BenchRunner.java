@@ -1,8 +1,8 @@
 package io.leakwatch.bench;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Options;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.config.Options;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;

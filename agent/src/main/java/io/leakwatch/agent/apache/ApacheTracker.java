@@ -1,13 +1,13 @@
 package io.leakwatch.agent.apache;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.ClientChurn;
-import io.leakwatch.agent.Forensics;
-import io.leakwatch.agent.Handle;
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Targets;
+import io.leakwatch.agent.detect.ClientChurn;
+import io.leakwatch.agent.detect.Forensics;
+import io.leakwatch.agent.detect.Targets;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 import java.net.URI;
 import java.util.Collection;
 

@@ -1,9 +1,9 @@
 package io.leakwatch.agent.grpc;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Reflective;
 import io.leakwatch.agent.declared.Declarations;
 import io.leakwatch.agent.declared.DeclaredFamily;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.Kind;
 import java.util.List;
 
 /**

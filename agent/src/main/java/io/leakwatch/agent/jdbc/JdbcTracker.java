@@ -1,12 +1,12 @@
 package io.leakwatch.agent.jdbc;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Handle;
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Targets;
-import io.leakwatch.agent.WeakIdentityMap;
+import io.leakwatch.agent.detect.Targets;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.WeakIdentityMap;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 

@@ -1,14 +1,14 @@
 package io.leakwatch.agent.redis;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.ClientChurn;
-import io.leakwatch.agent.Forensics;
-import io.leakwatch.agent.Handle;
-import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.LeakWatch;
-import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.WeakIdentityMap;
+import io.leakwatch.agent.detect.ClientChurn;
+import io.leakwatch.agent.detect.Forensics;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.WeakIdentityMap;
 import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.leakwatch.agent.socket;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Traffic;
+import io.leakwatch.agent.detect.Traffic;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;

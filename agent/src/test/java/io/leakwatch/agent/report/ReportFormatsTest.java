@@ -2,10 +2,9 @@ package io.leakwatch.agent.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Options;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Report;
+import io.leakwatch.agent.config.Options;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
