@@ -1,7 +1,7 @@
 package io.leakwatch.bench;
 
 import io.leakwatch.agent.config.Options;
-import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.jdbc.JdbcInstrumentation;
 import io.leakwatch.agent.model.Registry;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -31,7 +31,7 @@ public class RegistryBenchmarks {
     @Benchmark
     public Object acquireRelease() {
         Object resource = new Object();
-        registry.acquire(resource, Kind.JDBC_CONNECTION, "jdbc:h2:mem:bench", null, false);
+        registry.acquire(resource, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:h2:mem:bench", null, false);
         registry.release(resource);
         return resource;
     }

@@ -6,7 +6,6 @@ import io.leakwatch.agent.detect.Targets;
 import io.leakwatch.agent.instrument.Reflective;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Handle;
-import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Registry;
 import java.net.URI;
 import java.util.Collection;
@@ -72,7 +71,7 @@ public final class ApacheTracker {
             return;
         }
         try {
-            registry.acquire(lease, Kind.HTTP_RESPONSE, target(host, request), null, false);
+            registry.acquire(lease, ApacheInstrumentation.HTTP_RESPONSE, target(host, request), null, false);
         } catch (Throwable t) {
             registry.internalError(t);
         }
@@ -97,8 +96,8 @@ public final class ApacheTracker {
             if (ownsNothing(client)) {
                 return; // over a shared connection manager: cheap, and not the client-per-request anti-pattern
             }
-            Handle handle =
-                    registry.acquire(client, Kind.HTTP_CLIENT, client.getClass().getName(), null, false);
+            Handle handle = registry.acquire(
+                    client, ApacheInstrumentation.HTTP_CLIENT, client.getClass().getName(), null, false);
             ClientChurn.created("Apache HttpClient", handle);
         } catch (Throwable t) {
             registry.internalError(t);

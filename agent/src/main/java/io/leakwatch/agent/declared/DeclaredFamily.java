@@ -13,6 +13,7 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
 import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Log;
 import io.leakwatch.agent.model.Registry;
 import java.lang.annotation.ElementType;
@@ -70,6 +71,16 @@ public class DeclaredFamily implements Family {
 
     public List<Declaration> declarations() {
         return declarations;
+    }
+
+    /** The kinds of its declarations, each once, in their order. */
+    @Override
+    public List<Kind> kinds() {
+        Set<Kind> kinds = new LinkedHashSet<>();
+        for (Declaration d : declarations) {
+            kinds.add(d.kind);
+        }
+        return List.copyOf(kinds);
     }
 
     @Override

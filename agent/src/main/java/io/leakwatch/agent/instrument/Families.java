@@ -44,6 +44,7 @@ public final class Families {
         List<String> names = new ArrayList<>();
         for (Family family : all(null)) {
             names.add(family.name());
+            family.kinds(); // made now, with the family list, so before any registry: its per-kind arrays hold them
         }
         return List.copyOf(names);
     }

@@ -1,11 +1,18 @@
 package io.leakwatch.agent.instrument;
 
+import io.leakwatch.agent.model.Kind;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
-/** One instrumented library: its name for {@code kinds=}, and the transformations it adds. */
+/** One instrumented library: its name for {@code kinds=}, its kinds, and the transformations it adds. */
 public interface Family {
     String name();
+
+    /**
+     * The kinds of handle it reports, its own constants made with {@link Kind#of} (a kind several families share, such
+     * as {@code http.response}, is one instance found by its label). The family list loads them before the registry.
+     */
+    List<Kind> kinds();
 
     AgentBuilder extend(AgentBuilder builder);
 

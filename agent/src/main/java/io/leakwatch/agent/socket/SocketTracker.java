@@ -2,7 +2,6 @@ package io.leakwatch.agent.socket;
 
 import io.leakwatch.agent.detect.Traffic;
 import io.leakwatch.agent.model.CallDepth;
-import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Registry;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
@@ -52,7 +51,7 @@ public final class SocketTracker {
             }
             Throwable capture = new Throwable();
             if (Traffic.fromApplication(capture)) {
-                registry.acquire(socket, Kind.SOCKET, target, null, capture);
+                registry.acquire(socket, SocketInstrumentation.KIND, target, null, capture);
             }
             // else no application frame opened it: a library's own thread (an asynchronous client's connect)
         } catch (Throwable e) {

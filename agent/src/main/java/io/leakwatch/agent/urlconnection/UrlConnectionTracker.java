@@ -2,7 +2,6 @@ package io.leakwatch.agent.urlconnection;
 
 import io.leakwatch.agent.detect.Targets;
 import io.leakwatch.agent.model.CallDepth;
-import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.WeakIdentityMap;
 import java.lang.ref.WeakReference;
@@ -46,7 +45,7 @@ public final class UrlConnectionTracker {
                 URL url = ((URLConnection) owner).getURL();
                 if (registry.acquire(
                                 owner,
-                                Kind.URLCONNECTION,
+                                UrlConnectionInstrumentation.URLCONNECTION,
                                 Targets.http(url == null ? null : url.toString()),
                                 null,
                                 false)

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leakwatch.agent.config.Options;
 import io.leakwatch.agent.detect.Sweeper;
+import io.leakwatch.agent.jdbc.JdbcInstrumentation;
+import io.leakwatch.agent.jdkhttp.JdkHttpInstrumentation;
 import io.leakwatch.agent.report.Report;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,17 +32,21 @@ class RegistryTest {
     @Test
     void acquireAndReleaseByIdentity() {
         Object conn = new Object();
-        Handle h = acquire(conn, Kind.JDBC_CONNECTION, null);
+        Handle h = acquire(conn, JdbcInstrumentation.JDBC_CONNECTION, null);
         assertThat(h).isNotNull();
-        assertThat(acquire(conn, Kind.JDBC_CONNECTION, null)).as("tracked once").isSameAs(h);
+        assertThat(acquire(conn, JdbcInstrumentation.JDBC_CONNECTION, null))
+                .as("tracked once")
+                .isSameAs(h);
         assertThat(registry.find(conn)).isSameAs(h);
         assertThat(registry.find(new Object())).isNull();
         registry.release(new Object());
         registry.release(conn);
         registry.release(conn);
         assertThat(registry.find(conn)).isNull();
-        assertThat(registry.stats(Kind.JDBC_CONNECTION).acquired.sum()).isEqualTo(1);
-        assertThat(registry.stats(Kind.JDBC_CONNECTION).released.sum()).isEqualTo(1);
+        assertThat(registry.stats(JdbcInstrumentation.JDBC_CONNECTION).acquired.sum())
+                .isEqualTo(1);
+        assertThat(registry.stats(JdbcInstrumentation.JDBC_CONNECTION).released.sum())
+                .isEqualTo(1);
         assertThat(open()).isZero();
     }
 
@@ -49,9 +55,9 @@ class RegistryTest {
         Object conn = new Object();
         Object stmt = new Object();
         Object rs = new Object();
-        acquire(conn, Kind.JDBC_CONNECTION, null);
-        acquire(stmt, Kind.JDBC_STATEMENT, conn);
-        acquire(rs, Kind.JDBC_RESULTSET, stmt);
+        acquire(conn, JdbcInstrumentation.JDBC_CONNECTION, null);
+        acquire(stmt, JdbcInstrumentation.JDBC_STATEMENT, conn);
+        acquire(rs, JdbcInstrumentation.JDBC_RESULTSET, stmt);
         assertThat(open()).isEqualTo(3);
         registry.release(conn);
         assertThat(open()).isZero();
@@ -61,8 +67,8 @@ class RegistryTest {
     @Test
     void releaseChildrenKeepsTheParent() {
         Object stmt = new Object();
-        acquire(stmt, Kind.JDBC_STATEMENT, null);
-        acquire(new Object(), Kind.JDBC_RESULTSET, stmt);
+        acquire(stmt, JdbcInstrumentation.JDBC_STATEMENT, null);
+        acquire(new Object(), JdbcInstrumentation.JDBC_RESULTSET, stmt);
         registry.releaseChildren(stmt);
         assertThat(registry.find(stmt)).isNotNull();
         assertThat(open()).isEqualTo(1);
@@ -71,14 +77,14 @@ class RegistryTest {
     @Test
     void childListOfALongLivedParentStaysShort() {
         Object conn = new Object();
-        Handle parent = acquire(conn, Kind.JDBC_CONNECTION, null);
+        Handle parent = acquire(conn, JdbcInstrumentation.JDBC_CONNECTION, null);
         for (int i = 0; i < 100_000; i++) {
             Object stmt = new Object();
-            acquire(stmt, Kind.JDBC_STATEMENT, conn);
+            acquire(stmt, JdbcInstrumentation.JDBC_STATEMENT, conn);
             registry.release(stmt);
         }
         Object last = new Object();
-        acquire(last, Kind.JDBC_STATEMENT, conn);
+        acquire(last, JdbcInstrumentation.JDBC_STATEMENT, conn);
         Handle[] children = parent.takeChildren();
         assertThat(children.length).isLessThanOrEqualTo(8);
     }
@@ -97,7 +103,8 @@ class RegistryTest {
         assertThat(g.reason).isEqualTo("collected");
         assertThat(g.count()).isEqualTo(1);
         assertThat(g.stack.top()).startsWith("com.example.app.FakeApp.leakOne(FakeApp.java:");
-        assertThat(registry.stats(Kind.JDBC_CONNECTION).leaks.sum()).isEqualTo(1);
+        assertThat(registry.stats(JdbcInstrumentation.JDBC_CONNECTION).leaks.sum())
+                .isEqualTo(1);
         assertThat(open()).isZero();
     }
 
@@ -129,13 +136,14 @@ class RegistryTest {
     @Test
     void agedHandlesAreFlaggedOnceAndALaterReleaseIsLate() {
         Object conn = new Object();
-        Handle h = acquire(conn, Kind.JDBC_CONNECTION, null);
+        Handle h = acquire(conn, JdbcInstrumentation.JDBC_CONNECTION, null);
         long later = h.acquiredNanos + 2_000_000_000L;
         assertThat(registry.flagAged(later)).hasSize(1);
         assertThat(registry.flagAged(later)).as("flagged once").isEmpty();
         assertThat(registry.agedOpenGroups(later)).extracting(g -> g.reason).containsExactly("threshold");
         registry.release(conn);
-        assertThat(registry.stats(Kind.JDBC_CONNECTION).late.sum()).isEqualTo(1);
+        assertThat(registry.stats(JdbcInstrumentation.JDBC_CONNECTION).late.sum())
+                .isEqualTo(1);
         assertThat(registry.lateReleases.values()).extracting(g -> g.reason).containsExactly("late-release");
         assertThat(registry.agedOpenGroups(later)).isEmpty();
     }
@@ -144,9 +152,9 @@ class RegistryTest {
     void atExitOpenCountsYoungOpenHandlesButNotClientsOrReleasedOnes() {
         Object conn = new Object();
         Object closed = new Object();
-        Handle h = acquire(conn, Kind.JDBC_CONNECTION, null);
-        acquire(closed, Kind.JDBC_CONNECTION, null);
-        acquire(new Object(), Kind.HTTP_CLIENT, null);
+        Handle h = acquire(conn, JdbcInstrumentation.JDBC_CONNECTION, null);
+        acquire(closed, JdbcInstrumentation.JDBC_CONNECTION, null);
+        acquire(new Object(), JdkHttpInstrumentation.HTTP_CLIENT, null);
         registry.release(closed);
         assertThat(registry.agedOpenGroups(h.acquiredNanos + 1))
                 .as("younger than the threshold")
@@ -160,7 +168,7 @@ class RegistryTest {
 
     @Test
     void clientsNeverAge() {
-        Handle h = acquire(new Object(), Kind.HTTP_CLIENT, null);
+        Handle h = acquire(new Object(), JdkHttpInstrumentation.HTTP_CLIENT, null);
         assertThat(registry.flagAged(h.acquiredNanos + 3_600_000_000_000L)).isEmpty();
         assertThat(registry.agedOpenGroups(h.acquiredNanos + 3_600_000_000_000L))
                 .isEmpty();
@@ -172,7 +180,7 @@ class RegistryTest {
         for (int i = 0; i < 1000; i++) {
             Object c = new Object();
             kept.add(c);
-            acquire(c, Kind.JDBC_CONNECTION, null);
+            acquire(c, JdbcInstrumentation.JDBC_CONNECTION, null);
         }
         List<Group> groups = registry.agedOpenGroups(System.nanoTime() + 10_000_000_000L);
         assertThat(groups).hasSize(1);
@@ -189,10 +197,10 @@ class RegistryTest {
         for (int i = 0; i < Registry.MAX_OPEN + 500; i++) {
             Object o = new Object();
             kept.add(o);
-            r.acquire(o, Kind.JDBC_STATEMENT, null, null);
+            r.acquire(o, JdbcInstrumentation.JDBC_STATEMENT, null, null);
         }
-        assertThat(r.stats(Kind.JDBC_STATEMENT).open()).isEqualTo(Registry.MAX_OPEN);
-        assertThat(r.stats(Kind.JDBC_STATEMENT).dropped.sum()).isEqualTo(500);
+        assertThat(r.stats(JdbcInstrumentation.JDBC_STATEMENT).open()).isEqualTo(Registry.MAX_OPEN);
+        assertThat(r.stats(JdbcInstrumentation.JDBC_STATEMENT).dropped.sum()).isEqualTo(500);
         assertThat(kept).hasSize(Registry.MAX_OPEN + 500);
     }
 
@@ -205,7 +213,7 @@ class RegistryTest {
         for (int i = 0; i < 100; i++) {
             Object o = new Object();
             kept.add(o);
-            if (r.acquire(o, Kind.JDBC_CONNECTION, null, null).stack() != null) {
+            if (r.acquire(o, JdbcInstrumentation.JDBC_CONNECTION, null, null).stack() != null) {
                 captured++;
             }
         }
@@ -225,8 +233,8 @@ class RegistryTest {
                 for (int i = 0; i < perThread; i++) {
                     Object conn = new Object();
                     Object stmt = new Object();
-                    acquire(conn, Kind.JDBC_CONNECTION, null);
-                    acquire(stmt, Kind.JDBC_STATEMENT, conn);
+                    acquire(conn, JdbcInstrumentation.JDBC_CONNECTION, null);
+                    acquire(stmt, JdbcInstrumentation.JDBC_STATEMENT, conn);
                     if (i % 2 == 0) {
                         registry.release(stmt);
                     }
@@ -256,41 +264,43 @@ class RegistryTest {
     @Test
     void aChildReleasedWithItsParentWithinTheThresholdIsNoLeakButLaterItIs() {
         Object conn = new Object();
-        Handle c = open(conn, Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        Handle c = open(conn, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:fake", null);
         Object quick = new Object();
-        open(quick, Kind.JDBC_STATEMENT, "jdbc:fake", conn);
+        open(quick, JdbcInstrumentation.JDBC_STATEMENT, "jdbc:fake", conn);
         registry.release(conn);
         assertThat(registry.settled).isEmpty();
-        assertThat(registry.stats(Kind.JDBC_STATEMENT).leaks.sum()).isZero();
+        assertThat(registry.stats(JdbcInstrumentation.JDBC_STATEMENT).leaks.sum())
+                .isZero();
 
         // a statement left open on a long-lived connection: released only when the connection closes, after the
         // threshold
         Object conn2 = new Object();
-        Handle c2 = open(conn2, Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        Handle c2 = open(conn2, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:fake", null);
         Object slow = new Object();
-        Handle s = open(slow, Kind.JDBC_STATEMENT, "jdbc:fake", conn2);
+        Handle s = open(slow, JdbcInstrumentation.JDBC_STATEMENT, "jdbc:fake", conn2);
         Object closedByItself = new Object();
-        open(closedByItself, Kind.JDBC_STATEMENT, "jdbc:fake", conn2);
+        open(closedByItself, JdbcInstrumentation.JDBC_STATEMENT, "jdbc:fake", conn2);
         long later = s.acquiredNanos + 2_000_000_000L;
         registry.flagAged(later);
         registry.release(closedByItself);
         assertThat(registry.lateReleases.values())
                 .as("closed by the application, late")
                 .extracting(g -> g.kind)
-                .containsExactly(Kind.JDBC_STATEMENT);
+                .containsExactly(JdbcInstrumentation.JDBC_STATEMENT);
         while (System.nanoTime() < s.acquiredNanos + 1_000_000_000L) {
             Thread.onSpinWait();
         }
         registry.release(conn2);
         assertThat(registry.settled.values()).singleElement().satisfies(g -> {
             assertThat(g.reason).isEqualTo("released-by-parent");
-            assertThat(g.kind).isEqualTo(Kind.JDBC_STATEMENT);
-            assertThat(g.releasedBy).isEqualTo(Kind.JDBC_CONNECTION);
+            assertThat(g.kind).isEqualTo(JdbcInstrumentation.JDBC_STATEMENT);
+            assertThat(g.releasedBy).isEqualTo(JdbcInstrumentation.JDBC_CONNECTION);
             assertThat(g.heldMillis()).isGreaterThanOrEqualTo(1000);
             assertThat(Sweeper.headline(g)).startsWith("LEAK (never closed; released by its connection after 1.");
         });
-        assertThat(registry.stats(Kind.JDBC_STATEMENT).leaks.sum()).isEqualTo(1);
-        assertThat(registry.stats(Kind.JDBC_STATEMENT).late.sum())
+        assertThat(registry.stats(JdbcInstrumentation.JDBC_STATEMENT).leaks.sum())
+                .isEqualTo(1);
+        assertThat(registry.stats(JdbcInstrumentation.JDBC_STATEMENT).late.sum())
                 .as("the leak is not also a late release")
                 .isEqualTo(1);
         assertThat(open()).isZero();
@@ -301,10 +311,10 @@ class RegistryTest {
     void aChildCollectedWhileItsParentIsOpenIsJudgedWhenItsParentIsReleasedOrWhenItPassesTheThreshold()
             throws Exception {
         Object conn = new Object();
-        open(conn, Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        open(conn, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:fake", null);
         Handle inTime = dropChild(conn);
         Object conn2 = new Object();
-        open(conn2, Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        open(conn2, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:fake", null);
         Handle tooLong = dropChild(conn2);
         for (int i = 0; i < 100 && (inTime.state() != Handle.ORPHAN || tooLong.state() != Handle.ORPHAN); i++) {
             System.gc();
@@ -322,17 +332,19 @@ class RegistryTest {
                 .hasSize(1);
         assertThat(registry.settled.values()).singleElement().satisfies(g -> {
             assertThat(g.reason).isEqualTo("collected");
-            assertThat(g.kind).isEqualTo(Kind.JDBC_STATEMENT);
+            assertThat(g.kind).isEqualTo(JdbcInstrumentation.JDBC_STATEMENT);
         });
         assertThat(registry.leaksToLog).isNotEmpty();
-        assertThat(registry.stats(Kind.JDBC_STATEMENT).leaks.sum()).isEqualTo(1);
-        assertThat(registry.stats(Kind.JDBC_STATEMENT).released.sum()).isEqualTo(1);
+        assertThat(registry.stats(JdbcInstrumentation.JDBC_STATEMENT).leaks.sum())
+                .isEqualTo(1);
+        assertThat(registry.stats(JdbcInstrumentation.JDBC_STATEMENT).released.sum())
+                .isEqualTo(1);
         registry.release(conn2);
         assertThat(open()).isZero();
     }
 
     private Handle dropChild(Object conn) {
-        return open(new Object(), Kind.JDBC_STATEMENT, "jdbc:fake", conn);
+        return open(new Object(), JdbcInstrumentation.JDBC_STATEMENT, "jdbc:fake", conn);
     }
 
     @Test
@@ -341,7 +353,8 @@ class RegistryTest {
         for (int i = 0; i < 50; i++) {
             Object r = new Object();
             kept.add(r);
-            com.example.app.FakeApp.open(registry, r, Kind.HTTP_RESPONSE, "http://127.0.0.1:80/pet/" + (i % 20), null);
+            com.example.app.FakeApp.open(
+                    registry, r, JdkHttpInstrumentation.HTTP_RESPONSE, "http://127.0.0.1:80/pet/" + (i % 20), null);
         }
         List<Group> groups = registry.agedOpenGroups(System.nanoTime() + 10_000_000_000L);
         assertThat(groups).singleElement().satisfies(g -> {
@@ -440,7 +453,7 @@ class RegistryTest {
     void withoutAStackTheHolderIsUnknownAndTheHandleStaysALeak() {
         Registry off = new Registry(Options.parse("threshold=1s,stacks=off"));
         Object conn = new Object();
-        Handle h = off.acquire(conn, Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        Handle h = off.acquire(conn, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:fake", null);
         assertThat(off.flagAged(h.acquiredNanos + 2_000_000_000L))
                 .singleElement()
                 .satisfies(g -> {

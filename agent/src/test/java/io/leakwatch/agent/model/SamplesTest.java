@@ -3,6 +3,7 @@ package io.leakwatch.agent.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leakwatch.agent.config.Options;
+import io.leakwatch.agent.jdbc.JdbcInstrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class SamplesTest {
                 for (int i = 0; i < 9; i++) {
                     Object o = new Object();
                     held.add(o);
-                    r.acquire(o, Kind.JDBC_CONNECTION, "t", null, false);
+                    r.acquire(o, JdbcInstrumentation.JDBC_CONNECTION, "t", null, false);
                 }
             }
             s.record(r);

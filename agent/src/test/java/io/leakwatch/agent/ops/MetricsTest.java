@@ -3,7 +3,7 @@ package io.leakwatch.agent.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leakwatch.agent.config.Options;
-import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.jdbc.JdbcInstrumentation;
 import io.leakwatch.agent.model.Registry;
 import org.junit.jupiter.api.Test;
 
@@ -13,9 +13,9 @@ class MetricsTest {
         Registry registry = new Registry(Options.parse("threshold=1h"));
         Object a = new Object();
         Object b = new Object();
-        registry.acquire(a, Kind.JDBC_CONNECTION, "jdbc:h2:mem:x", null, false);
-        registry.acquire(b, Kind.JDBC_CONNECTION, "jdbc:h2:mem:x", null, false);
-        registry.stats(Kind.JDBC_CONNECTION).samplePeak(); // what the sweeper does at least every second
+        registry.acquire(a, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:h2:mem:x", null, false);
+        registry.acquire(b, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:h2:mem:x", null, false);
+        registry.stats(JdbcInstrumentation.JDBC_CONNECTION).samplePeak(); // what the sweeper does at least every second
         registry.release(a);
         String text = Metrics.scrape(registry);
         assertThat(text)
