@@ -8,14 +8,14 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.Advices;
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Risks;
-import io.leakwatch.agent.Targets;
-import io.leakwatch.agent.Traffic;
-import io.leakwatch.agent.WeakIdentityMap;
+import io.leakwatch.agent.detect.Risks;
+import io.leakwatch.agent.detect.Targets;
+import io.leakwatch.agent.detect.Traffic;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.WeakIdentityMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 

@@ -76,7 +76,7 @@ class ClassLoadersIT {
                                 "[leakwatch] WARN classes of class loader 'webapp' io.leakwatch.it.loaders.ChildFirstLoader@")
                         .contains(
                                 "it does not load io.leakwatch.agent.* from the bootstrap class path (java.lang.ClassNotFoundException: "
-                                        + "io.leakwatch.agent.CallDepth is not visible from webapp)"));
+                                        + "io.leakwatch.agent.model.CallDepth is not visible from webapp)"));
         assertThat(with.leaks()).isEmpty();
         assertThat(with.summary("acquired")).isZero();
     }
