@@ -1,8 +1,8 @@
 package callsites;
 
-import io.leakwatch.agent.Handle;
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.jdbc.JdbcInstrumentation;
+import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.Registry;
 
 /**
  * Application code for the call-site tests, outside the agent's packages (whose frames a stack trims): {@link #source}
@@ -12,7 +12,7 @@ public final class Caller {
     private Caller() {}
 
     public static Handle source(Registry registry, Object resource, int site) {
-        return registry.acquireAt(resource, Kind.JDBC_CONNECTION, "jdbc:test", null, site);
+        return registry.acquireAt(resource, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:test", null, site);
     }
 
     public static Handle acquire(Registry registry, Object resource, int site) {

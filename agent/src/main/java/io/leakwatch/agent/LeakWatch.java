@@ -1,21 +1,32 @@
 package io.leakwatch.agent;
 
+import io.leakwatch.agent.config.Options;
 import io.leakwatch.agent.declared.DeclaredFamily;
+import io.leakwatch.agent.detect.Risks;
+import io.leakwatch.agent.detect.Sweeper;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.AgentJar;
+import io.leakwatch.agent.instrument.AgentVisibility;
+import io.leakwatch.agent.instrument.Families;
+import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.instrument.LazyTransformer;
+import io.leakwatch.agent.model.Group;
+import io.leakwatch.agent.model.Log;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.Stack;
+import io.leakwatch.agent.ops.Management;
+import io.leakwatch.agent.report.Report;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /** The running agent: options, registry, sweeper, instrumentation and the exit report. Loaded from the bootstrap path. */
@@ -74,6 +85,8 @@ public final class LeakWatch {
         LeakWatch agent = new LeakWatch(options, attached, jar);
         Registry.install(agent.registry);
         instance = agent;
+        AgentJar.started(jar);
+        Risks.enable(options.risks);
         List<String> installed;
         try {
             agent.sweeper.start();
@@ -88,13 +101,13 @@ public final class LeakWatch {
             return;
         }
         try {
-            Management.start(agent);
+            Management.start(agent.options, agent.registry, agent.attached);
         } catch (Throwable t) {
             Log.warn("JMX and metrics are off: " + t);
         }
         System.clearProperty(Management.ERROR_PROPERTY);
-        System.setProperty(Management.VERSION_PROPERTY, version());
-        Log.info("leakwatch " + version() + " watching " + String.join(",", installed) + ": " + options
+        System.setProperty(Management.VERSION_PROPERTY, AgentJar.version());
+        Log.info("leakwatch " + AgentJar.version() + " watching " + String.join(",", installed) + ": " + options
                 + (attached ? " (attached to a running JVM: handles opened before now are unknown)" : ""));
     }
 
@@ -161,7 +174,7 @@ public final class LeakWatch {
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(TYPE_POOL_CACHE))
+                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(Advices.TYPE_POOL_CACHE))
                 .with(
                         System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null
                                 ? AgentBuilder.Listener.StreamWriting.toSystemError()
@@ -176,9 +189,6 @@ public final class LeakWatch {
         }
         return builder;
     }
-
-    /** Type descriptions Byte Buddy resolved, per class loader; the sweeper empties it now and then so loaders can go. */
-    static final ConcurrentHashMap<ClassLoader, TypePool.CacheProvider> TYPE_POOL_CACHE = new ConcurrentHashMap<>();
 
     /**
      * Runs the exit report after every application shutdown hook has finished (so connections those hooks use are
@@ -274,21 +284,6 @@ public final class LeakWatch {
             System.out.flush();
             Runtime.getRuntime().halt(3);
         }
-    }
-
-    public static synchronized String version() {
-        if (version == null) {
-            Properties p = new Properties();
-            try (InputStream in = ClassLoader.getSystemResourceAsStream("io/leakwatch/agent/version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            } catch (IOException e) {
-                // unknown below
-            }
-            version = p.getProperty("version", "unknown");
-        }
-        return version;
     }
 
     /**

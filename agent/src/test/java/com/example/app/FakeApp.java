@@ -1,7 +1,8 @@
 package com.example.app;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.jdbc.JdbcInstrumentation;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 
 /** Stands outside the agent's packages, as an application does: {@code driverConnect} plays the instrumented method. */
 public final class FakeApp {
@@ -13,7 +14,7 @@ public final class FakeApp {
 
     private static Object driverConnect(Registry registry) {
         Object connection = new Object();
-        registry.acquire(connection, Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        registry.acquire(connection, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:fake", null);
         return connection;
     }
 
@@ -31,7 +32,7 @@ public final class FakeApp {
     public static Object holdInside(
             Registry registry, java.util.concurrent.CountDownLatch acquired, java.util.concurrent.CountDownLatch done)
             throws InterruptedException {
-        Object c = driver(registry, new Object(), Kind.JDBC_CONNECTION, "jdbc:fake", null);
+        Object c = driver(registry, new Object(), JdbcInstrumentation.JDBC_CONNECTION, "jdbc:fake", null);
         acquired.countDown();
         done.await();
         return c;

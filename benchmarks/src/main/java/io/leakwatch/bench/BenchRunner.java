@@ -1,8 +1,8 @@
 package io.leakwatch.bench;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Options;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.config.Options;
+import io.leakwatch.agent.jdbc.JdbcInstrumentation;
+import io.leakwatch.agent.model.Registry;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -311,7 +311,7 @@ public final class BenchRunner {
             Registry registry = new Registry(Options.parse("stacks=" + stacks));
             long before = usedHeap();
             for (Object resource : resources) {
-                registry.acquire(resource, Kind.JDBC_CONNECTION, "jdbc:h2:mem:bench", null, false);
+                registry.acquire(resource, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:h2:mem:bench", null, false);
             }
             long after = usedHeap();
             line(String.format("| %s | %d |", stacks, (after - before) / n));
@@ -319,7 +319,7 @@ public final class BenchRunner {
                 registry.openHandles().forEach(h -> h.stack());
                 line(String.format("| all, interned | %d |", (usedHeap() - before) / n));
             }
-            if (registry.stats(Kind.JDBC_CONNECTION).open() != n || resources.length != n) {
+            if (registry.stats(JdbcInstrumentation.JDBC_CONNECTION).open() != n || resources.length != n) {
                 throw new IllegalStateException("not all handles were tracked");
             }
         }

@@ -1,8 +1,8 @@
 package io.leakwatch.bench;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Options;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.config.Options;
+import io.leakwatch.agent.jdbc.JdbcInstrumentation;
+import io.leakwatch.agent.model.Registry;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,7 +31,7 @@ public class RegistryBenchmarks {
     @Benchmark
     public Object acquireRelease() {
         Object resource = new Object();
-        registry.acquire(resource, Kind.JDBC_CONNECTION, "jdbc:h2:mem:bench", null, false);
+        registry.acquire(resource, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:h2:mem:bench", null, false);
         registry.release(resource);
         return resource;
     }
@@ -42,9 +42,9 @@ public class RegistryBenchmarks {
         Object connection = new Object();
         Object statement = new Object();
         Object resultSet = new Object();
-        registry.acquire(connection, Kind.JDBC_CONNECTION, "jdbc:h2:mem:bench", null, false);
-        registry.acquire(statement, Kind.JDBC_STATEMENT, "jdbc:h2:mem:bench", connection);
-        registry.acquire(resultSet, Kind.JDBC_RESULTSET, "jdbc:h2:mem:bench", statement);
+        registry.acquire(connection, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:h2:mem:bench", null, false);
+        registry.acquire(statement, JdbcInstrumentation.JDBC_STATEMENT, "jdbc:h2:mem:bench", connection);
+        registry.acquire(resultSet, JdbcInstrumentation.JDBC_RESULTSET, "jdbc:h2:mem:bench", statement);
         registry.release(resultSet);
         registry.release(statement);
         registry.release(connection);

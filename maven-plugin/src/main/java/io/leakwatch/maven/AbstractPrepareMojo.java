@@ -1,6 +1,6 @@
 package io.leakwatch.maven;
 
-import io.leakwatch.agent.Options;
+import io.leakwatch.agent.config.Options;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

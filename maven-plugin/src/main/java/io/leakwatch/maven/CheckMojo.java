@@ -1,7 +1,7 @@
 package io.leakwatch.maven;
 
-import io.leakwatch.agent.Report;
 import io.leakwatch.agent.report.JUnitXml;
+import io.leakwatch.agent.report.Report;
 import io.leakwatch.agent.report.ReportModel.GroupModel;
 import java.io.File;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.leakwatch.maven;
 
-import io.leakwatch.agent.Report;
 import io.leakwatch.agent.report.Html;
 import io.leakwatch.agent.report.JUnitXml;
+import io.leakwatch.agent.report.Report;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;

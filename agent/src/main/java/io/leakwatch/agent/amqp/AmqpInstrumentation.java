@@ -1,9 +1,9 @@
 package io.leakwatch.agent.amqp;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Reflective;
 import io.leakwatch.agent.declared.Declarations;
 import io.leakwatch.agent.declared.DeclaredFamily;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.Kind;
 import java.util.List;
 
 /**
@@ -14,17 +14,22 @@ import java.util.List;
  * reported there. The connection's close releases its channels.
  */
 public final class AmqpInstrumentation extends DeclaredFamily {
+    /** A RabbitMQ connection is a client: held for the process as its library recommends. */
+    public static final Kind AMQP_CONNECTION = Kind.of("amqp.connection", false);
+    /** Long-lived channels are the library's advice, so they never age; too many open from one line is the leak. */
+    public static final Kind AMQP_CHANNEL = Kind.of("amqp.channel", false);
+
     public AmqpInstrumentation() {
         super(
                 "amqp",
                 List.of(
                         Declarations.builtIn(
                                 "com.rabbitmq.client.ConnectionFactory#newConnection>close/abort+client",
-                                Kind.AMQP_CONNECTION,
+                                AMQP_CONNECTION,
                                 AmqpInstrumentation::target),
                         Declarations.accumulating(
                                 "com.rabbitmq.client.Connection#createChannel>close/abort+parent",
-                                Kind.AMQP_CHANNEL,
+                                AMQP_CHANNEL,
                                 channel -> target(Reflective.call(channel, "getConnection")))));
     }
 

@@ -5,9 +5,9 @@ import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.Advices;
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Registry;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;

@@ -1,16 +1,15 @@
 package io.leakwatch.agent.apache;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.ClientChurn;
-import io.leakwatch.agent.Handle;
-import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.LeakWatch;
-import io.leakwatch.agent.Log;
-import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Stack;
-import io.leakwatch.agent.Targets;
-import io.leakwatch.agent.WeakIdentityMap;
+import io.leakwatch.agent.detect.ClientChurn;
+import io.leakwatch.agent.detect.Targets;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.Log;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.Stack;
+import io.leakwatch.agent.model.WeakIdentityMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,7 +50,7 @@ public final class ApacheAsyncTracker {
             return;
         }
         try {
-            Handle handle = registry.acquire(client, Kind.HTTP_ASYNC_CLIENT, CLIENT_TYPE, null, true);
+            Handle handle = registry.acquire(client, ApacheInstrumentation.HTTP_ASYNC_CLIENT, CLIENT_TYPE, null, true);
             ClientChurn.created("Apache HttpAsyncClient", handle);
             Stack stack = handle == null ? null : handle.stack();
             if (stack == null || stack.isEmpty() || RUNNING_BY_SITE.size() >= MAX_SITES) {
@@ -158,11 +157,11 @@ public final class ApacheAsyncTracker {
             // The target is the route's (scheme://host:port/): the exchange does not carry the request's path.
             String target = request == null ? null : request.host;
             if (request != null && request.stack != null) {
-                registry.acquire(runtime, Kind.HTTP_RESPONSE, target, null, request.stack);
+                registry.acquire(runtime, ApacheInstrumentation.HTTP_RESPONSE, target, null, request.stack);
             } else {
                 // a runtime made off the caller's thread (fork()), or stacks=off: stacks= decides, as for any
                 // acquisition
-                registry.acquire(runtime, Kind.HTTP_RESPONSE, target, null, false);
+                registry.acquire(runtime, ApacheInstrumentation.HTTP_RESPONSE, target, null, false);
             }
         } catch (Throwable t) {
             registry.internalError(t);

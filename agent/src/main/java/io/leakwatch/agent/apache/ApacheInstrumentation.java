@@ -5,10 +5,11 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
-import io.leakwatch.agent.Advices;
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -25,6 +26,15 @@ import net.bytebuddy.matcher.ElementMatcher;
  * The 5.x async client is in {@link ApacheAsyncInstrumentation}.
  */
 public final class ApacheInstrumentation implements Family {
+    /** A response (its connection lease); one kind with the other HTTP families'. */
+    public static final Kind HTTP_RESPONSE = Kind.of("http.response", true);
+    /** A client object: never a leak by age, only when collected without being closed. */
+    public static final Kind HTTP_CLIENT = Kind.of("http.client", false);
+    /** A started asynchronous client, whose I/O threads run until it is closed, even once the client object is
+     * collected: a leak when collected unclosed, never by age (it may serve the whole process), and open at the end of
+     * the test that started it. */
+    public static final Kind HTTP_ASYNC_CLIENT = Kind.of("http.async-client", false, true);
+
     private static final String[] CLIENTS = {
         "org.apache.hc.client5.http.impl.classic.InternalHttpClient",
         "org.apache.hc.client5.http.impl.classic.MinimalHttpClient",
@@ -43,6 +53,11 @@ public final class ApacheInstrumentation implements Family {
     @Override
     public String name() {
         return "apache";
+    }
+
+    @Override
+    public List<Kind> kinds() {
+        return List.of(HTTP_RESPONSE, HTTP_CLIENT, HTTP_ASYNC_CLIENT);
     }
 
     /** Each instrumented class names itself; nothing else needs to reach Byte Buddy. */

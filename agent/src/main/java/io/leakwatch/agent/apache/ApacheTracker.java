@@ -1,13 +1,12 @@
 package io.leakwatch.agent.apache;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.ClientChurn;
-import io.leakwatch.agent.Forensics;
-import io.leakwatch.agent.Handle;
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Targets;
+import io.leakwatch.agent.detect.ClientChurn;
+import io.leakwatch.agent.detect.Forensics;
+import io.leakwatch.agent.detect.Targets;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.Registry;
 import java.net.URI;
 import java.util.Collection;
 
@@ -72,7 +71,7 @@ public final class ApacheTracker {
             return;
         }
         try {
-            registry.acquire(lease, Kind.HTTP_RESPONSE, target(host, request), null, false);
+            registry.acquire(lease, ApacheInstrumentation.HTTP_RESPONSE, target(host, request), null, false);
         } catch (Throwable t) {
             registry.internalError(t);
         }
@@ -97,8 +96,8 @@ public final class ApacheTracker {
             if (ownsNothing(client)) {
                 return; // over a shared connection manager: cheap, and not the client-per-request anti-pattern
             }
-            Handle handle =
-                    registry.acquire(client, Kind.HTTP_CLIENT, client.getClass().getName(), null, false);
+            Handle handle = registry.acquire(
+                    client, ApacheInstrumentation.HTTP_CLIENT, client.getClass().getName(), null, false);
             ClientChurn.created("Apache HttpClient", handle);
         } catch (Throwable t) {
             registry.internalError(t);

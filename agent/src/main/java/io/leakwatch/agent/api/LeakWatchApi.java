@@ -1,7 +1,7 @@
 package io.leakwatch.agent.api;
 
-import io.leakwatch.agent.Group;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.model.Group;
+import io.leakwatch.agent.model.Registry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

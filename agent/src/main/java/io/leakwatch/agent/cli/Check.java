@@ -1,7 +1,7 @@
 package io.leakwatch.agent.cli;
 
-import io.leakwatch.agent.Report;
 import io.leakwatch.agent.report.JUnitXml;
+import io.leakwatch.agent.report.Report;
 import io.leakwatch.agent.report.ReportModel;
 import io.leakwatch.agent.report.ReportModel.GroupModel;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.leakwatch.agent.declared;
 
-import io.leakwatch.agent.Handle;
-import io.leakwatch.agent.Log;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Stack;
+import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.Log;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.Stack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;

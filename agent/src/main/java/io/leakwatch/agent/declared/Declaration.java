@@ -1,6 +1,6 @@
 package io.leakwatch.agent.declared;
 
-import io.leakwatch.agent.Kind;
+import io.leakwatch.agent.model.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -1,6 +1,6 @@
 package io.leakwatch.agent.declared;
 
-import io.leakwatch.agent.Kind;
+import io.leakwatch.agent.model.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -10,11 +10,12 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 
-import io.leakwatch.agent.Advices;
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Log;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Log;
+import io.leakwatch.agent.model.Registry;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -70,6 +71,16 @@ public class DeclaredFamily implements Family {
 
     public List<Declaration> declarations() {
         return declarations;
+    }
+
+    /** The kinds of its declarations, each once, in their order. */
+    @Override
+    public List<Kind> kinds() {
+        Set<Kind> kinds = new LinkedHashSet<>();
+        for (Declaration d : declarations) {
+            kinds.add(d.kind);
+        }
+        return List.copyOf(kinds);
     }
 
     @Override

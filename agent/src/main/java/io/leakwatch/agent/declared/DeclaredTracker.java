@@ -1,9 +1,9 @@
 package io.leakwatch.agent.declared;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.ClientChurn;
-import io.leakwatch.agent.Handle;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.detect.ClientChurn;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.Registry;
 
 /** What the declared families' advice calls; the tracked objects arrive as Object. */
 public final class DeclaredTracker {

@@ -1,9 +1,9 @@
 package io.leakwatch.agent.grpc;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Reflective;
 import io.leakwatch.agent.declared.Declarations;
 import io.leakwatch.agent.declared.DeclaredFamily;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.Kind;
 import java.util.List;
 
 /**
@@ -14,12 +14,14 @@ import java.util.List;
  * the application dropped it.
  */
 public final class GrpcInstrumentation extends DeclaredFamily {
+    public static final Kind GRPC_CHANNEL = Kind.of("grpc.channel", false);
+
     public GrpcInstrumentation() {
         super(
                 "grpc",
                 List.of(Declarations.builtIn(
                         "io.grpc.ManagedChannelBuilder#build>shutdown/shutdownNow+client",
-                        Kind.GRPC_CHANNEL,
+                        GRPC_CHANNEL,
                         GrpcInstrumentation::target)));
     }
 

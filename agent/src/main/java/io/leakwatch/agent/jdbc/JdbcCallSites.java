@@ -1,7 +1,8 @@
 package io.leakwatch.agent.jdbc;
 
-import io.leakwatch.agent.CallSites;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.instrument.AgentVisibility;
+import io.leakwatch.agent.model.CallSites;
+import io.leakwatch.agent.model.Registry;
 import java.lang.instrument.ClassFileTransformer;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
@@ -42,7 +43,7 @@ public final class JdbcCallSites implements ClassFileTransformer {
             ")Ljava/sql/PreparedStatement;",
             ")Ljava/sql/CallableStatement;",
             ")Ljava/sql/ResultSet;");
-    private static final String CALL_SITES = "io/leakwatch/agent/CallSites";
+    private static final String CALL_SITES = CallSites.class.getName().replace('.', '/');
 
     private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
 
@@ -71,7 +72,7 @@ public final class JdbcCallSites implements ClassFileTransformer {
                 || className.startsWith("io/leakwatch/shaded/")
                 || className.contains("$$Lambda")
                 || !mentions(bytes, MARKER)
-                || !CallSites.visibleTo(loader)) {
+                || !AgentVisibility.sees(loader)) {
             return null;
         }
         try {

@@ -13,11 +13,11 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.Advices;
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -30,6 +30,10 @@ import net.bytebuddy.matcher.ElementMatcher;
  * and result sets. Only the outermost call of a nest counts, and the pools' own physical connections never do.
  */
 public final class JdbcInstrumentation implements Family {
+    public static final Kind JDBC_CONNECTION = Kind.of("jdbc.connection", true);
+    public static final Kind JDBC_STATEMENT = Kind.of("jdbc.statement", true);
+    public static final Kind JDBC_RESULTSET = Kind.of("jdbc.resultset", true);
+
     private static final String CONNECTION = "java.sql.Connection";
     private static final String STATEMENT = "java.sql.Statement";
     private static final String RESULT_SET = "java.sql.ResultSet";
@@ -38,6 +42,11 @@ public final class JdbcInstrumentation implements Family {
     @Override
     public String name() {
         return "jdbc";
+    }
+
+    @Override
+    public List<Kind> kinds() {
+        return List.of(JDBC_CONNECTION, JDBC_STATEMENT, JDBC_RESULTSET);
     }
 
     /** Every class that implements or wraps a JDBC type names one in its constant pool. */
@@ -175,7 +184,7 @@ public final class JdbcInstrumentation implements Family {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(
                 @Advice.Enter CallDepth depth, @Advice.This Object connection, @Advice.Return Object statement) {
-            JdbcTracker.childAcquired(depth, connection, statement, Kind.JDBC_STATEMENT);
+            JdbcTracker.childAcquired(depth, connection, statement, JDBC_STATEMENT);
         }
     }
 
@@ -188,7 +197,7 @@ public final class JdbcInstrumentation implements Family {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(
                 @Advice.Enter CallDepth depth, @Advice.This Object statement, @Advice.Return Object resultSet) {
-            JdbcTracker.childAcquired(depth, statement, resultSet, Kind.JDBC_RESULTSET);
+            JdbcTracker.childAcquired(depth, statement, resultSet, JDBC_RESULTSET);
         }
     }
 

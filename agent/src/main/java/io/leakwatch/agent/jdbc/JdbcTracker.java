@@ -1,12 +1,12 @@
 package io.leakwatch.agent.jdbc;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Handle;
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Targets;
-import io.leakwatch.agent.WeakIdentityMap;
+import io.leakwatch.agent.detect.Targets;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.WeakIdentityMap;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 
@@ -59,7 +59,8 @@ public final class JdbcTracker {
                 return;
             }
             String target = url != null ? Targets.jdbc(url) : sourceTarget(source, connection);
-            if (registry.acquireAt(connection, Kind.JDBC_CONNECTION, target, null, depth.site(SLOT)) != null
+            if (registry.acquireAt(connection, JdbcInstrumentation.JDBC_CONNECTION, target, null, depth.site(SLOT))
+                            != null
                     && url != null) {
                 UNSCOPED.put(connection, Boolean.TRUE);
             }
@@ -88,7 +89,9 @@ public final class JdbcTracker {
             return;
         }
         if (!depth.exit(JdbcTracker.SLOT)) {
-            if (kind == Kind.JDBC_STATEMENT && parentResource != depth.jdbcReceiver && UNSCOPED.size() > 0) {
+            if (kind == JdbcInstrumentation.JDBC_STATEMENT
+                    && parentResource != depth.jdbcReceiver
+                    && UNSCOPED.size() > 0) {
                 delegateFound(parentResource, depth.jdbcReceiver);
             }
             return;
@@ -102,7 +105,7 @@ public final class JdbcTracker {
             Handle found = depth.jdbcStatement;
             depth.jdbcStatement = null;
             Handle parent = found != null && found.get() == parentResource ? found : registry.find(parentResource);
-            if (parent == null && kind == Kind.JDBC_STATEMENT && POOLED.get(parentResource) != null) {
+            if (parent == null && kind == JdbcInstrumentation.JDBC_STATEMENT && POOLED.get(parentResource) != null) {
                 return; // the pool's own statement on its physical connection (a validation, an isolation probe)
             }
             registry.acquireAt(resource, kind, parent == null ? null : parent.target, parent, depth.site(SLOT));
@@ -156,7 +159,12 @@ public final class JdbcTracker {
             if (parent == null && connection != null && POOLED.get(connection) != null) {
                 return; // the pool's own query on its physical connection
             }
-            registry.acquire(resultSet, Kind.JDBC_RESULTSET, parent == null ? null : parent.target, parent, false);
+            registry.acquire(
+                    resultSet,
+                    JdbcInstrumentation.JDBC_RESULTSET,
+                    parent == null ? null : parent.target,
+                    parent,
+                    false);
         } catch (Throwable t) {
             registry.internalError(t);
         }

@@ -5,8 +5,8 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.Forensics;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.detect.Forensics;
+import io.leakwatch.agent.model.Registry;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;

@@ -6,10 +6,11 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.Advices;
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -23,6 +24,11 @@ import net.bytebuddy.asm.Advice;
  * the client itself is one until closed or shut down, a leak only if dropped without that.
  */
 public final class JdkHttpInstrumentation implements Family {
+    /** A response body, open until read to the end or closed; one kind with the other HTTP families'. */
+    public static final Kind HTTP_RESPONSE = Kind.of("http.response", true);
+    /** A client object: never a leak by age, only when collected without being closed. */
+    public static final Kind HTTP_CLIENT = Kind.of("http.client", false);
+
     static final String PACKAGE = "jdk.internal.net.http.";
     static final String CLIENT = PACKAGE + "HttpClientImpl";
     static final String FACADE = PACKAGE + "HttpClientFacade";
@@ -31,6 +37,11 @@ public final class JdkHttpInstrumentation implements Family {
     @Override
     public String name() {
         return "jdkhttp";
+    }
+
+    @Override
+    public List<Kind> kinds() {
+        return List.of(HTTP_RESPONSE, HTTP_CLIENT);
     }
 
     @Override

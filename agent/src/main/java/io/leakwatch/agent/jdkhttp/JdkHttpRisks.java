@@ -1,8 +1,8 @@
 package io.leakwatch.agent.jdkhttp;
 
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Risks;
-import io.leakwatch.agent.Traffic;
+import io.leakwatch.agent.detect.Risks;
+import io.leakwatch.agent.detect.Traffic;
+import io.leakwatch.agent.model.Registry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

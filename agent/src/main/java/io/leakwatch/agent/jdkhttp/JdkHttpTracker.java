@@ -1,13 +1,12 @@
 package io.leakwatch.agent.jdkhttp;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.ClientChurn;
-import io.leakwatch.agent.Handle;
-import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.LeakWatch;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Targets;
-import io.leakwatch.agent.WeakIdentityMap;
+import io.leakwatch.agent.detect.ClientChurn;
+import io.leakwatch.agent.detect.Targets;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.WeakIdentityMap;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -54,7 +53,8 @@ public final class JdkHttpTracker {
             acquired(
                     registry,
                     stream,
-                    registry.acquire(stream, Kind.HTTP_RESPONSE, Targets.http(requestUri), null, false));
+                    registry.acquire(
+                            stream, JdkHttpInstrumentation.HTTP_RESPONSE, Targets.http(requestUri), null, false));
         } catch (Throwable t) {
             registry.internalError(t);
         }
@@ -102,7 +102,7 @@ public final class JdkHttpTracker {
         try {
             Handle handle = null;
             if (closeable(client)) {
-                handle = registry.acquire(client, Kind.HTTP_CLIENT, CLIENT_TYPE, null, false);
+                handle = registry.acquire(client, JdkHttpInstrumentation.HTTP_CLIENT, CLIENT_TYPE, null, false);
             }
             ClientChurn.created(CLIENT_TYPE, handle);
         } catch (Throwable t) {
@@ -147,7 +147,8 @@ public final class JdkHttpTracker {
                     acquired(
                             registry,
                             stream,
-                            registry.acquire(stream, Kind.HTTP_RESPONSE, Targets.http(target), null, stack));
+                            registry.acquire(
+                                    stream, JdkHttpInstrumentation.HTTP_RESPONSE, Targets.http(target), null, stack));
                 }
             } catch (Throwable t) {
                 registry.internalError(t);

@@ -1,7 +1,7 @@
 package io.leakwatch.agent.jfr;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;

@@ -1,7 +1,7 @@
 package io.leakwatch.agent.jfr;
 
-import io.leakwatch.agent.Group;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.model.Group;
+import io.leakwatch.agent.model.Registry;
 
 /**
  * leakwatch's events in Java Flight Recorder ({@code io.leakwatch.Leak}, {@code LongHold}, {@code Risk}, and the

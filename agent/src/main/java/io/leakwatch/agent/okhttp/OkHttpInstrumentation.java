@@ -10,9 +10,10 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.Advices;
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Family;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Kind;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -37,6 +38,9 @@ import net.bytebuddy.matcher.ElementMatcher;
  * connection. Nothing the application sees is wrapped.
  */
 public final class OkHttpInstrumentation implements Family {
+    /** A response (its connection); one kind with the other HTTP families'. */
+    public static final Kind HTTP_RESPONSE = Kind.of("http.response", true);
+
     private static final String CALL = "okhttp3.Call";
     private static final String CALLBACK = "okhttp3.Callback";
     private static final String CONNECTION = "okhttp3.internal.connection.RealConnection";
@@ -45,6 +49,11 @@ public final class OkHttpInstrumentation implements Family {
     @Override
     public String name() {
         return "okhttp";
+    }
+
+    @Override
+    public List<Kind> kinds() {
+        return List.of(HTTP_RESPONSE);
     }
 
     /**

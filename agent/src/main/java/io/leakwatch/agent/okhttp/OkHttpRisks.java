@@ -1,10 +1,10 @@
 package io.leakwatch.agent.okhttp;
 
-import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Risks;
-import io.leakwatch.agent.Traffic;
-import io.leakwatch.agent.WeakIdentityMap;
+import io.leakwatch.agent.detect.Risks;
+import io.leakwatch.agent.detect.Traffic;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.WeakIdentityMap;
 import net.bytebuddy.asm.Advice;
 
 /**

@@ -1,13 +1,12 @@
 package io.leakwatch.agent.okhttp;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.ClientChurn;
-import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.LeakWatch;
-import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Targets;
-import io.leakwatch.agent.WeakIdentityMap;
+import io.leakwatch.agent.detect.ClientChurn;
+import io.leakwatch.agent.detect.Targets;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.WeakIdentityMap;
 
 /**
  * What the OkHttp advice calls; OkHttp's types are invisible from here, so calls, holders and responses arrive as
@@ -151,9 +150,9 @@ public final class OkHttpTracker {
             Object url = request == null ? null : Reflective.call(request, "url");
             String target = url == null ? null : Targets.http(url.toString());
             if (async) {
-                registry.acquire(lease, Kind.HTTP_RESPONSE, target, null, stack);
+                registry.acquire(lease, OkHttpInstrumentation.HTTP_RESPONSE, target, null, stack);
             } else {
-                registry.acquire(lease, Kind.HTTP_RESPONSE, target, null, false);
+                registry.acquire(lease, OkHttpInstrumentation.HTTP_RESPONSE, target, null, false);
             }
         } catch (Throwable t) {
             registry.internalError(t);

@@ -12,10 +12,11 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.Advices;
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Family;
-import io.leakwatch.agent.Registry;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -32,6 +33,13 @@ import net.bytebuddy.matcher.ElementMatcher;
  * client handle (never aged, churn per line, a leak when collected without shutdown).
  */
 public final class RedisInstrumentation implements Family {
+    /** A Jedis (borrowed from a pool or made by the application) or a Lettuce connection beyond its site's shared one. */
+    public static final Kind REDIS_CONNECTION = Kind.of("redis.connection", true);
+    /** The one open Lettuce connection of its site: Lettuce connections are meant to be shared for the process lifetime. */
+    public static final Kind REDIS_SHARED_CONNECTION = Kind.of("redis.connection.shared", false);
+    /** A Lettuce RedisClient that owns its event loops: a leak only when collected without shutdown. */
+    public static final Kind REDIS_CLIENT = Kind.of("redis.client", false);
+
     static final String JEDIS = "redis.clients.jedis.Jedis";
     static final String JEDIS_POOL = "redis.clients.jedis.util.Pool";
     static final String LETTUCE_CLIENT = "io.lettuce.core.RedisClient";
@@ -47,6 +55,11 @@ public final class RedisInstrumentation implements Family {
     @Override
     public String name() {
         return "redis";
+    }
+
+    @Override
+    public List<Kind> kinds() {
+        return List.of(REDIS_CONNECTION, REDIS_SHARED_CONNECTION, REDIS_CLIENT);
     }
 
     /** Every instrumented class is in one of the libraries' packages, or extends Jedis' pool or a pool factory and names it. */

@@ -1,14 +1,14 @@
 package io.leakwatch.agent.redis;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.ClientChurn;
-import io.leakwatch.agent.Forensics;
-import io.leakwatch.agent.Handle;
-import io.leakwatch.agent.Kind;
 import io.leakwatch.agent.LeakWatch;
-import io.leakwatch.agent.Reflective;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.WeakIdentityMap;
+import io.leakwatch.agent.detect.ClientChurn;
+import io.leakwatch.agent.detect.Forensics;
+import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.WeakIdentityMap;
 import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +58,7 @@ public final class RedisTracker {
             return;
         }
         try {
-            registry.acquire(jedis, Kind.REDIS_CONNECTION, jedisTarget(jedis), null, false);
+            registry.acquire(jedis, RedisInstrumentation.REDIS_CONNECTION, jedisTarget(jedis), null, false);
         } catch (Throwable t) {
             registry.internalError(t);
         }
@@ -85,7 +85,7 @@ public final class RedisTracker {
             if (!target.equals(POOL_TARGETS.get(pool))) {
                 POOL_TARGETS.put(pool, target); // a sentinel pool's master may have moved
             }
-            registry.acquire(jedis, Kind.REDIS_CONNECTION, target, null, false);
+            registry.acquire(jedis, RedisInstrumentation.REDIS_CONNECTION, target, null, false);
         } catch (Throwable t) {
             registry.internalError(t);
         }
@@ -117,7 +117,8 @@ public final class RedisTracker {
         }
         try {
             if (Boolean.FALSE.equals(Reflective.field(client, "sharedResources", true))) {
-                Handle handle = registry.acquire(client, Kind.REDIS_CLIENT, LETTUCE_CLIENT_TYPE, null, false);
+                Handle handle =
+                        registry.acquire(client, RedisInstrumentation.REDIS_CLIENT, LETTUCE_CLIENT_TYPE, null, false);
                 ClientChurn.created("Lettuce RedisClient", handle);
             }
         } catch (Throwable t) {
@@ -154,7 +155,9 @@ public final class RedisTracker {
         if (!isLettuceConnection(connection) || registry.find(connection) != null) {
             return;
         }
-        Kind kind = sharedHere(registry, connection, stack) ? Kind.REDIS_SHARED_CONNECTION : Kind.REDIS_CONNECTION;
+        Kind kind = sharedHere(registry, connection, stack)
+                ? RedisInstrumentation.REDIS_SHARED_CONNECTION
+                : RedisInstrumentation.REDIS_CONNECTION;
         LeakWatch agent = LeakWatch.instance();
         boolean keepStack = agent == null || agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty();
         registry.acquire(

@@ -3,9 +3,10 @@ package io.leakwatch.agent.socket;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.Advices;
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Family;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Kind;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -18,6 +19,9 @@ import net.bytebuddy.asm.Advice;
  * handle and are counted only.
  */
 public final class SocketInstrumentation implements Family {
+    /** A connected client socket or socket channel: a leak only when collected without being closed. */
+    public static final Kind KIND = Kind.of("socket", false);
+
     static final String SOCKET = "java.net.Socket";
     static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
 
@@ -42,6 +46,11 @@ public final class SocketInstrumentation implements Family {
     @Override
     public String name() {
         return "socket";
+    }
+
+    @Override
+    public List<Kind> kinds() {
+        return List.of(KIND);
     }
 
     @Override

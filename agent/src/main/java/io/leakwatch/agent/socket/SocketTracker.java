@@ -1,9 +1,8 @@
 package io.leakwatch.agent.socket;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Traffic;
+import io.leakwatch.agent.detect.Traffic;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Registry;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
@@ -52,7 +51,7 @@ public final class SocketTracker {
             }
             Throwable capture = new Throwable();
             if (Traffic.fromApplication(capture)) {
-                registry.acquire(socket, Kind.SOCKET, target, null, capture);
+                registry.acquire(socket, SocketInstrumentation.KIND, target, null, capture);
             }
             // else no application frame opened it: a library's own thread (an asynchronous client's connect)
         } catch (Throwable e) {

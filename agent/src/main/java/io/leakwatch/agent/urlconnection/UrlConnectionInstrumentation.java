@@ -6,9 +6,10 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.leakwatch.agent.Advices;
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Family;
+import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Kind;
 import java.util.List;
 import java.util.stream.Collectors;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -21,6 +22,8 @@ import net.bytebuddy.asm.Advice;
  * is seen in {@code sun.net.www.http.HttpClient}.
  */
 public final class UrlConnectionInstrumentation implements Family {
+    public static final Kind URLCONNECTION = Kind.of("urlconnection", true);
+
     static final String HTTP_URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
     static final String HTTPS_URL_CONNECTION = "sun.net.www.protocol.https.HttpsURLConnectionImpl";
     static final String SOCKET_CLIENT = "sun.net.www.http.HttpClient";
@@ -28,6 +31,11 @@ public final class UrlConnectionInstrumentation implements Family {
     @Override
     public String name() {
         return "urlconnection";
+    }
+
+    @Override
+    public List<Kind> kinds() {
+        return List.of(URLCONNECTION);
     }
 
     @Override

@@ -1,10 +1,9 @@
 package io.leakwatch.agent.urlconnection;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Targets;
-import io.leakwatch.agent.WeakIdentityMap;
+import io.leakwatch.agent.detect.Targets;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.Registry;
+import io.leakwatch.agent.model.WeakIdentityMap;
 import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.net.URLConnection;
@@ -46,7 +45,7 @@ public final class UrlConnectionTracker {
                 URL url = ((URLConnection) owner).getURL();
                 if (registry.acquire(
                                 owner,
-                                Kind.URLCONNECTION,
+                                UrlConnectionInstrumentation.URLCONNECTION,
                                 Targets.http(url == null ? null : url.toString()),
                                 null,
                                 false)

@@ -81,13 +81,13 @@ class ApacheTrackerTest {
         assertThat(ApacheTracker.route("http://127.0.0.1:8080/fail")).isEqualTo("http://127.0.0.1:8080/");
         assertThat(ApacheTracker.route("https://example.com:443/")).isEqualTo("https://example.com:443/");
         assertThat(ApacheTracker.route("http://host:81")).isEqualTo("http://host:81/");
-        assertThat(io.leakwatch.agent.ForensicsAccess.covers("http://host:81/", "http://host:81/a/b"))
+        assertThat(io.leakwatch.agent.detect.ForensicsAccess.covers("http://host:81/", "http://host:81/a/b"))
                 .isTrue();
-        assertThat(io.leakwatch.agent.ForensicsAccess.covers("http://host:81/", "http://other:81/a"))
+        assertThat(io.leakwatch.agent.detect.ForensicsAccess.covers("http://host:81/", "http://other:81/a"))
                 .isFalse();
-        assertThat(io.leakwatch.agent.ForensicsAccess.covers("jdbc:h2:mem:a", "jdbc:h2:mem:ab"))
+        assertThat(io.leakwatch.agent.detect.ForensicsAccess.covers("jdbc:h2:mem:a", "jdbc:h2:mem:ab"))
                 .isFalse();
-        assertThat(io.leakwatch.agent.ForensicsAccess.covers("jdbc:h2:mem:a", "jdbc:h2:mem:a"))
+        assertThat(io.leakwatch.agent.detect.ForensicsAccess.covers("jdbc:h2:mem:a", "jdbc:h2:mem:a"))
                 .isTrue();
     }
 }

@@ -3,8 +3,8 @@ package io.leakwatch.agent.declared;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Options;
+import io.leakwatch.agent.config.Options;
+import io.leakwatch.agent.model.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

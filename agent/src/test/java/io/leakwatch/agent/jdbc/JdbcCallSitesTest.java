@@ -2,8 +2,8 @@ package io.leakwatch.agent.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leakwatch.agent.CallDepth;
-import io.leakwatch.agent.CallSites;
+import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.CallSites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;

@@ -2,10 +2,11 @@ package io.leakwatch.agent.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leakwatch.agent.Kind;
-import io.leakwatch.agent.Options;
-import io.leakwatch.agent.Registry;
-import io.leakwatch.agent.Report;
+import io.leakwatch.agent.config.Options;
+import io.leakwatch.agent.jdbc.JdbcInstrumentation;
+import io.leakwatch.agent.jdkhttp.JdkHttpInstrumentation;
+import io.leakwatch.agent.model.Kind;
+import io.leakwatch.agent.model.Registry;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,10 +28,10 @@ class ReportFormatsTest {
     private Report report() {
         Registry r = new Registry(Options.parse("threshold=0ms"));
         for (int i = 0; i < 3; i++) {
-            acquire(r, Kind.JDBC_CONNECTION, HOSTILE);
+            acquire(r, JdbcInstrumentation.JDBC_CONNECTION, HOSTILE);
         }
-        acquire(r, Kind.HTTP_RESPONSE, "http://example.test:80/a");
-        Object closed = acquire(r, Kind.JDBC_CONNECTION, "jdbc:h2:mem:ok");
+        acquire(r, JdkHttpInstrumentation.HTTP_RESPONSE, "http://example.test:80/a");
+        Object closed = acquire(r, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:h2:mem:ok");
         r.release(closed);
         return Report.of(r);
     }
@@ -136,7 +137,7 @@ class ReportFormatsTest {
         // being trimmed as the agent's): in use, a long hold
         Object held = new Object();
         keep.add(held);
-        r.acquire(held, Kind.JDBC_CONNECTION, "jdbc:h2:mem:held", null, true);
+        r.acquire(held, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:h2:mem:held", null, true);
         Report report = Report.of(r);
         assertThat(report.leaks).isZero();
         assertThat(report.longHolds).isEqualTo(1);

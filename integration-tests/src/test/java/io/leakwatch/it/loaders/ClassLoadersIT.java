@@ -76,7 +76,7 @@ class ClassLoadersIT {
                                 "[leakwatch] WARN classes of class loader 'webapp' io.leakwatch.it.loaders.ChildFirstLoader@")
                         .contains(
                                 "it does not load io.leakwatch.agent.* from the bootstrap class path (java.lang.ClassNotFoundException: "
-                                        + "io.leakwatch.agent.CallDepth is not visible from webapp)"));
+                                        + "io.leakwatch.agent.model.CallDepth is not visible from webapp)"));
         assertThat(with.leaks()).isEmpty();
         assertThat(with.summary("acquired")).isZero();
     }
@@ -84,8 +84,10 @@ class ClassLoadersIT {
     @Test
     void twoCopiesOfTheDriverInIsolatedLoadersAtOnceAreBothWatched() throws Exception {
         String[] args = {Forked.testClasses(), Forked.dependency("h2")};
+        // the first connection of each loader is held while that loader's copy of H2 is loaded and transformed: on a
+        // loaded 2-core machine that alone passed 1 s, so the clean connections get room before they count as late
         Forked.Result with =
-                Forked.main(TwoDrivers.class).agent("threshold=1s").args(args).run();
+                Forked.main(TwoDrivers.class).agent("threshold=3s").args(args).run();
         Forked.Result without =
                 Forked.main(TwoDrivers.class).withoutAgent().args(args).run();
         assertThat(with.exitCode).as(with.toString()).isZero();

@@ -52,7 +52,7 @@ public final class TwoDrivers {
         for (String r : results) {
             System.out.println(r);
         }
-        Thread.sleep(Long.getLong("hold", 2500));
+        Thread.sleep(Long.getLong("hold", 4000));
         System.out.println("done");
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leakwatch.agent.LeakWatchMXBean;
+import io.leakwatch.agent.ops.LeakWatchMXBean;
 import io.leakwatch.it.Forked;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leakwatch.agent.KindMXBean;
-import io.leakwatch.agent.LeakWatchMXBean;
+import io.leakwatch.agent.ops.KindMXBean;
+import io.leakwatch.agent.ops.LeakWatchMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,0 +1,43 @@
+package io.leakwatch.agent.instrument;
+
+import io.leakwatch.agent.model.Kind;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+/** One instrumented library: its name for {@code kinds=}, its kinds, and the transformations it adds. */
+public interface Family {
+    String name();
+
+    /**
+     * The kinds of handle it reports, its own constants made with {@link Kind#of} (a kind several families share, such
+     * as {@code http.response}, is one instance found by its label). The family list loads them before the registry.
+     */
+    List<Kind> kinds();
+
+    AgentBuilder extend(AgentBuilder builder);
+
+    /** Prefixes of JDK classes (bootstrap or platform loader) it instruments; all other JDK classes are skipped. */
+    default List<String> jdkClassPrefixes() {
+        return List.of();
+    }
+
+    /**
+     * Byte sequences of which a class must contain one to be worth handing to Byte Buddy: package prefixes in internal
+     * form, such as {@code java/sql/} or {@code okhttp3/}. A class that names none of them is never matched, so they
+     * must cover every class the family instruments.
+     */
+    List<String> markers();
+
+    /**
+     * A transformer that marks the calls of the family's source methods with their site (see {@link CallSites}), added
+     * for classes loaded after the agent; null for none.
+     */
+    default java.lang.instrument.ClassFileTransformer callSites() {
+        return null;
+    }
+
+    /** The named JDK modules it instruments, made to read the agent's classes (e.g. java.base, java.net.http). */
+    default List<String> jdkModules() {
+        return List.of();
+    }
+}
