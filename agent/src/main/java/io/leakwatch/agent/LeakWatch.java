@@ -143,6 +143,7 @@ public final class LeakWatch {
                     .installOn(inst);
             return names;
         }
+        families.stream().map(Family::callSites).filter(t -> t != null).forEach(t -> inst.addTransformer(t, false));
         inst.addTransformer(
                 new LazyTransformer(
                         markers,

@@ -122,6 +122,7 @@ public final class BenchRunner {
         return new OptionsBuilder()
                 .include(include)
                 .forks(1)
+                .addProfiler(CpuProfiler.class)
                 .shouldFailOnError(true)
                 .warmupIterations(quick ? 2 : 3)
                 .warmupTime(TimeValue.seconds(1))
@@ -133,22 +134,66 @@ public final class BenchRunner {
     private double[] run(ChainedOptionsBuilder options) throws Exception {
         Collection<RunResult> results = new Runner(options.build()).run();
         RunResult r = results.iterator().next();
+        org.openjdk.jmh.results.Result<?> cpu = r.getSecondaryResults().get("cpu");
+        org.openjdk.jmh.results.Result<?> worker = r.getSecondaryResults().get("cpu.worker");
         return new double[] {
-            r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()
+            r.getPrimaryResult().getScore(),
+            r.getPrimaryResult().getScoreError(),
+            cpu == null ? Double.NaN : cpu.getScore(),
+            cpu == null ? Double.NaN : cpu.getScoreError(),
+            worker == null ? Double.NaN : worker.getScore(),
+            worker == null ? Double.NaN : worker.getScoreError()
         };
     }
 
     private String agentArg(String options) {
-        return "-javaagent:" + agentJar + (options.isEmpty() ? "" : "=" + options);
+        String jar = agentJar;
+        if (options.startsWith(BASE)) {
+            jar = Paths.get(System.getProperty("bench.baseAgentJar"))
+                    .toAbsolutePath()
+                    .toString();
+            options = options.substring(BASE.length());
+        }
+        return "-javaagent:" + jar + (options.isEmpty() ? "" : "=" + options);
+    }
+
+    private static final String BASE = "@base:";
+
+    /**
+     * The agent configurations; with {@code -Dbench.baseAgentJar=...} (another build, such as main's), also that jar at
+     * default settings and at stacks=off, interleaved in the same run for a before/after comparison.
+     */
+    private static List<String[]> configs() {
+        List<String[]> configs = new ArrayList<>(Arrays.asList(AGENT_CONFIGS));
+        if (System.getProperty("bench.baseAgentJar") != null) {
+            configs.add(new String[] {"base jar (stacks=all)", BASE});
+            configs.add(new String[] {"base jar stacks=off", BASE + "stacks=off"});
+        }
+        return configs;
     }
 
     private void table(String title, String unit, Map<String, double[]> scores) {
         line("\n### " + title + "\n");
-        line("| configuration | " + unit + "/op | ± | ratio | added " + unit + "/op |");
-        line("|---|---:|---:|---:|---:|");
-        double base = scores.values().iterator().next()[0];
-        scores.forEach((name, s) ->
-                line(String.format("| %s | %.1f | %.1f | %.3f | %+.1f |", name, s[0], s[1], s[0] / base, s[0] - base)));
+        line("| configuration | " + unit + "/op | ± | ratio | added " + unit + "/op | process CPU " + unit
+                + "/op | ± | added | benchmark thread CPU " + unit + "/op | ± | added |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        double[] first = scores.values().iterator().next();
+        double base = first[0];
+        double baseCpu = first[2];
+        double baseWorker = first[4];
+        scores.forEach((name, s) -> line(String.format(
+                "| %s | %.1f | %.1f | %.3f | %+.1f | %.1f | %.1f | %+.1f | %.1f | %.1f | %+.1f |",
+                name,
+                s[0],
+                s[1],
+                s[0] / base,
+                s[0] - base,
+                s[2],
+                s[3],
+                s[2] - baseCpu,
+                s[4],
+                s[5],
+                s[4] - baseWorker)));
     }
 
     private void jdbc(String database) throws Exception {
@@ -158,7 +203,7 @@ public final class BenchRunner {
             }
             Map<String, double[]> scores = new LinkedHashMap<>();
             String include = JdbcBenchmarks.class.getName() + "." + bench + "$";
-            for (String[] config : AGENT_CONFIGS) {
+            for (String[] config : configs()) {
                 scores.put(
                         config[0],
                         run(jmh(include, config[1]).param("database", database).param("hikariLeakDetection", "false")));
@@ -177,7 +222,7 @@ public final class BenchRunner {
     private void http() throws Exception {
         for (String bench : List.of("urlConnectionGet", "apacheGet")) {
             Map<String, double[]> scores = new LinkedHashMap<>();
-            for (String[] config : AGENT_CONFIGS) {
+            for (String[] config : configs()) {
                 scores.put(config[0], run(jmh(HttpBenchmarks.class.getName() + "." + bench + "$", config[1])));
             }
             table("HTTP GET of a small body on loopback: " + bench, "us", scores);

@@ -35,4 +35,19 @@ public class RegistryBenchmarks {
         registry.release(resource);
         return resource;
     }
+
+    /** A connection with a statement and its result set, released child first as try-with-resources does. */
+    @Benchmark
+    public Object acquireReleaseWithChildren() {
+        Object connection = new Object();
+        Object statement = new Object();
+        Object resultSet = new Object();
+        registry.acquire(connection, JdbcInstrumentation.JDBC_CONNECTION, "jdbc:h2:mem:bench", null, false);
+        registry.acquire(statement, JdbcInstrumentation.JDBC_STATEMENT, "jdbc:h2:mem:bench", connection);
+        registry.acquire(resultSet, JdbcInstrumentation.JDBC_RESULTSET, "jdbc:h2:mem:bench", statement);
+        registry.release(resultSet);
+        registry.release(statement);
+        registry.release(connection);
+        return connection;
+    }
 }

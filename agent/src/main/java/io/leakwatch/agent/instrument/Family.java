@@ -28,6 +28,14 @@ public interface Family {
      */
     List<String> markers();
 
+    /**
+     * A transformer that marks the calls of the family's source methods with their site (see {@link CallSites}), added
+     * for classes loaded after the agent; null for none.
+     */
+    default java.lang.instrument.ClassFileTransformer callSites() {
+        return null;
+    }
+
     /** The named JDK modules it instruments, made to read the agent's classes (e.g. java.base, java.net.http). */
     default List<String> jdkModules() {
         return List.of();

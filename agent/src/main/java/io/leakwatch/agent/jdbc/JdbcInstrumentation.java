@@ -56,6 +56,11 @@ public final class JdbcInstrumentation implements Family {
     }
 
     @Override
+    public java.lang.instrument.ClassFileTransformer callSites() {
+        return new JdbcCallSites();
+    }
+
+    @Override
     public AgentBuilder extend(AgentBuilder builder) {
         ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
         // A DataSource's getConnection may be declared by a superclass that is no DataSource (Tomcat JDBC's
@@ -143,8 +148,8 @@ public final class JdbcInstrumentation implements Family {
 
     public static final class DataSourceAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static CallDepth enter() {
-            return CallDepth.entered(JdbcTracker.SLOT);
+        public static CallDepth enter(@Advice.This Object source) {
+            return JdbcTracker.enteringSource(source);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -156,8 +161,8 @@ public final class JdbcInstrumentation implements Family {
 
     public static final class DriverAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static CallDepth enter() {
-            return CallDepth.entered(JdbcTracker.SLOT);
+        public static CallDepth enter(@Advice.This Object driver) {
+            return JdbcTracker.enteringSource(driver);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -228,8 +233,8 @@ public final class JdbcInstrumentation implements Family {
     /** A DatabaseMetaData method returning a result set (getTables, getColumns, ...). */
     public static final class MetaDataResultSetAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static CallDepth enter() {
-            return CallDepth.entered(JdbcTracker.SLOT);
+        public static CallDepth enter(@Advice.This Object metaData) {
+            return JdbcTracker.enteringSource(metaData);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -16,6 +16,7 @@ import io.leakwatch.agent.instrument.Reflective;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.WeakIdentityMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -23,8 +24,8 @@ import net.bytebuddy.asm.Advice;
  * The known pools, per JDBC URL: borrows (requests), physical connections opened inside the pool, open now and in
  * use as the pool counts them, its maximum; and a pool that waits forever for a free connection (DBCP2's
  * {@code maxWait} -1, its default; Tomcat's {@code maxWait} and c3p0's {@code checkoutTimeout} 0 or less; HikariCP's
- * {@code connectionTimeout} 0) is a risk. Settings and limits are read once per pool, the in-use count on each borrow
- * (one call to the pool's own counter).
+ * {@code connectionTimeout} 0) is a risk. Settings and limits are read once per pool, the in-use count on the borrows
+ * that could reach the limit and on one in {@link Pool#READ_EVERY} others (one call to the pool's own counter).
  */
 public final class JdbcRisks {
     private static final String[] POOLS = {
@@ -93,9 +94,12 @@ public final class JdbcRisks {
             }
             if (pool.target != null) {
                 pool.target.request();
-                long inUse = pool.inUse(source);
-                if (inUse >= 0) {
-                    pool.target.inUse(inUse);
+                if (pool.readNow()) {
+                    long inUse = pool.inUse(source);
+                    pool.read(inUse);
+                    if (inUse >= 0) {
+                        pool.target.inUse(inUse);
+                    }
                 }
             }
             if (pool.risk != null) {
@@ -112,6 +116,8 @@ public final class JdbcRisks {
 
     /** A pool's settings, read at its first borrow. */
     static final class Pool {
+        static final int READ_EVERY = 16;
+
         final Traffic.Target target;
         final String kind;
         /** The fix, if the pool waits forever for a free connection; else null. */
@@ -119,6 +125,29 @@ public final class JdbcRisks {
 
         volatile boolean riskFound;
         volatile Risks.Risk risk;
+        /** Borrows since the pool's in-use count was last read (two reflective calls, and the pool counting). */
+        private final AtomicInteger sinceRead = new AtomicInteger();
+        /** What that read said; above any limit when the pool did not say, so every borrow reads. */
+        private volatile long lastInUse = Long.MAX_VALUE / 2;
+
+        /**
+         * Whether this borrow reads the pool's in-use count: when it could be at the pool's limit now (in use grows by
+         * at most one a borrow since the last read), so reaching the limit is never missed, and every
+         * {@link #READ_EVERY}th borrow, so the peak below the limit is sampled.
+         */
+        boolean readNow() {
+            int limit = target.limit();
+            int n = sinceRead.incrementAndGet();
+            if (limit <= 0 || n >= READ_EVERY || lastInUse + n >= limit) {
+                sinceRead.set(0);
+                return true;
+            }
+            return false;
+        }
+
+        void read(long inUse) {
+            lastInUse = inUse < 0 ? Long.MAX_VALUE / 2 : inUse;
+        }
 
         Pool(Object source) {
             String name = source.getClass().getName();

@@ -59,7 +59,8 @@ public final class JdbcTracker {
                 return;
             }
             String target = url != null ? Targets.jdbc(url) : sourceTarget(source, connection);
-            if (registry.acquire(connection, JdbcInstrumentation.JDBC_CONNECTION, target, null, false) != null
+            if (registry.acquireAt(connection, JdbcInstrumentation.JDBC_CONNECTION, target, null, depth.site(SLOT))
+                            != null
                     && url != null) {
                 UNSCOPED.put(connection, Boolean.TRUE);
             }
@@ -68,10 +69,15 @@ public final class JdbcTracker {
         }
     }
 
+    /** Entering a DataSource's getConnection or a Driver's connect: takes the call-site mark made for it. */
+    public static CallDepth enteringSource(Object source) {
+        return CallDepth.enteredAt(SLOT, source);
+    }
+
     /** Entering createStatement, prepareStatement or prepareCall on a connection. */
     public static CallDepth entering(Object connection) {
         CallDepth depth = CallDepth.get();
-        if (depth.enter(JdbcTracker.SLOT)) {
+        if (depth.enterAt(JdbcTracker.SLOT, connection)) {
             depth.jdbcReceiver = connection;
         }
         return depth;
@@ -96,11 +102,13 @@ public final class JdbcTracker {
             return;
         }
         try {
-            Handle parent = registry.find(parentResource);
+            Handle found = depth.jdbcStatement;
+            depth.jdbcStatement = null;
+            Handle parent = found != null && found.get() == parentResource ? found : registry.find(parentResource);
             if (parent == null && kind == JdbcInstrumentation.JDBC_STATEMENT && POOLED.get(parentResource) != null) {
                 return; // the pool's own statement on its physical connection (a validation, an isolation probe)
             }
-            registry.acquire(resource, kind, parent == null ? null : parent.target, parent, false);
+            registry.acquireAt(resource, kind, parent == null ? null : parent.target, parent, depth.site(SLOT));
         } catch (Throwable t) {
             registry.internalError(t);
         }
@@ -177,10 +185,16 @@ public final class JdbcTracker {
     /** Entering an execute: the statement's open result set is closed by it (JDBC 4.3, 13.1.1). */
     public static CallDepth executing(Object statement, boolean closesResults) {
         CallDepth depth = CallDepth.get();
-        if (depth.enter(JdbcTracker.SLOT) && closesResults) {
+        if (depth.enterAt(JdbcTracker.SLOT, statement)) {
+            depth.jdbcStatement = null;
             Registry registry = Registry.current();
-            if (registry != null) {
-                registry.releaseChildren(statement);
+            if (registry != null && closesResults) {
+                // Found once: the result set this execute returns is its child (see childAcquired).
+                Handle handle = registry.find(statement);
+                if (handle != null) {
+                    depth.jdbcStatement = handle;
+                    registry.releaseChildren(handle);
+                }
             }
         }
         return depth;
@@ -196,8 +210,26 @@ public final class JdbcTracker {
         return url == null ? UNKNOWN : Targets.jdbc(url);
     }
 
+    /** The latest DataSource's target: most applications borrow from one pool, so this spares a map lookup. */
+    private static volatile SourceTarget lastSource;
+
+    /** A DataSource, held weakly, and its target. */
+    private static final class SourceTarget {
+        final WeakReference<Object> source;
+        final String target;
+
+        SourceTarget(Object source, String target) {
+            this.source = new WeakReference<>(source);
+            this.target = target;
+        }
+    }
+
     /** The URL of a DataSource, found once per DataSource: its URL getter, else the first connection's metadata. */
     private static String sourceTarget(Object source, Object connection) {
+        SourceTarget last = lastSource;
+        if (last != null && last.source.get() == source) {
+            return last.target;
+        }
         String target = SOURCE_TARGETS.get(source);
         if (target == null) {
             String url = invokeGetter(source, URL_GETTERS);
@@ -207,6 +239,7 @@ public final class JdbcTracker {
             target = url == null ? UNKNOWN : Targets.jdbc(url);
             SOURCE_TARGETS.put(source, target);
         }
+        lastSource = new SourceTarget(source, target);
         return target;
     }
 

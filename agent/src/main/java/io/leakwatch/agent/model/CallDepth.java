@@ -19,6 +19,17 @@ public final class CallDepth {
     int sampleCounter;
     /** The connection whose statement call is the outermost JDBC call of this thread now (see JdbcTracker). */
     public Object jdbcReceiver;
+    /** The statement's handle an outermost execute found on entering, for the result set it returns (see JdbcTracker). */
+    public Handle jdbcStatement;
+    /**
+     * The mark {@link CallSites#mark} left for the next source call: the receiver it was made for (held only until the
+     * next source method's entry, or the next mark) and the site.
+     */
+    Object siteReceiver;
+
+    int site;
+    /** Per slot: the call site of its outermost call in progress, or {@link CallSites#NONE}. */
+    private final int[] sites = new int[SLOTS];
 
     /**
      * A new slot, for a family's tracker to hold in a constant: {@code static final int SLOT = CallDepth.newSlot();}.
@@ -43,9 +54,40 @@ public final class CallDepth {
         return depth;
     }
 
+    /**
+     * For advice entering a source method (one that acquires) on {@code receiver}: enters the slot like
+     * {@link #entered}; the outermost call takes the call-site mark if it was made for this receiver (else it has no
+     * site). Every entry clears the mark, so a mark is never read for a later call (see {@link CallSites}).
+     */
+    public static CallDepth enteredAt(int slot, Object receiver) {
+        CallDepth depth = CURRENT.get();
+        depth.enterAt(slot, receiver);
+        return depth;
+    }
+
+    /** As {@link #enteredAt}, on these counters; returns true if it is the outermost call of its slot. */
+    public boolean enterAt(int slot, Object receiver) {
+        Object marked = siteReceiver;
+        siteReceiver = null;
+        if (depth[slot]++ == 0) {
+            sites[slot] = marked != null && marked == receiver ? site : CallSites.NONE;
+            return true;
+        }
+        return false;
+    }
+
+    /** The call site of the slot's outermost call in progress (or just left), or {@link CallSites#NONE}. */
+    public int site(int slot) {
+        return sites[slot];
+    }
+
     /** Enters a call; returns true if it is the outermost one of its slot. */
     public boolean enter(int slot) {
-        return depth[slot]++ == 0;
+        if (depth[slot]++ == 0) {
+            sites[slot] = CallSites.NONE;
+            return true;
+        }
+        return false;
     }
 
     /** Leaves a call; returns true if it was the outermost one of its slot. */

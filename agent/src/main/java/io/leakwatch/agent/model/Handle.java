@@ -47,7 +47,10 @@ public final class Handle extends WeakReference<Object> {
 
     public final String target;
     public final Handle parent;
-    /** A raw {@link Throwable} until the stack is interned, then its {@link Stack}; null when not captured. */
+    /**
+     * A raw {@link Throwable} until the stack is interned, then its {@link Stack} (shared with its call site's handles
+     * when the site is known, see {@link CallSites}); null when not captured.
+     */
     private volatile Object stack;
 
     private volatile int state;
@@ -58,7 +61,7 @@ public final class Handle extends WeakReference<Object> {
     /** The latest judgement of who holds it, once past the threshold; written by the sweeper only. */
     public volatile Holder holder;
 
-    Handle(Object resource, ReferenceQueue<Object> queue, Kind kind, String target, Handle parent, Throwable stack) {
+    Handle(Object resource, ReferenceQueue<Object> queue, Kind kind, String target, Handle parent, Object stack) {
         super(resource, queue);
         this.kind = kind;
         this.hash = System.identityHashCode(resource);

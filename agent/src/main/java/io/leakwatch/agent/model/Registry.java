@@ -91,7 +91,31 @@ public final class Registry {
         } else if (stackSampling > 1 && CallDepth.get().sampleCounter++ % stackSampling == 0) {
             capture = new Throwable();
         }
-        return acquire(resource, kind, target, parent, capture);
+        return track(resource, kind, target, parent, capture);
+    }
+
+    /**
+     * As {@link #acquire(Object, Kind, String, Handle, boolean)}, for a call made at a known call site ({@code site},
+     * from {@link CallDepth#site}, or {@link CallSites#NONE}). With {@code stacks=all}, a trusted site's handles share
+     * its verified stack instead of walking their own (one in {@link CallSites#SAMPLE_EVERY} still captures); an
+     * unknown, unverified or broken site captures, so the line is never missing.
+     */
+    public Handle acquireAt(Object resource, Kind kind, String target, Handle parent, int site) {
+        if (stackSampling != 1 || !exclude.isEmpty() || site == CallSites.NONE) {
+            return acquire(resource, kind, target, parent, false);
+        }
+        CallSites.Site s = CallSites.site(site);
+        Stack shared = s == null ? null : s.sharedOrNull();
+        if (shared != null) {
+            return track(resource, kind, target, parent, shared);
+        }
+        Throwable capture = new Throwable();
+        if (s != null && s.verifies()) {
+            Stack stack = Stack.intern(capture);
+            s.verify(stack);
+            return track(resource, kind, target, parent, stack);
+        }
+        return track(resource, kind, target, parent, capture);
     }
 
     /**
@@ -99,21 +123,25 @@ public final class Registry {
      * request's response arrives on another thread. Capture it in the helper the advice calls, as for the above.
      */
     public Handle acquire(Object resource, Kind kind, String target, Handle parent, Throwable capture) {
+        return track(resource, kind, target, parent, capture);
+    }
+
+    /** {@code stack}: a raw {@link Throwable}, an interned {@link Stack}, or null. */
+    private Handle track(Object resource, Kind kind, String target, Handle parent, Object stack) {
         Stats s = stats[kind.ordinal()];
         if (open.size() >= MAX_OPEN) {
             s.dropped.increment();
             return null;
         }
-        Handle handle = new Handle(resource, collectedQueue, kind, target, parent, capture);
-        if (!exclude.isEmpty() && capture != null && handle.stack().mentions(exclude)) {
+        Handle handle = new Handle(resource, collectedQueue, kind, target, parent, stack);
+        if (!exclude.isEmpty() && stack != null && handle.stack().mentions(exclude)) {
             return null;
         }
         Handle known = open.putIfAbsent(handle, handle);
         if (known != null) {
             return known;
         }
-        s.acquired.increment();
-        s.opened();
+        s.acquired.increment(); // also counts it open: open = acquired - released - closed otherwise
         if (parent != null) {
             parent.addChild(handle);
             if (!parent.isOpen()) {
@@ -171,7 +199,6 @@ public final class Registry {
             }
         } while (!handle.transition(state, state == Handle.ORPHAN ? Handle.COLLECTED : Handle.RELEASED));
         Stats s = stats[handle.kind.ordinal()];
-        s.closed();
         if (state == Handle.OPEN && !byParent) {
             s.released.increment(); // the common case: closed by the application in time, no clock read
             releaseChildren(handle);
@@ -181,6 +208,7 @@ public final class Registry {
         boolean aged = handle.kind.ages && (state == Handle.FLAGGED || held >= thresholdMillis());
         if (state == Handle.ORPHAN) {
             if (aged) {
+                s.closed();
                 s.leaks.increment();
                 settle(handle, "collected", held);
             } else {
@@ -215,11 +243,14 @@ public final class Registry {
         return g;
     }
 
-    private void releaseChildren(Handle handle) {
+    /** Releases the children of a handle but not the handle (for a tracker that found the handle already). */
+    public void releaseChildren(Handle handle) {
         Handle[] children = handle.takeChildren();
         if (children != null) {
             for (Handle child : children) {
-                release(child, true);
+                if (child.pending()) { // the application closed most: they left the table then
+                    release(child, true);
+                }
             }
         }
     }
@@ -258,9 +289,7 @@ public final class Registry {
         int state = handle.state();
         if ((state == Handle.OPEN || state == Handle.FLAGGED || state == Handle.ORPHAN)
                 && handle.transition(state, Handle.IGNORED)) {
-            Stats s = stats[handle.kind.ordinal()];
-            s.acquired.decrement();
-            s.closed();
+            stats[handle.kind.ordinal()].acquired.decrement(); // never acquired: no longer open either
         }
     }
 
@@ -559,21 +588,25 @@ public final class Registry {
         public final LongAdder leaks = new LongAdder();
         public final LongAdder late = new LongAdder();
         public final LongAdder dropped = new LongAdder();
-        /** Open handles: an adder, not one contended counter, since every acquire and release moves it. */
-        private final LongAdder open = new LongAdder();
+        /**
+         * Handles that stopped being open without counting as released (collected, settled orphans). Open handles are
+         * {@code acquired - released - closedOtherwise}, so the common acquire and release move one adder each.
+         */
+        private final LongAdder closedOtherwise = new LongAdder();
+        /** What was open at the latest {@link #reset}, when the counters it is derived from restarted at zero. */
+        private volatile long openAtReset;
 
         private final AtomicLong peak = new AtomicLong();
 
-        void opened() {
-            open.increment();
-        }
-
+        /** Stopped being open without a release (collected, a settled orphan). */
         void closed() {
-            open.decrement();
+            closedOtherwise.increment();
         }
 
         public long open() {
-            return open.sum();
+            // released before acquired: a concurrent acquire and release can then only make it read high, never low
+            long r = released.sum() + closedOtherwise.sum();
+            return openAtReset + acquired.sum() - r;
         }
 
         /** The most handles seen open at once, sampled by the sweeper (at least every second) and when read. */
@@ -582,16 +615,20 @@ public final class Registry {
         }
 
         public long samplePeak() {
-            return peak.accumulateAndGet(open.sum(), Math::max);
+            return peak.accumulateAndGet(open(), Math::max);
         }
 
+        /** Restarts the counters; open handles stay counted (a reset racing acquisitions may miscount those few). */
         public void reset() {
+            long o = open();
             acquired.reset();
             released.reset();
+            closedOtherwise.reset();
+            openAtReset = o;
             leaks.reset();
             late.reset();
             dropped.reset();
-            peak.set(open.sum());
+            peak.set(o);
         }
     }
 

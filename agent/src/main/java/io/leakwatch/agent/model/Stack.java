@@ -33,11 +33,27 @@ public final class Stack {
 
     private final StackTraceElement[] frames;
     private final int hash;
+    /**
+     * Given to handles of a call site that did not capture their own (see {@link CallSites}): the caller frame is theirs,
+     * the frames below it are those of the site's first acquisition. Equal to the captured stack it copies.
+     */
+    private final boolean shared;
+
     private volatile String[] lines;
 
     private Stack(StackTraceElement[] frames) {
+        this(frames, false);
+    }
+
+    private Stack(StackTraceElement[] frames, boolean shared) {
         this.frames = frames;
         this.hash = Arrays.hashCode(frames);
+        this.shared = shared;
+    }
+
+    /** This stack as handed to the handles of its call site that share it (see {@link #runningIn}). */
+    Stack sharedCopy() {
+        return new Stack(frames, true);
     }
 
     /**
@@ -263,6 +279,19 @@ public final class Stack {
         return l;
     }
 
+    /** The caller frame's line number, or -1 when there is no frame. */
+    int frameLine() {
+        return frames.length == 0 ? -1 : frames[0].getLineNumber();
+    }
+
+    /** Whether the caller frame (the first) is at {@code line} of {@code method} of {@code className}. */
+    boolean startsAt(String className, String method, int line) {
+        return frames.length > 0
+                && frames[0].getLineNumber() == line
+                && frames[0].getMethodName().equals(method)
+                && frames[0].getClassName().equals(className);
+    }
+
     public String top() {
         return frames.length == 0 ? "(no stack)" : lines()[0];
     }
@@ -289,6 +318,21 @@ public final class Stack {
      * {@code Thread.runWith}): a JDK or hidden frame that matches nothing is skipped.
      */
     public int runningIn(StackTraceElement[] current) {
+        int running = runningFully(current);
+        if (running >= 0 || !shared || frames.length == 0) {
+            return running;
+        }
+        // Shared by a call site: only the caller frame is this handle's own, so the method must be running, whatever
+        // called it (the same limit as a pooled worker back in the same method).
+        for (int j = 0; j < current.length; j++) {
+            if (same(frames[0], current[j], false)) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    private int runningFully(StackTraceElement[] current) {
         int k = frames.length - 1;
         int j = current.length - 1;
         if (k < 0) {

@@ -1,0 +1,252 @@
+package io.leakwatch.agent.jdbc;
+
+import io.leakwatch.agent.instrument.AgentVisibility;
+import io.leakwatch.agent.model.CallSites;
+import io.leakwatch.agent.model.Registry;
+import java.lang.instrument.ClassFileTransformer;
+import java.nio.charset.StandardCharsets;
+import java.security.ProtectionDomain;
+import java.util.Set;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * Marks, in every class loaded after the agent that calls a JDBC source method (getConnection, createStatement,
+ * prepareStatement, prepareCall, executeQuery, getResultSet, getGeneratedKeys), each such call with its site (see
+ * {@link CallSites}): {@code CallSites.mark(receiver, site)} just before the call. The receiver is duplicated from under
+ * the call's arguments with stack operations only (no new locals, no branches), so stack map frames stay valid and
+ * nothing but the maximum stack size changes. Calls this cannot mark (more than two arguments, a wide argument) and
+ * classes it does not transform (loaded before the agent, the JDK's, named modules', those of loaders that do not
+ * link the agent's classes) are unmarked: their handles capture a stack as before.
+ *
+ * <p>Cost at class load: a byte scan for {@code )Ljava/sql/} (a method descriptor returning a JDBC type); for the
+ * classes that have one, a walk of the constant pool for a reference to a source method; for those that call one, an
+ * ASM pass over the class.
+ */
+public final class JdbcCallSites implements ClassFileTransformer {
+    private static final byte[] MARKER = ")Ljava/sql/".getBytes(StandardCharsets.UTF_8);
+    private static final Set<String> METHODS = Set.of(
+            "getConnection",
+            "createStatement",
+            "prepareStatement",
+            "prepareCall",
+            "executeQuery",
+            "getResultSet",
+            "getGeneratedKeys");
+    private static final Set<String> RETURNS = Set.of(
+            ")Ljava/sql/Connection;",
+            ")Ljava/sql/Statement;",
+            ")Ljava/sql/PreparedStatement;",
+            ")Ljava/sql/CallableStatement;",
+            ")Ljava/sql/ResultSet;");
+    private static final String CALL_SITES = CallSites.class.getName().replace('.', '/');
+
+    private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
+
+    @Override
+    public byte[] transform(
+            Module module,
+            ClassLoader loader,
+            String className,
+            Class<?> redefined,
+            ProtectionDomain domain,
+            byte[] bytes) {
+        if (module != null && module.isNamed()) {
+            return null; // it could not read the agent's module: unmarked, its handles capture stacks
+        }
+        return transform(loader, className, redefined, domain, bytes);
+    }
+
+    @Override
+    public byte[] transform(
+            ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+        if (redefined != null
+                || className == null
+                || loader == null
+                || loader == platform
+                || className.startsWith("io/leakwatch/agent/")
+                || className.startsWith("io/leakwatch/shaded/")
+                || className.contains("$$Lambda")
+                || !mentions(bytes, MARKER)
+                || !AgentVisibility.sees(loader)) {
+            return null;
+        }
+        try {
+            return mark(bytes);
+        } catch (IllegalArgumentException e) {
+            return null; // a class file version newer than the bundled ASM reads: unmarked, its handles capture stacks
+        } catch (Throwable t) {
+            Registry.error(t);
+            return null;
+        }
+    }
+
+    /** The class with its JDBC source calls marked, or null if it has none. */
+    static byte[] mark(byte[] bytes) {
+        ClassReader reader = new ClassReader(bytes);
+        if (!callsSource(reader, bytes)) {
+            return null; // declares JDBC methods (a driver, a mock) but calls none of the sources: no pass
+        }
+        ClassWriter writer = new ClassWriter(reader, 0);
+        Marker marker = new Marker(writer);
+        reader.accept(marker, 0);
+        return marker.marked ? writer.toByteArray() : null;
+    }
+
+    /**
+     * Whether the constant pool refers to a markable method: a class that calls one has a method reference to it. Reads
+     * only the constant pool, which the reader has indexed already.
+     */
+    static boolean callsSource(ClassReader reader, byte[] bytes) {
+        char[] buffer = new char[reader.getMaxStringLength()];
+        for (int i = 1, n = reader.getItemCount(); i < n; i++) {
+            int offset = reader.getItem(i);
+            if (offset == 0) {
+                continue; // the second slot of a long or double
+            }
+            int tag = bytes[offset - 1];
+            if (tag == METHOD_REF || tag == INTERFACE_METHOD_REF) {
+                int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
+                if (markable(reader.readUTF8(nameAndType, buffer), reader.readUTF8(nameAndType + 2, buffer))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static final int METHOD_REF = 10;
+    private static final int INTERFACE_METHOD_REF = 11;
+
+    /** Whether the call {@code name}{@code descriptor} acquires a JDBC handle and can be marked. */
+    static boolean markable(String name, String descriptor) {
+        if (!METHODS.contains(name)) {
+            return false;
+        }
+        int close = descriptor.indexOf(')');
+        if (!RETURNS.contains(descriptor.substring(close))) {
+            return false;
+        }
+        return arguments(descriptor, close) >= 0;
+    }
+
+    /** The number of arguments if each is one slot and there are at most two; else -1. */
+    static int arguments(String descriptor, int close) {
+        int n = 0;
+        for (int i = 1; i < close; i++) {
+            char c = descriptor.charAt(i);
+            if (c == 'J' || c == 'D') {
+                return -1;
+            }
+            while (c == '[') {
+                c = descriptor.charAt(++i);
+            }
+            if (c == 'L') {
+                i = descriptor.indexOf(';', i);
+            }
+            n++;
+        }
+        return n <= 2 ? n : -1;
+    }
+
+    static boolean mentions(byte[] bytes, byte[] marker) {
+        byte first = marker[0];
+        outer:
+        for (int i = 0, n = bytes.length - marker.length; i <= n; i++) {
+            if (bytes[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < marker.length; j++) {
+                if (bytes[i + j] != marker[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static final class Marker extends ClassVisitor {
+        boolean marked;
+        private String className;
+        private String source;
+
+        Marker(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visit(
+                int version, int access, String name, String signature, String superName, String[] interfaces) {
+            className = name.replace('/', '.');
+            super.visit(version, access, name, signature, superName, interfaces);
+        }
+
+        @Override
+        public void visitSource(String file, String debug) {
+            source = file;
+            super.visitSource(file, debug);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(
+                int access, String name, String descriptor, String signature, String[] exceptions) {
+            MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            return next == null ? null : new Calls(next, this, name);
+        }
+    }
+
+    private static final class Calls extends MethodVisitor {
+        private final Marker owner;
+        private final String method;
+        private int line = -1;
+        private boolean marked;
+
+        Calls(MethodVisitor next, Marker owner, String method) {
+            super(Opcodes.ASM9, next);
+            this.owner = owner;
+            this.method = method;
+        }
+
+        @Override
+        public void visitLineNumber(int line, Label start) {
+            this.line = line;
+            super.visitLineNumber(line, start);
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            if ((opcode == Opcodes.INVOKEINTERFACE || opcode == Opcodes.INVOKEVIRTUAL) && markable(name, descriptor)) {
+                int site = CallSites.register(this.owner.className, method, this.owner.source, line);
+                if (site != CallSites.NONE) {
+                    int args = arguments(descriptor, descriptor.indexOf(')'));
+                    // Copy the receiver to the top, under nothing the call needs: [r, a, b] -> [r, a, b, r]
+                    if (args == 0) {
+                        super.visitInsn(Opcodes.DUP);
+                    } else if (args == 1) {
+                        super.visitInsn(Opcodes.SWAP); // [a, r]
+                        super.visitInsn(Opcodes.DUP_X1); // [r, a, r]
+                    } else {
+                        super.visitInsn(Opcodes.DUP2_X1); // [a, b, r, a, b]
+                        super.visitInsn(Opcodes.POP2); // [a, b, r]
+                        super.visitInsn(Opcodes.DUP_X2); // [r, a, b, r]
+                    }
+                    super.visitLdcInsn(site);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, CALL_SITES, "mark", "(Ljava/lang/Object;I)V", false);
+                    marked = true;
+                    this.owner.marked = true;
+                }
+            }
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(marked ? maxStack + 3 : maxStack, maxLocals);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.leakwatch.agent.model;
+
+import java.util.Arrays;
+
+/**
+ * Acquisition lines known from the calling code itself, so the default {@code stacks=all} need not walk the stack on
+ * every acquisition. A family's call-site transformer rewrites, in classes that call one of its source methods, each
+ * such call into {@code CallSites.mark(receiver, site); receiver.method(...)}: the site (class, method, line) is known
+ * when the class is transformed, and {@link #mark} costs a thread-local write. The family's advice takes the mark on
+ * entering the source method (see {@link CallDepth#takeSite}): it is used only when it was made for this very receiver,
+ * and any source method's entry clears it, so a mark left by a call that never reached an instrumented method (a mock, a
+ * proxy, a call that threw) is never read for another call.
+ *
+ * <p>The first acquisition from a site captures a full stack; the site is trusted only if that stack's caller frame is
+ * the site itself (else the site is broken and always captures). After that, handles from the site share
+ * that first stack, and one in {@link #SAMPLE_EVERY} still captures its own. A call from a class that was not
+ * transformed has no mark and captures a stack, as before: the line is never missing.
+ */
+public final class CallSites {
+    /** After that, one acquisition in this many from a site still captures its own stack. */
+    static final int SAMPLE_EVERY = 64;
+
+    static final int MAX_SITES = 1 << 16;
+    /** No site: the call was not marked, or not for this receiver. */
+    public static final int NONE = -1;
+
+    private static volatile Site[] sites = new Site[256];
+    private static int count;
+
+    private CallSites() {}
+
+    /** Registers a call site found at transformation; returns its id, or {@link #NONE} past the cap. */
+    public static synchronized int register(String className, String method, String file, int line) {
+        if (count >= MAX_SITES) {
+            return NONE;
+        }
+        Site[] s = sites;
+        if (count == s.length) {
+            s = Arrays.copyOf(s, s.length * 2);
+        }
+        s[count] = new Site(className, method, file, line);
+        sites = s; // publishes the new site before its id can be used
+        return count++;
+    }
+
+    /**
+     * Called by transformed code just before it calls a source method on {@code receiver}: that call is {@code site}.
+     */
+    public static void mark(Object receiver, int site) {
+        CallDepth depth = CallDepth.get();
+        depth.siteReceiver = receiver;
+        depth.site = site;
+    }
+
+    /** A site as a stack frame reads, {@code class.method(File.java:line)}; null for an unknown id. */
+    public static String describe(int id) {
+        Site s = site(id);
+        return s == null ? null : s.className + "." + s.method + "(" + s.file + ":" + s.line + ")";
+    }
+
+    static Site site(int id) {
+        Site[] s = sites;
+        return id >= 0 && id < s.length ? s[id] : null;
+    }
+
+    /** One call site: its frame, the stack its handles share once trusted, and its sampling counter. */
+    static final class Site {
+        final String className;
+        final String method;
+        final String file;
+        final int line;
+        /** The first captured stack whose caller frame is this site; null until then. */
+        private volatile Stack shared;
+
+        private volatile boolean broken;
+        /** Acquisitions since trusted; racy increments only shift which one samples. */
+        private int acquisitions;
+
+        Site(String className, String method, String file, int line) {
+            this.className = className;
+            this.method = method;
+            this.file = file;
+            this.line = line;
+        }
+
+        /** The stack a new handle from this site gets without capturing, or null if it must capture its own. */
+        Stack sharedOrNull() {
+            Stack s = shared;
+            if (s == null || broken) {
+                return null;
+            }
+            return ++acquisitions % SAMPLE_EVERY == 0 ? null : s;
+        }
+
+        /** Whether a capture just made for this site is to be interned now, to verify the site (until trusted). */
+        boolean verifies() {
+            return shared == null && !broken;
+        }
+
+        /** Verifies the site against a stack captured for it: trusted when its caller frame is this site. */
+        void verify(Stack captured) {
+            if (broken) {
+                return;
+            }
+            if (!captured.startsAt(className, method, line)) {
+                broken = true;
+                return;
+            }
+            if (shared == null) {
+                shared = captured.sharedCopy();
+            }
+        }
+
+        boolean broken() {
+            return broken;
+        }
+
+        Stack shared() {
+            return shared;
+        }
+    }
+}
