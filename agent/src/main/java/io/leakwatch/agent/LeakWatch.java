@@ -4,12 +4,12 @@ import io.leakwatch.agent.config.Options;
 import io.leakwatch.agent.declared.DeclaredFamily;
 import io.leakwatch.agent.detect.Risks;
 import io.leakwatch.agent.detect.Sweeper;
-import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.AgentJar;
 import io.leakwatch.agent.instrument.AgentVisibility;
 import io.leakwatch.agent.instrument.Families;
 import io.leakwatch.agent.instrument.Family;
 import io.leakwatch.agent.instrument.LazyTransformer;
+import io.leakwatch.agent.instrument.TypePools;
 import io.leakwatch.agent.model.Group;
 import io.leakwatch.agent.model.Log;
 import io.leakwatch.agent.model.Registry;
@@ -25,8 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.utility.JavaModule;
 
 /** The running agent: options, registry, sweeper, instrumentation and the exit report. Loaded from the bootstrap path. */
@@ -119,12 +121,10 @@ public final class LeakWatch {
             }
         }
         List<String> jdkPrefixes = new ArrayList<>();
-        List<String> markers = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Family family : families) {
             names.add(family.name());
             jdkPrefixes.addAll(family.jdkClassPrefixes());
-            markers.addAll(family.markers());
             for (String name : family.jdkModules()) {
                 // Advice inlined into a named JDK module calls the agent, in the bootstrap loader's unnamed module.
                 ModuleLayer.boot()
@@ -144,12 +144,17 @@ public final class LeakWatch {
             return names;
         }
         families.stream().map(Family::callSites).filter(t -> t != null).forEach(t -> inst.addTransformer(t, false));
-        inst.addTransformer(
-                new LazyTransformer(
-                        markers,
-                        jdkPrefixes,
-                        () -> builder(families, jdkPrefixes, inst).makeRaw()),
-                true);
+        // One lazily built Byte Buddy transformer per family, each fed only the classes that name its markers.
+        List<LazyTransformer.Member> members = new ArrayList<>();
+        for (Family family : families) {
+            List<String> prefixes = family.jdkClassPrefixes();
+            members.add(new LazyTransformer.Member(
+                    family.name(),
+                    family.markers(),
+                    prefixes,
+                    () -> builder(List.of(family), prefixes, inst).makeRaw()));
+        }
+        inst.addTransformer(new LazyTransformer(members), true);
         List<Class<?>> loaded = new ArrayList<>();
         String[] prefixes = jdkPrefixes.toArray(new String[0]);
         for (Class<?> type : inst.getAllLoadedClasses()) {
@@ -171,10 +176,15 @@ public final class LeakWatch {
         // Advice is inlined and nothing is injected, so Byte Buddy needs no sun.misc.Unsafe, which JDK 24+ warns
         // about on the application's stderr. (The property name is relocated with Byte Buddy: it is ours alone.)
         System.setProperty("net.bytebuddy.safe", "true");
-        AgentBuilder builder = new AgentBuilder.Default()
+        // Advice only visits the methods a class file declares: decorating (no method registry) with a method graph of
+        // the declared methods (not of the whole hierarchy, harmonised), which was most of what transforming a class
+        // cost: a JDBC mock or wrapper implements some 60 inherited interface methods.
+        AgentBuilder builder = new AgentBuilder.Default(
+                        new ByteBuddy().with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
                 .disableClassFormatChanges()
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(Advices.TYPE_POOL_CACHE))
+                .with(TypePools.INSTANCE)
                 .with(
                         System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null
                                 ? AgentBuilder.Listener.StreamWriting.toSystemError()

@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs every benchmark in forked JVMs without the agent, with it at default settings, with stacks=sample:64 and
  * stacks=off (and, for JDBC, with HikariCP's own leak detection), then prints each result as a ratio to the
  * baseline of the same run, with start-up and memory figures. {@code --quick} shortens the iterations;
- * {@code --only=jdbc,postgres,http,registry,startup,memory} runs a subset.
+ * {@code --only=jdbc,postgres,http,registry,startup,suite,memory} runs a subset.
  */
 public final class BenchRunner {
     private static final String[][] AGENT_CONFIGS = {
@@ -62,7 +62,7 @@ public final class BenchRunner {
                 .filter(s -> s.startsWith("--only="))
                 .map(s -> s.substring(7))
                 .findFirst()
-                .orElse("jdbc,postgres,http,registry,startup,memory");
+                .orElse("jdbc,postgres,http,registry,startup,suite,memory");
         if (only.contains("jdbc")) {
             runner.jdbc("h2");
         }
@@ -81,6 +81,9 @@ public final class BenchRunner {
         }
         if (only.contains("startup")) {
             runner.startup();
+        }
+        if (only.contains("suite")) {
+            runner.suite();
         }
         if (only.contains("memory")) {
             runner.memory();
@@ -250,19 +253,23 @@ public final class BenchRunner {
     private void startup() throws Exception {
         int runs = quick ? 5 : 11;
         line("\n### Start-up: process start to the first line of main, median of " + runs + " runs\n");
-        line("| program | no agent ms | agent ms | added ms |");
-        line("|---|---:|---:|---:|");
+        String compare = compareJar();
+        line("| program | no agent ms | agent ms | added ms |"
+                + (compare == null ? "" : " agent " + compare + " ms | added ms |"));
+        line("|---|---:|---:|---:|" + (compare == null ? "" : "---:|---:|"));
         for (String program : List.of("hello", "libs")) {
             double without = startupMedian(program, null, runs);
             double with = startupMedian(program, agentArg(""), runs);
+            double other = compare == null ? 0 : startupMedian(program, "-javaagent:" + compare, runs);
             line(String.format(
-                    "| %s | %.0f | %.0f | %+.0f |",
-                    program.equals("hello")
-                            ? "hello world"
-                            : "hello + HikariCP/H2 connection, OkHttp and Apache clients",
-                    without,
-                    with,
-                    with - without));
+                            "| %s | %.0f | %.0f | %+.0f |",
+                            program.equals("hello")
+                                    ? "hello world"
+                                    : "hello + HikariCP/H2 connection, OkHttp and Apache clients",
+                            without,
+                            with,
+                            with - without)
+                    + (compare == null ? "" : String.format(" %.0f | %+.0f |", other, other - without)));
         }
     }
 
@@ -294,6 +301,109 @@ public final class BenchRunner {
         }
         Arrays.sort(times);
         return times[runs / 2];
+    }
+
+    /**
+     * The JDBC-heavy test suite pattern ({@link Suite}): thousands of classes naming or implementing the JDBC types,
+     * Mockito-like mocks and JDK proxies of them, each loaded and called once. Whole processes, interleaved with and
+     * without the agent: wall time from start to exit, and the CPU time (user + sys, every thread: JIT and GC
+     * included) the process had used when its main returned. Medians, with the range.
+     */
+    private void suite() throws Exception {
+        int units = Integer.getInteger("bench.suite.units", quick ? 1000 : 2000);
+        int runs = quick ? 3 : 7;
+        Path classes = Paths.get("benchmarks/target/suite-classes-" + units).toAbsolutePath();
+        if (!Files.isDirectory(classes.resolve(Suite.PACKAGE.replace('.', '/')))) {
+            Suite.generate(classes, units);
+        }
+        List<String[]> configs = new ArrayList<>();
+        configs.add(new String[] {"no agent", null});
+        configs.add(new String[] {"agent", agentArg("")});
+        if (compareJar() != null) {
+            configs.add(new String[] {"agent " + compareJar(), "-javaagent:" + compareJar()});
+        }
+        Map<String, double[][]> samples = new LinkedHashMap<>();
+        for (String[] config : configs) {
+            samples.put(config[0], new double[2][runs]);
+        }
+        for (int i = 0; i < runs; i++) {
+            for (String[] config : configs) {
+                double[] r = suiteRun(config[1], classes, units);
+                samples.get(config[0])[0][i] = r[0];
+                samples.get(config[0])[1][i] = r[1];
+            }
+        }
+        line("\n### Test-suite pattern: " + units + " DAO classes naming java.sql, " + units
+                + " JDBC implementations (a quarter via an abstract base), " + units / 4 + " Mockito-like mocks and "
+                + units / 8 + " JDK proxies of the JDBC interfaces, each loaded and called; whole process, median of "
+                + runs + " interleaved runs [min-max]\n");
+        line("| configuration | wall s | ratio | CPU s (user+sys) | ratio |");
+        line("|---|---:|---:|---:|---:|");
+        double[][] base = samples.get("no agent");
+        double baseWall = median(base[0]);
+        double baseCpu = median(base[1]);
+        samples.forEach((name, s) -> line(String.format(
+                "| %s | %.2f [%.2f-%.2f] | %.2f | %.2f [%.2f-%.2f] | %.2f |",
+                name,
+                median(s[0]),
+                min(s[0]),
+                max(s[0]),
+                median(s[0]) / baseWall,
+                median(s[1]),
+                min(s[1]),
+                max(s[1]),
+                median(s[1]) / baseCpu)));
+    }
+
+    /** {@code -Dbench.compareJar=other-agent.jar}: a second agent jar (another build) measured in the same runs. */
+    private static String compareJar() {
+        return System.getProperty("bench.compareJar");
+    }
+
+    /** One suite process: {wall seconds, CPU seconds}. */
+    private static double[] suiteRun(String agent, Path classes, int units) throws Exception {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java));
+        if (agent != null) {
+            cmd.add(agent);
+        }
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path") + File.pathSeparator + classes,
+                Suite.class.getName(),
+                "run",
+                String.valueOf(units)));
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String last = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l = r.readLine(); l != null; l = r.readLine()) {
+                last = l;
+            }
+        }
+        int status = p.waitFor();
+        double wall = (System.nanoTime() - start) / 1e9;
+        if (status != 0 || last == null || !last.startsWith("done ")) {
+            throw new IllegalStateException("suite run failed (status " + status + "): " + last);
+        }
+        String[] parts = last.split(" ");
+        return new double[] {wall, Long.parseLong(parts[2]) / 1e9};
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
     }
 
     /** Retained heap per open handle, measured on the registry with 100 000 open handles. */

@@ -34,7 +34,6 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
@@ -134,13 +133,12 @@ public class DeclaredFamily implements Family {
 
     private static AgentBuilder.Transformer advice(
             Class<?> advice, int id, ElementMatcher<? super MethodDescription> methods) {
-        ClassFileLocator locator =
-                new ClassFileLocator.Compound(Advices.classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
-        AsmVisitorWrapper visitor = Advice.withCustomMapping()
+        // read when the first matching class is transformed, from the advice type pool all families share
+        Advices.Lazy visitor = new Advices.Lazy(() -> Advice.withCustomMapping()
                 .bind(Id.class, id)
-                .to(TypePool.Default.of(locator).describe(advice.getName()).resolve(), locator)
-                .on(methods);
-        return (b, type, loader, module, domain) -> b.visit(visitor);
+                .to(Advices.describe(advice.getName()), Advices.adviceFiles())
+                .on(methods));
+        return (b, type, loader, module, domain) -> b.visit(visitor.get());
     }
 
     /** The subtypes of the declared type; on meeting the type itself, checks once that the declaration fits it. */

@@ -1,13 +1,16 @@
 package io.leakwatch.agent.instrument;
 
+import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.Stack;
 import java.io.File;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
@@ -42,15 +45,13 @@ public final class Advices {
 
     /**
      * A transformation that inlines the named advice class into the matched methods. The advice is read from the
-     * agent jar by name, never loaded, so it may mention the instrumented library's types.
+     * agent jar by name, never loaded, so it may mention the instrumented library's types; it is read when the first
+     * class it applies to is transformed, so a family's transformations cost nothing until its library shows up.
      */
     public static AgentBuilder.Transformer advice(
             String adviceClass, ElementMatcher<? super MethodDescription> methods) {
-        ClassFileLocator locator =
-                new ClassFileLocator.Compound(classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
-        AsmVisitorWrapper visitor = Advice.to(
-                        TypePool.Default.of(locator).describe(adviceClass).resolve(), locator)
-                .on(methods);
+        Lazy visitor =
+                new Lazy(() -> Advice.to(describe(adviceClass), Shared.LOCATOR).on(methods));
         // The family is the advice's package: io.leakwatch.agent.<family>.SomeInstrumentation$SomeAdvice.
         String family = adviceClass.substring(0, Math.max(0, adviceClass.lastIndexOf('.')));
         return (builder, type, loader, module, domain) -> {
@@ -58,7 +59,50 @@ public final class Advices {
             for (MethodDescription method : type.getDeclaredMethods().filter(methods)) {
                 Stack.instrumented(family, type.getName(), method.getInternalName(), loader, domain);
             }
-            return builder.visit(visitor);
+            return builder.visit(visitor.get());
         };
+    }
+
+    /**
+     * The advice class's description, from one type pool over the agent's class files shared by every advice (it
+     * parses {@code CallDepth}, the annotations and the JDK types they name once, not once per advice).
+     */
+    public static TypeDescription describe(String adviceClass) {
+        return Shared.POOL.describe(adviceClass).resolve();
+    }
+
+    /** The agent's class files (then the system loader's) as advice is read from them: one jar opened once. */
+    public static ClassFileLocator adviceFiles() {
+        return Shared.LOCATOR;
+    }
+
+    private static final class Shared {
+        static final ClassFileLocator LOCATOR =
+                new ClassFileLocator.Compound(classFiles(), ClassFileLocator.ForClassLoader.ofSystemLoader());
+        static final TypePool POOL = TypePool.Default.of(LOCATOR);
+    }
+
+    /** An advice visitor made on first use, once (a race makes it twice, harmlessly: it is immutable). */
+    public static final class Lazy {
+        private final Supplier<AsmVisitorWrapper> make;
+        private volatile AsmVisitorWrapper visitor;
+
+        public Lazy(Supplier<AsmVisitorWrapper> make) {
+            this.make = make;
+        }
+
+        public AsmVisitorWrapper get() {
+            AsmVisitorWrapper v = visitor;
+            if (v == null) {
+                try {
+                    v = make.get();
+                } catch (RuntimeException | LinkageError e) {
+                    Registry.error(e); // an advice that does not fit: counted, and the class is left as it was
+                    throw e;
+                }
+                visitor = v;
+            }
+            return v;
+        }
     }
 }

@@ -23,7 +23,8 @@ public interface Family {
 
     /**
      * Byte sequences of which a class must contain one to be worth handing to Byte Buddy: package prefixes in internal
-     * form, such as {@code java/sql/} or {@code okhttp3/}. A class that names none of them is never matched, so they
+     * form, such as {@code java/sql/} or {@code okhttp3/}, looked for in its constant pool. A class is matched only by
+     * the families whose markers it names (and a family's Byte Buddy is built when the first such class loads), so they
      * must cover every class the family instruments.
      */
     List<String> markers();

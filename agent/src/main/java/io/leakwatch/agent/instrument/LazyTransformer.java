@@ -6,31 +6,106 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Stands in front of Byte Buddy: a class whose bytes mention none of the families' markers (such as
- * {@code java/sql/}) cannot be instrumented, so it is passed over after a byte scan, and Byte Buddy itself is built
- * only when the first class that might be is loaded. An application that never touches an instrumented library
- * pays neither Byte Buddy's start-up nor its type matching.
+ * Stands in front of Byte Buddy, one lazily built transformer per family. A class's constant pool is scanned once for
+ * every family's markers (such as {@code java/sql/} or {@code okhttp3/Call}): a class that names none of them cannot be
+ * instrumented and is passed over; one that names some is handed only to the families whose markers it names, and a
+ * family's Byte Buddy transformer is built when the first such class loads. An application that never touches an
+ * instrumented library pays neither Byte Buddy's start-up nor its type matching, and one that uses JDBC pays for the
+ * JDBC family's matchers alone, not for every family's on every class that names {@code java/sql/}.
  */
 public final class LazyTransformer implements ClassFileTransformer {
+    /** One family's part: its markers, the JDK classes it may instrument, and how to build its transformer. */
+    public static final class Member {
+        final String name;
+        final List<String> markers;
+        final String[] jdkPrefixes;
+        private final Supplier<ClassFileTransformer> factory;
+        private volatile ClassFileTransformer delegate;
+        /** The thread building the delegate, which meets the classes the build loads: they are passed over. */
+        private Thread building;
+
+        public Member(
+                String name, List<String> markers, List<String> jdkPrefixes, Supplier<ClassFileTransformer> factory) {
+            this.name = name;
+            this.markers = List.copyOf(markers);
+            this.jdkPrefixes =
+                    jdkPrefixes.stream().map(p -> p.replace('.', '/')).toArray(String[]::new);
+            this.factory = factory;
+        }
+
+        boolean built() {
+            return delegate != null;
+        }
+
+        /** The family's transformer, built on first use; null while this thread is building it. */
+        ClassFileTransformer delegate() {
+            ClassFileTransformer d = delegate;
+            if (d != null) {
+                return d;
+            }
+            synchronized (this) {
+                if (delegate == null) {
+                    if (building == Thread.currentThread()) {
+                        return null;
+                    }
+                    building = Thread.currentThread();
+                    try {
+                        delegate = factory.get();
+                    } catch (RuntimeException | LinkageError e) {
+                        Registry.error(e);
+                        delegate = new ClassFileTransformer() {};
+                    } finally {
+                        building = null;
+                    }
+                }
+                return delegate;
+            }
+        }
+    }
+
+    private final Member[] members;
+    /** Every distinct marker, and for each the families (bits of {@link #members}) that named it. */
     private final byte[][] markers;
+
+    private final long[] owners;
     private final boolean[] firstBytes = new boolean[256];
     private final String[] jdkPrefixes;
-    private final Supplier<ClassFileTransformer> factory;
     private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
-    private volatile ClassFileTransformer delegate;
 
-    public LazyTransformer(List<String> markers, List<String> jdkPrefixes, Supplier<ClassFileTransformer> factory) {
-        this.markers = new byte[markers.size()][];
-        for (int i = 0; i < markers.size(); i++) {
-            this.markers[i] = markers.get(i).getBytes(StandardCharsets.UTF_8);
-            firstBytes[this.markers[i][0] & 0xff] = true;
+    public LazyTransformer(List<Member> members) {
+        if (members.size() > 64) {
+            throw new IllegalArgumentException("at most 64 families");
         }
-        this.jdkPrefixes = jdkPrefixes.stream().map(p -> p.replace('.', '/')).toArray(String[]::new);
-        this.factory = factory;
+        this.members = members.toArray(new Member[0]);
+        List<String> distinct = new ArrayList<>();
+        Set<String> prefixes = new LinkedHashSet<>();
+        for (Member m : members) {
+            for (String marker : m.markers) {
+                if (!distinct.contains(marker)) {
+                    distinct.add(marker);
+                }
+            }
+            prefixes.addAll(List.of(m.jdkPrefixes));
+        }
+        this.markers = new byte[distinct.size()][];
+        this.owners = new long[distinct.size()];
+        for (int i = 0; i < distinct.size(); i++) {
+            markers[i] = distinct.get(i).getBytes(StandardCharsets.UTF_8);
+            firstBytes[markers[i][0] & 0xff] = true;
+            for (int f = 0; f < this.members.length; f++) {
+                if (this.members[f].markers.contains(distinct.get(i))) {
+                    owners[i] |= 1L << f;
+                }
+            }
+        }
+        this.jdkPrefixes = prefixes.toArray(new String[0]);
     }
 
     @Override
@@ -42,45 +117,123 @@ public final class LazyTransformer implements ClassFileTransformer {
             ProtectionDomain domain,
             byte[] bytes)
             throws IllegalClassFormatException {
-        ClassFileTransformer d = relevant(loader, className, bytes) ? delegate() : null;
-        return d == null ? null : d.transform(module, loader, className, redefined, domain, bytes);
+        return transform(module, true, loader, className, redefined, domain, bytes);
     }
 
     @Override
     public byte[] transform(
             ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
             throws IllegalClassFormatException {
-        ClassFileTransformer d = relevant(loader, className, bytes) ? delegate() : null;
-        return d == null ? null : d.transform(loader, className, redefined, domain, bytes);
+        return transform(null, false, loader, className, redefined, domain, bytes);
     }
 
-    private boolean relevant(ClassLoader loader, String className, byte[] bytes) {
+    private byte[] transform(
+            Module module,
+            boolean withModule,
+            ClassLoader loader,
+            String className,
+            Class<?> redefined,
+            ProtectionDomain domain,
+            byte[] bytes)
+            throws IllegalClassFormatException {
+        boolean jdk = loader == null || loader == platform;
+        long families = relevant(jdk, className, bytes);
+        if (families == 0) {
+            return null;
+        }
+        byte[] current = bytes;
+        boolean changed = false;
+        for (int f = 0; f < members.length; f++) {
+            if ((families & (1L << f)) == 0 || (jdk && !Stack.startsWithAny(className, members[f].jdkPrefixes))) {
+                continue;
+            }
+            ClassFileTransformer d = members[f].delegate();
+            if (d == null) {
+                continue;
+            }
+            byte[] out = withModule
+                    ? d.transform(module, loader, className, redefined, domain, current)
+                    : d.transform(loader, className, redefined, domain, current);
+            if (out != null) {
+                current = out;
+                changed = true;
+            }
+        }
+        return changed ? current : null;
+    }
+
+    /** The families (bits) that may instrument the class, or 0. */
+    long relevant(boolean jdk, String className, byte[] bytes) {
         if (className == null
                 || className.startsWith("io/leakwatch/agent/")
                 || className.startsWith("io/leakwatch/shaded/")) {
-            return false;
+            return 0;
         }
-        if ((loader == null || loader == platform) && !Stack.startsWithAny(className, jdkPrefixes)) {
-            return false;
+        if (jdk && !Stack.startsWithAny(className, jdkPrefixes)) {
+            return 0;
         }
-        return mentionsMarker(bytes);
+        return families(bytes);
     }
 
-    boolean mentionsMarker(byte[] bytes) {
-        for (int i = 0, n = bytes.length; i < n; i++) {
+    /**
+     * The families whose markers the class names. Names are only in the constant pool's UTF-8 entries, so only those
+     * are scanned (not the code and attributes, most of a class file); a class file this cannot walk is scanned whole.
+     */
+    long families(byte[] bytes) {
+        try {
+            return constantPoolFamilies(bytes);
+        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+            return scan(bytes, 0, bytes.length, 0L);
+        }
+    }
+
+    private long constantPoolFamilies(byte[] b) {
+        if (b.length < 10 || u4(b, 0) != 0xCAFEBABE) {
+            throw new IllegalArgumentException("not a class file");
+        }
+        int count = u2(b, 8);
+        int at = 10;
+        long found = 0;
+        for (int i = 1; i < count; i++) {
+            int tag = b[at] & 0xff;
+            switch (tag) {
+                case 1 -> { // Utf8
+                    int length = u2(b, at + 1);
+                    int start = at + 3;
+                    if (start + length > b.length) {
+                        throw new IllegalArgumentException("truncated");
+                    }
+                    found = scan(b, start, start + length, found);
+                    at = start + length;
+                }
+                case 7, 8, 16, 19, 20 -> at += 3; // Class, String, MethodType, Module, Package
+                case 15 -> at += 4; // MethodHandle
+                case 3, 4, 9, 10, 11, 12, 17, 18 -> at += 5; // Integer, Float, refs, NameAndType, (Invoke)Dynamic
+                case 5, 6 -> { // Long, Double: two slots
+                    at += 9;
+                    i++;
+                }
+                default -> throw new IllegalArgumentException("unknown constant pool tag " + tag);
+            }
+        }
+        return found;
+    }
+
+    private long scan(byte[] bytes, int from, int to, long found) {
+        for (int i = from; i < to; i++) {
             if (firstBytes[bytes[i] & 0xff]) {
-                for (byte[] marker : markers) {
-                    if (matchesAt(bytes, i, marker)) {
-                        return true;
+                for (int m = 0; m < markers.length; m++) {
+                    if ((found & owners[m]) != owners[m] && matchesAt(bytes, i, to, markers[m])) {
+                        found |= owners[m];
                     }
                 }
             }
         }
-        return false;
+        return found;
     }
 
-    private static boolean matchesAt(byte[] bytes, int at, byte[] marker) {
-        if (at + marker.length > bytes.length) {
+    private static boolean matchesAt(byte[] bytes, int at, int to, byte[] marker) {
+        if (at + marker.length > to) {
             return false;
         }
         for (int j = 0; j < marker.length; j++) {
@@ -91,21 +244,22 @@ public final class LazyTransformer implements ClassFileTransformer {
         return true;
     }
 
-    private ClassFileTransformer delegate() {
-        ClassFileTransformer d = delegate;
-        if (d == null) {
-            synchronized (this) {
-                if (delegate == null) {
-                    try {
-                        delegate = factory.get();
-                    } catch (RuntimeException | LinkageError e) {
-                        Registry.error(e);
-                        delegate = new ClassFileTransformer() {};
-                    }
-                }
-                d = delegate;
+    private static int u2(byte[] b, int at) {
+        return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
+    }
+
+    private static int u4(byte[] b, int at) {
+        return (u2(b, at) << 16) | u2(b, at + 2);
+    }
+
+    /** The names of the families whose transformers were built (for tests and diagnostics). */
+    List<String> built() {
+        List<String> names = new ArrayList<>();
+        for (Member m : members) {
+            if (m.built()) {
+                names.add(m.name);
             }
         }
-        return d;
+        return names;
     }
 }
