@@ -3,10 +3,8 @@ package io.leakwatch.agent.socket;
 import io.leakwatch.agent.detect.Traffic;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Registry;
-import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
+import io.leakwatch.agent.model.WeakIdentityMap;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the socket advice calls. Every connected socket is counted open for its target until closed or collected
@@ -15,13 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SocketTracker {
     /** This family's call-depth slot: its nested instrumented calls count once. */
     public static final int SLOT = CallDepth.newSlot();
-    /** Every connected socket, weakly, to the target it counts under: closed or collected, it is counted closed once. */
-    private static final ConcurrentHashMap<Object, Traffic.Target> OPEN = new ConcurrentHashMap<>();
-
-    private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
+    /**
+     * Every connected socket, weakly, to the target it counts under: closed or collected (its descriptor gone from the
+     * count; its handle, if any, a leak), it is counted closed once.
+     */
+    private static final WeakIdentityMap<Traffic.Target> OPEN = new WeakIdentityMap<>(Traffic.Target::closed);
 
     static {
-        Traffic.beforeRead(SocketTracker::drain);
+        Traffic.beforeRead(OPEN::expunge);
     }
 
     private SocketTracker() {}
@@ -35,10 +34,9 @@ public final class SocketTracker {
             return;
         }
         try {
-            drain();
             String target = target(address);
             Traffic.Target t = Traffic.of(target, "socket");
-            if (t != null && OPEN.putIfAbsent(new Ref(socket), t) == null) {
+            if (t != null && OPEN.putIfAbsent(socket, t) == null) {
                 t.connected();
             }
             if (depth.insideOtherThan(SocketTracker.SLOT)) {
@@ -65,24 +63,13 @@ public final class SocketTracker {
             return;
         }
         try {
-            Traffic.Target t = OPEN.remove(new Key(socket));
+            Traffic.Target t = OPEN.remove(socket);
             if (t != null) {
                 t.closed();
                 registry.release(socket);
             }
         } catch (Throwable e) {
             registry.internalError(e);
-        }
-    }
-
-    /** Sockets collected unclosed: their descriptors are gone from the count (the handle, if any, is a leak). */
-    private static void drain() {
-        Object ref;
-        while ((ref = COLLECTED.poll()) != null) {
-            Traffic.Target t = OPEN.remove(ref);
-            if (t != null) {
-                t.closed();
-            }
         }
     }
 
@@ -94,47 +81,5 @@ public final class SocketTracker {
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
         }
         return String.valueOf(address);
-    }
-
-    private static final class Ref extends WeakReference<Object> {
-        private final int hash;
-
-        Ref(Object socket) {
-            super(socket, COLLECTED);
-            hash = System.identityHashCode(socket);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (this == o) {
-                return true;
-            }
-            Object mine = get();
-            return mine != null
-                    && ((o instanceof Ref ref && ref.get() == mine) || (o instanceof Key key && key.socket == mine));
-        }
-    }
-
-    private static final class Key {
-        final Object socket;
-
-        Key(Object socket) {
-            this.socket = socket;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(socket);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Ref ref && ref.get() == socket;
-        }
     }
 }
