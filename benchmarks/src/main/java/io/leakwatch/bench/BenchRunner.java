@@ -28,7 +28,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs every benchmark in forked JVMs without the agent, with it at default settings, with stacks=sample:64 and
  * stacks=off (and, for JDBC, with HikariCP's own leak detection), then prints each result as a ratio to the
  * baseline of the same run, with start-up and memory figures. {@code --quick} shortens the iterations;
- * {@code --only=jdbc,postgres,http,registry,startup,suite,memory} runs a subset.
+ * {@code --only=jdbc,postgres,http,registry,startup,suite,memory} runs a subset; {@code --base=other/leakwatch-agent.jar}
+ * also measures another build (such as main's) in the same runs, for a before/after comparison.
  */
 public final class BenchRunner {
     private static final String[][] AGENT_CONFIGS = {
@@ -54,6 +55,15 @@ public final class BenchRunner {
                 .toString();
         if (!new File(agentJar).isFile()) {
             System.err.println("bench: agent jar not found at " + agentJar + " (build it, or set -Dbench.agentJar)");
+            System.exit(2);
+        }
+        a.stream()
+                .filter(s -> s.startsWith("--base="))
+                .findFirst()
+                .ifPresent(s -> System.setProperty("bench.baseAgentJar", s.substring(7)));
+        String base = baseJar();
+        if (base != null && !new File(base).isFile()) {
+            System.err.println("bench: --base=" + base + " is no file (give another build's leakwatch-agent.jar)");
             System.exit(2);
         }
         BenchRunner runner = new BenchRunner(agentJar, a.contains("--quick"));
@@ -152,9 +162,7 @@ public final class BenchRunner {
     private String agentArg(String options) {
         String jar = agentJar;
         if (options.startsWith(BASE)) {
-            jar = Paths.get(System.getProperty("bench.baseAgentJar"))
-                    .toAbsolutePath()
-                    .toString();
+            jar = baseJar();
             options = options.substring(BASE.length());
         }
         return "-javaagent:" + jar + (options.isEmpty() ? "" : "=" + options);
@@ -253,9 +261,8 @@ public final class BenchRunner {
     private void startup() throws Exception {
         int runs = quick ? 5 : 11;
         line("\n### Start-up: process start to the first line of main, median of " + runs + " runs\n");
-        String compare = compareJar();
-        line("| program | no agent ms | agent ms | added ms |"
-                + (compare == null ? "" : " agent " + compare + " ms | added ms |"));
+        String compare = baseJar();
+        line("| program | no agent ms | agent ms | added ms |" + (compare == null ? "" : " base jar ms | added ms |"));
         line("|---|---:|---:|---:|" + (compare == null ? "" : "---:|---:|"));
         for (String program : List.of("hello", "libs")) {
             double without = startupMedian(program, null, runs);
@@ -319,8 +326,8 @@ public final class BenchRunner {
         List<String[]> configs = new ArrayList<>();
         configs.add(new String[] {"no agent", null});
         configs.add(new String[] {"agent", agentArg("")});
-        if (compareJar() != null) {
-            configs.add(new String[] {"agent " + compareJar(), "-javaagent:" + compareJar()});
+        if (baseJar() != null) {
+            configs.add(new String[] {"base jar", "-javaagent:" + baseJar()});
         }
         Map<String, double[][]> samples = new LinkedHashMap<>();
         for (String[] config : configs) {
@@ -355,9 +362,13 @@ public final class BenchRunner {
                 median(s[1]) / baseCpu)));
     }
 
-    /** {@code -Dbench.compareJar=other-agent.jar}: a second agent jar (another build) measured in the same runs. */
-    private static String compareJar() {
-        return System.getProperty("bench.compareJar");
+    /**
+     * {@code --base=other-agent.jar}: another build (such as main's) measured in the same runs, at
+     * default settings, for a before/after comparison; the JMH tables add it at stacks=off too.
+     */
+    private static String baseJar() {
+        String jar = System.getProperty("bench.baseAgentJar");
+        return jar == null ? null : Paths.get(jar).toAbsolutePath().toString();
     }
 
     /** One suite process: {wall seconds, CPU seconds}. */
