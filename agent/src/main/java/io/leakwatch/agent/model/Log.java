@@ -1,54 +1,35 @@
 package io.leakwatch.agent.model;
 
-import org.slf4j.Logger;
-import org.slf4j.simple.SimpleLoggerFactory;
+import java.io.PrintStream;
 
 /**
- * The agent's own output: the relocated SLF4J with slf4j-simple, to stderr, every line prefixed {@code [leakwatch]}.
- * The property names below are relocated with SLF4J, so the application's own simple-logger settings never apply here.
- * The simple logger is made directly, not found through {@code LoggerFactory}: its provider discovery reads the
- * application's {@code -Dslf4j.provider} (a name shading cannot relocate) and, loaded from the bootstrap path, failed
- * on it with a NullPointerException that aborted the JVM in premain.
+ * The agent's own output: one line per message on stderr, each starting {@code [leakwatch] LEVEL}. Written here, not
+ * through a logging library: the application's logging settings ({@code -Dslf4j.provider}, {@code simplelogger.properties},
+ * a Logback or Log4j configuration) can neither reach it nor be changed by it, and it costs nothing at start-up (the
+ * simple logger SLF4J offered spent some 40 ms of premain building a date formatter for the constant prefix).
+ * {@code System.err} is read at each line, so a test runner that replaces it gets the agent's lines in its log.
  */
 public final class Log {
-    private static volatile Logger logger;
-
     private Log() {}
 
-    private static Logger logger() {
-        Logger l = logger;
-        if (l == null) {
-            synchronized (Log.class) {
-                if (logger == null) {
-                    defaultProperty("org.slf4j.simpleLogger.showDateTime", "true");
-                    defaultProperty("org.slf4j.simpleLogger.dateTimeFormat", "'[leakwatch]'");
-                    defaultProperty("org.slf4j.simpleLogger.showThreadName", "false");
-                    defaultProperty("org.slf4j.simpleLogger.showLogName", "false");
-                    defaultProperty("org.slf4j.simpleLogger.logFile", "System.err");
-                    defaultProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-                    logger = new SimpleLoggerFactory().getLogger("leakwatch");
-                }
-                l = logger;
-            }
-        }
-        return l;
-    }
-
-    private static void defaultProperty(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
-    }
-
     public static void info(String message) {
-        logger().info(message);
+        write("INFO", message, null);
     }
 
     public static void warn(String message) {
-        logger().warn(message);
+        write("WARN", message, null);
     }
 
     public static void warn(String message, Throwable t) {
-        logger().warn(message, t);
+        write("WARN", message, t);
+    }
+
+    private static void write(String level, String message, Throwable t) {
+        PrintStream err = System.err;
+        // one call per line, so that lines of concurrent writers never interleave
+        err.println("[leakwatch] " + level + " " + message);
+        if (t != null) {
+            t.printStackTrace(err);
+        }
     }
 }
