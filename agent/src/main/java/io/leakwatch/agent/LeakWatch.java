@@ -143,9 +143,16 @@ public final class LeakWatch {
                     .installOn(inst);
             return names;
         }
-        families.stream().map(Family::callSites).filter(t -> t != null).forEach(t -> inst.addTransformer(t, false));
-        // One lazily built Byte Buddy transformer per family, each fed only the classes that name its markers.
+        // One scan of each class routes it: first to the call-site passes it names the markers of, then to the lazily
+        // built Byte Buddy transformer of each family whose markers it names.
         List<LazyTransformer.Member> members = new ArrayList<>();
+        for (Family family : families) {
+            Family.CallSitePass pass = family.callSites();
+            if (pass != null) {
+                members.add(new LazyTransformer.Member(
+                        family.name() + " call sites", pass.markers(), List.of(), pass::transformer));
+            }
+        }
         for (Family family : families) {
             List<String> prefixes = family.jdkClassPrefixes();
             members.add(new LazyTransformer.Member(

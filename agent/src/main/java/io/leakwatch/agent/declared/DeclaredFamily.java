@@ -34,6 +34,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
@@ -134,7 +135,7 @@ public class DeclaredFamily implements Family {
     private static AgentBuilder.Transformer advice(
             Class<?> advice, int id, ElementMatcher<? super MethodDescription> methods) {
         // read when the first matching class is transformed, from the advice type pool all families share
-        Advices.Lazy visitor = new Advices.Lazy(() -> Advice.withCustomMapping()
+        Advices.Lazy<AsmVisitorWrapper> visitor = new Advices.Lazy<>(() -> Advice.withCustomMapping()
                 .bind(Id.class, id)
                 .to(Advices.describe(advice.getName()), Advices.adviceFiles())
                 .on(methods));

@@ -4,6 +4,9 @@ import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.Stack;
 import java.io.File;
 import java.io.IOException;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -12,8 +15,10 @@ import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.utility.JavaModule;
 
 /**
  * What a family's instrumentation builds its transformations with: the advice classes are read from the agent's own
@@ -47,20 +52,69 @@ public final class Advices {
      * A transformation that inlines the named advice class into the matched methods. The advice is read from the
      * agent jar by name, never loaded, so it may mention the instrumented library's types; it is read when the first
      * class it applies to is transformed, so a family's transformations cost nothing until its library shows up.
+     * Several advice classes for one type are one transformation ({@link Woven#and}): the class's methods are then
+     * dispatched once, not once per advice.
      */
-    public static AgentBuilder.Transformer advice(
-            String adviceClass, ElementMatcher<? super MethodDescription> methods) {
-        Lazy visitor =
-                new Lazy(() -> Advice.to(describe(adviceClass), Shared.LOCATOR).on(methods));
-        // The family is the advice's package: io.leakwatch.agent.<family>.SomeInstrumentation$SomeAdvice.
-        String family = adviceClass.substring(0, Math.max(0, adviceClass.lastIndexOf('.')));
-        return (builder, type, loader, module, domain) -> {
-            // Stack trimming knows the family's entry points by these, not by package names.
-            for (MethodDescription method : type.getDeclaredMethods().filter(methods)) {
-                Stack.instrumented(family, type.getName(), method.getInternalName(), loader, domain);
+    public static Woven advice(String adviceClass, ElementMatcher<? super MethodDescription> methods) {
+        return new Woven(List.of(new Entry(adviceClass, methods)));
+    }
+
+    /**
+     * Advice classes, each with its methods, woven in one visit of the class. Byte Buddy describes a class's declared
+     * methods for each visitor it is given (a JDBC driver's result set declares some 190), so one visitor for all the
+     * advice a type gets is most of what weaving a large class costs saved.
+     */
+    public static final class Woven implements AgentBuilder.Transformer {
+        private final List<Entry> entries;
+
+        private Woven(List<Entry> entries) {
+            this.entries = entries;
+        }
+
+        /** This and the named advice class on its methods, in one transformation. */
+        public Woven and(String adviceClass, ElementMatcher<? super MethodDescription> methods) {
+            List<Entry> more = new ArrayList<>(entries);
+            more.add(new Entry(adviceClass, methods));
+            return new Woven(List.copyOf(more));
+        }
+
+        @Override
+        public DynamicType.Builder<?> transform(
+                DynamicType.Builder<?> builder,
+                TypeDescription type,
+                ClassLoader loader,
+                JavaModule module,
+                ProtectionDomain domain) {
+            AsmVisitorWrapper.ForDeclaredMethods visitor = new AsmVisitorWrapper.ForDeclaredMethods();
+            for (Entry entry : entries) {
+                visitor = visitor.invokable(entry.recording(type, loader, domain), entry.advice.get());
             }
-            return builder.visit(visitor.get());
-        };
+            return builder.visit(visitor);
+        }
+    }
+
+    private static final class Entry {
+        final String family;
+        final ElementMatcher<? super MethodDescription> methods;
+        final Lazy<Advice> advice;
+
+        Entry(String adviceClass, ElementMatcher<? super MethodDescription> methods) {
+            // The family is the advice's package: io.leakwatch.agent.<family>.SomeInstrumentation$SomeAdvice.
+            this.family = adviceClass.substring(0, Math.max(0, adviceClass.lastIndexOf('.')));
+            this.methods = methods;
+            this.advice = new Lazy<>(() -> Advice.to(describe(adviceClass), Shared.LOCATOR));
+        }
+
+        /** The methods, each made known to stack trimming as it matches: trimming knows entry points by these. */
+        ElementMatcher<MethodDescription> recording(TypeDescription type, ClassLoader loader, ProtectionDomain domain) {
+            return method -> {
+                if (!methods.matches(method)) {
+                    return false;
+                }
+                Stack.instrumented(family, type.getName(), method.getInternalName(), loader, domain);
+                return true;
+            };
+        }
     }
 
     /**
@@ -82,17 +136,17 @@ public final class Advices {
         static final TypePool POOL = TypePool.Default.of(LOCATOR);
     }
 
-    /** An advice visitor made on first use, once (a race makes it twice, harmlessly: it is immutable). */
-    public static final class Lazy {
-        private final Supplier<AsmVisitorWrapper> make;
-        private volatile AsmVisitorWrapper visitor;
+    /** An advice made on first use, once (a race makes it twice, harmlessly: it is immutable). */
+    public static final class Lazy<T> {
+        private final Supplier<T> make;
+        private volatile T visitor;
 
-        public Lazy(Supplier<AsmVisitorWrapper> make) {
+        public Lazy(Supplier<T> make) {
             this.make = make;
         }
 
-        public AsmVisitorWrapper get() {
-            AsmVisitorWrapper v = visitor;
+        public T get() {
+            T v = visitor;
             if (v == null) {
                 try {
                     v = make.get();

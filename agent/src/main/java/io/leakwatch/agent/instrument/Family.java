@@ -1,6 +1,7 @@
 package io.leakwatch.agent.instrument;
 
 import io.leakwatch.agent.model.Kind;
+import java.lang.instrument.ClassFileTransformer;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
@@ -30,12 +31,18 @@ public interface Family {
     List<String> markers();
 
     /**
-     * A transformer that marks the calls of the family's source methods with their site (see {@link CallSites}), added
-     * for classes loaded after the agent; null for none.
+     * The pass that marks the calls of the family's source methods with their site (see {@link CallSites}), for classes
+     * loaded after the agent; null for none.
      */
-    default java.lang.instrument.ClassFileTransformer callSites() {
+    default CallSitePass callSites() {
         return null;
     }
+
+    /**
+     * A call-site pass: run, before any family's advice is woven, on the classes whose constant pool names one of its
+     * markers (found in the same scan as the families' markers), by a transformer that may still decline the class.
+     */
+    record CallSitePass(List<String> markers, ClassFileTransformer transformer) {}
 
     /** The named JDK modules it instruments, made to read the agent's classes (e.g. java.base, java.net.http). */
     default List<String> jdkModules() {

@@ -4,7 +4,6 @@ import io.leakwatch.agent.instrument.AgentVisibility;
 import io.leakwatch.agent.model.CallSites;
 import io.leakwatch.agent.model.Registry;
 import java.lang.instrument.ClassFileTransformer;
-import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.Set;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -23,12 +22,15 @@ import net.bytebuddy.jar.asm.Opcodes;
  * classes it does not transform (loaded before the agent, the JDK's, named modules', those of loaders that do not
  * link the agent's classes) are unmarked: their handles capture a stack as before.
  *
- * <p>Cost at class load: a byte scan for {@code )Ljava/sql/} (a method descriptor returning a JDBC type); for the
- * classes that have one, a walk of the constant pool for a reference to a source method; for those that call one, an
- * ASM pass over the class.
+ * <p>Cost at class load: only the classes whose constant pool names {@link #MARKER} reach it (the agent's one scan of
+ * each class for every family's markers finds them); for those, a walk of the constant pool for a reference to a
+ * source method; for those that call one, an ASM pass over the class. Retransformed classes are marked again: the JVM
+ * hands them over as they were before any transformation.
  */
 public final class JdbcCallSites implements ClassFileTransformer {
-    private static final byte[] MARKER = ")Ljava/sql/".getBytes(StandardCharsets.UTF_8);
+    /** A method descriptor returning a JDBC type: a class that calls a source names one in its constant pool. */
+    static final String MARKER = ")Ljava/sql/";
+
     private static final Set<String> METHODS = Set.of(
             "getConnection",
             "createStatement",
@@ -64,14 +66,12 @@ public final class JdbcCallSites implements ClassFileTransformer {
     @Override
     public byte[] transform(
             ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
-        if (redefined != null
-                || className == null
+        if (className == null
                 || loader == null
                 || loader == platform
                 || className.startsWith("io/leakwatch/agent/")
                 || className.startsWith("io/leakwatch/shaded/")
                 || className.contains("$$Lambda")
-                || !mentions(bytes, MARKER)
                 || !AgentVisibility.sees(loader)) {
             return null;
         }
@@ -151,23 +151,6 @@ public final class JdbcCallSites implements ClassFileTransformer {
             n++;
         }
         return n <= 2 ? n : -1;
-    }
-
-    static boolean mentions(byte[] bytes, byte[] marker) {
-        byte first = marker[0];
-        outer:
-        for (int i = 0, n = bytes.length - marker.length; i <= n; i++) {
-            if (bytes[i] != first) {
-                continue;
-            }
-            for (int j = 1; j < marker.length; j++) {
-                if (bytes[i + j] != marker[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     private static final class Marker extends ClassVisitor {

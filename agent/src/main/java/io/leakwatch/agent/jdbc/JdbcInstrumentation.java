@@ -56,8 +56,8 @@ public final class JdbcInstrumentation implements Family {
     }
 
     @Override
-    public java.lang.instrument.ClassFileTransformer callSites() {
-        return new JdbcCallSites();
+    public CallSitePass callSites() {
+        return new CallSitePass(List.of(JdbcCallSites.MARKER), new JdbcCallSites());
     }
 
     @Override
@@ -86,37 +86,39 @@ public final class JdbcInstrumentation implements Family {
                         DriverAdvice.class, concrete.and(named("connect")).and(takesArguments(2))))
                 .type(implementing(CONNECTION))
                 .transform(advice(
-                        StatementAdvice.class,
-                        concrete.and(namedOneOf("createStatement", "prepareStatement", "prepareCall"))
-                                .and(returns(hasSuperType(named(STATEMENT))))))
-                .transform(advice(
-                        CloseAdvice.class,
-                        concrete.and(named("close").and(takesArguments(0)).or(named("abort")))))
-                .transform(advice(
-                        MetaDataAdvice.class,
-                        concrete.and(named("getMetaData"))
-                                .and(takesArguments(0))
-                                .and(returns(hasSuperType(named(METADATA))))))
+                                StatementAdvice.class,
+                                concrete.and(namedOneOf("createStatement", "prepareStatement", "prepareCall"))
+                                        .and(returns(hasSuperType(named(STATEMENT)))))
+                        .and(
+                                CloseAdvice.class.getName(),
+                                concrete.and(
+                                        named("close").and(takesArguments(0)).or(named("abort"))))
+                        .and(
+                                MetaDataAdvice.class.getName(),
+                                concrete.and(named("getMetaData"))
+                                        .and(takesArguments(0))
+                                        .and(returns(hasSuperType(named(METADATA))))))
                 .type(implementing(METADATA))
                 .transform(advice(
                         MetaDataResultSetAdvice.class,
                         concrete.and(not(isStatic())).and(returns(hasSuperType(named(RESULT_SET))))))
                 .type(implementing(STATEMENT))
                 .transform(advice(
-                        ResultSetAdvice.class,
-                        concrete.and(namedOneOf("executeQuery", "getResultSet", "getGeneratedKeys"))
-                                .and(returns(hasSuperType(named(RESULT_SET))))))
-                .transform(advice(
-                        ExecuteAdvice.class,
-                        concrete.and(namedOneOf(
-                                "execute",
-                                "executeUpdate",
-                                "executeLargeUpdate",
-                                "executeBatch",
-                                "executeLargeBatch",
-                                "getMoreResults"))))
-                .transform(
-                        advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
+                                ResultSetAdvice.class,
+                                concrete.and(namedOneOf("executeQuery", "getResultSet", "getGeneratedKeys"))
+                                        .and(returns(hasSuperType(named(RESULT_SET)))))
+                        .and(
+                                ExecuteAdvice.class.getName(),
+                                concrete.and(namedOneOf(
+                                        "execute",
+                                        "executeUpdate",
+                                        "executeLargeUpdate",
+                                        "executeBatch",
+                                        "executeLargeBatch",
+                                        "getMoreResults")))
+                        .and(
+                                CloseAdvice.class.getName(),
+                                concrete.and(named("close")).and(takesArguments(0))))
                 .type(implementing(RESULT_SET))
                 .transform(
                         advice(CloseAdvice.class, concrete.and(named("close")).and(takesArguments(0))))
@@ -142,7 +144,7 @@ public final class JdbcInstrumentation implements Family {
         return not(isInterface()).and(hasSuperType(named(interfaceName)));
     }
 
-    private static AgentBuilder.Transformer advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
+    private static Advices.Woven advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
         return Advices.advice(advice.getName(), methods);
     }
 
