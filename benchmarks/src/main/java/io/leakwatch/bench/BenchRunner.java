@@ -311,10 +311,10 @@ public final class BenchRunner {
     }
 
     /**
-     * The JDBC-heavy test suite pattern ({@link Suite}): thousands of classes naming or implementing the JDBC types,
-     * Mockito-like mocks and JDK proxies of them, each loaded and called once. Whole processes, interleaved with and
-     * without the agent: wall time from start to exit, and the CPU time (user + sys, every thread: JIT and GC
-     * included) the process had used when its main returned. Medians, with the range.
+     * The JDBC-heavy test suite, two patterns: the class-loading worst case ({@link Suite}: thousands of classes naming
+     * or implementing the JDBC types, Mockito-like mocks and JDK proxies of them, each loaded and called once) and a
+     * suite's shape ({@link TestSuite}: thousands of test and DAO classes, each test doing its JDBC work against H2 and
+     * against mocks). Medians, with the range.
      */
     private void suite() throws Exception {
         int units = Integer.getInteger("bench.suite.units", quick ? 1000 : 2000);
@@ -323,6 +323,35 @@ public final class BenchRunner {
         if (!Files.isDirectory(classes.resolve(Suite.PACKAGE.replace('.', '/')))) {
             Suite.generate(classes, units);
         }
+        suiteTable(
+                "Test-suite pattern, class-loading worst case: " + units + " DAO classes naming java.sql, " + units
+                        + " JDBC implementations (a quarter via an abstract base), " + units / 4
+                        + " Mockito-like mocks and " + units / 8
+                        + " JDK proxies of the JDBC interfaces, each loaded and called once, no test work",
+                Suite.class,
+                classes,
+                units,
+                runs);
+        Path tests = Paths.get("benchmarks/target/test-suite-classes-" + units).toAbsolutePath();
+        if (!Files.isDirectory(tests.resolve(TestSuite.PACKAGE.replace('.', '/')))) {
+            TestSuite.generate(tests, units);
+        }
+        suiteTable(
+                "Test-suite pattern, a suite's shape: " + units + " test classes and " + units
+                        + " DAOs (JDBC-touching classes), each test run 60 frames deep: a HikariCP connection to H2, "
+                        + "create, 3 inserts and a query through its DAO, and the DAO against Mockito-like mocks "
+                        + "(one mock class per mocked JDBC type, as Mockito caches them)",
+                TestSuite.class,
+                tests,
+                units,
+                runs);
+    }
+
+    /**
+     * One suite pattern: whole processes, interleaved with and without the agent: wall time from start to exit, and
+     * the CPU time (user + sys, every thread: JIT and GC included) the process had used when its main returned.
+     */
+    private void suiteTable(String title, Class<?> main, Path classes, int units, int runs) throws Exception {
         List<String[]> configs = new ArrayList<>();
         configs.add(new String[] {"no agent", null});
         configs.add(new String[] {"agent", agentArg("")});
@@ -335,15 +364,12 @@ public final class BenchRunner {
         }
         for (int i = 0; i < runs; i++) {
             for (String[] config : configs) {
-                double[] r = suiteRun(config[1], classes, units);
+                double[] r = suiteRun(main, config[1], classes, units);
                 samples.get(config[0])[0][i] = r[0];
                 samples.get(config[0])[1][i] = r[1];
             }
         }
-        line("\n### Test-suite pattern: " + units + " DAO classes naming java.sql, " + units
-                + " JDBC implementations (a quarter via an abstract base), " + units / 4 + " Mockito-like mocks and "
-                + units / 8 + " JDK proxies of the JDBC interfaces, each loaded and called; whole process, median of "
-                + runs + " interleaved runs [min-max]\n");
+        line("\n### " + title + "; whole process, median of " + runs + " interleaved runs [min-max]\n");
         line("| configuration | wall s | ratio | CPU s (user+sys) | ratio |");
         line("|---|---:|---:|---:|---:|");
         double[][] base = samples.get("no agent");
@@ -372,7 +398,7 @@ public final class BenchRunner {
     }
 
     /** One suite process: {wall seconds, CPU seconds}. */
-    private static double[] suiteRun(String agent, Path classes, int units) throws Exception {
+    private static double[] suiteRun(Class<?> main, String agent, Path classes, int units) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java));
         if (agent != null) {
@@ -381,7 +407,7 @@ public final class BenchRunner {
         cmd.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path") + File.pathSeparator + classes,
-                Suite.class.getName(),
+                main.getName(),
                 "run",
                 String.valueOf(units)));
         long start = System.nanoTime();
