@@ -18,6 +18,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -262,26 +264,48 @@ public final class BenchRunner {
         int runs = quick ? 5 : 11;
         line("\n### Start-up: process start to the first line of main, median of " + runs + " runs\n");
         String compare = baseJar();
-        line("| program | no agent ms | agent ms | added ms |" + (compare == null ? "" : " base jar ms | added ms |"));
-        line("|---|---:|---:|---:|" + (compare == null ? "" : "---:|---:|"));
-        for (String program : List.of("hello", "libs")) {
-            double without = startupMedian(program, null, runs);
-            double with = startupMedian(program, agentArg(""), runs);
-            double other = compare == null ? 0 : startupMedian(program, "-javaagent:" + compare, runs);
-            line(String.format(
-                            "| %s | %.0f | %.0f | %+.0f |",
-                            program.equals("hello")
-                                    ? "hello world"
-                                    : "hello + HikariCP/H2 connection, OkHttp and Apache clients",
-                            without,
-                            with,
-                            with - without)
-                    + (compare == null ? "" : String.format(" %.0f | %+.0f |", other, other - without)));
+        line("| JDK | program | no agent ms | agent ms | added ms |"
+                + (compare == null ? "" : " base jar ms | added ms |"));
+        line("|---|---|---:|---:|---:|" + (compare == null ? "" : "---:|---:|"));
+        List<String> javas = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
+        String other = System.getProperty("bench.otherJava");
+        if (other != null) {
+            javas.add(other);
+        }
+        for (String java : javas) {
+            for (String program : List.of("hello", "libs")) {
+                double without = startupMedian(java, program, null, runs);
+                double with = startupMedian(java, program, agentArg(""), runs);
+                double base = compare == null ? 0 : startupMedian(java, program, "-javaagent:" + compare, runs);
+                line(String.format(
+                                "| %s | %s | %.0f | %.0f | %+.0f |",
+                                feature(java),
+                                program.equals("hello")
+                                        ? "hello world"
+                                        : "hello + HikariCP/H2 connection, OkHttp and Apache clients",
+                                without,
+                                with,
+                                with - without)
+                        + (compare == null ? "" : String.format(" %.0f | %+.0f |", base, base - without)));
+            }
         }
     }
 
-    private double startupMedian(String program, String agent, int runs) throws Exception {
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    /** The JDK's feature release, as {@code java -version} prints it (e.g. 17.0.15). */
+    private static String feature(String java) throws Exception {
+        Process p =
+                new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+        String first;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            first = r.readLine();
+        }
+        p.waitFor();
+        Matcher m = Pattern.compile("\"([^\"]+)\"").matcher(first == null ? "" : first);
+        return m.find() ? m.group(1) : java;
+    }
+
+    private double startupMedian(String java, String program, String agent, int runs) throws Exception {
         double[] times = new double[runs];
         for (int i = 0; i < runs; i++) {
             List<String> cmd = new ArrayList<>(List.of(java));
