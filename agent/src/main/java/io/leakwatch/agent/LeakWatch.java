@@ -18,6 +18,7 @@ import io.leakwatch.agent.ops.Management;
 import io.leakwatch.agent.report.Report;
 import java.io.File;
 import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
@@ -141,6 +142,13 @@ public final class LeakWatch {
             builder(families, jdkPrefixes, inst)
                     .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                     .installOn(inst);
+            for (Family family : families) {
+                ClassFileTransformer weaver = family.weaver();
+                if (weaver != null) {
+                    inst.addTransformer(weaver, true);
+                    retransformLoaded(inst, family.jdkClassPrefixes().toArray(new String[0]));
+                }
+            }
             return names;
         }
         // One scan of each class routes it: first to the call-site passes it names the markers of, then to the lazily
@@ -159,11 +167,18 @@ public final class LeakWatch {
                     family.name(),
                     family.markers(),
                     prefixes,
-                    () -> builder(List.of(family), prefixes, inst).makeRaw()));
+                    () -> family.weaver() != null
+                            ? family.weaver()
+                            : builder(List.of(family), prefixes, inst).makeRaw()));
         }
         inst.addTransformer(new LazyTransformer(members), true);
+        retransformLoaded(inst, jdkPrefixes.toArray(new String[0]));
+        return names;
+    }
+
+    /** Retransforms the loaded classes the prefixes name (the JDK's, loaded before the agent). */
+    private void retransformLoaded(Instrumentation inst, String[] prefixes) {
         List<Class<?>> loaded = new ArrayList<>();
-        String[] prefixes = jdkPrefixes.toArray(new String[0]);
         for (Class<?> type : inst.getAllLoadedClasses()) {
             if (Stack.startsWithAny(type.getName(), prefixes) && inst.isModifiableClass(type)) {
                 loaded.add(type);
@@ -176,7 +191,6 @@ public final class LeakWatch {
                 registry.internalError(e);
             }
         }
-        return names;
     }
 
     private AgentBuilder builder(List<Family> families, List<String> jdkPrefixes, Instrumentation inst) {

@@ -44,6 +44,16 @@ public interface Family {
      */
     record CallSitePass(List<String> markers, ClassFileTransformer transformer) {}
 
+    /**
+     * A transformer that weaves the family itself, with ASM, instead of the Byte Buddy transformations of
+     * {@link #extend} (which then adds none): for JDK classes that load while Byte Buddy could not be built (see
+     * {@code socket/SocketWeaver}). It is handed the classes the family's markers and JDK prefixes route to it, and
+     * when attached, the loaded classes its JDK prefixes name. Null: Byte Buddy weaves the family.
+     */
+    default ClassFileTransformer weaver() {
+        return null;
+    }
+
     /** The named JDK modules it instruments, made to read the agent's classes (e.g. java.base, java.net.http). */
     default List<String> jdkModules() {
         return List.of();

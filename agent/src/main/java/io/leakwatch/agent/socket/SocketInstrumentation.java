@@ -1,15 +1,10 @@
 package io.leakwatch.agent.socket;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
-import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
-import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
+import java.lang.instrument.ClassFileTransformer;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 
 /**
  * The safety net under every library: a connected client {@code java.net.Socket} or {@code SocketChannel} (java.base)
@@ -26,21 +21,17 @@ public final class SocketInstrumentation implements Family {
     static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
 
     /**
-     * On JDK 25+ {@code Files.newInputStream} loads SocketChannelImpl ({@code sun.nio.ch.Streams.of} tests for it), and
-     * Byte Buddy's own initialisation reads the agent jar's manifest that way (defining the packages of the bootstrap
-     * path): the socket family's Byte Buddy cannot be built while SocketChannelImpl loads (a ClassCircularityError,
-     * into the application), and the class loads early (at {@code InetAddress}'s initialisation). So on those JDKs both
-     * classes are loaded here and retransformed with the classes already loaded at start-up, which builds Byte Buddy at
-     * start-up (about 0.3 s); JDK 17 to 24 load them lazily as usual.
+     * Both classes are loaded now, before the agent's transformer, so that they are woven at start-up with the classes
+     * already loaded: on JDK 25+ SocketChannelImpl loads inside another family's first Byte Buddy build (which reads the
+     * agent jar through {@code Files.newInputStream}, and {@code sun.nio.ch.Streams} tests for SocketChannelImpl), and
+     * a class loaded inside the agent's own transformation is not handed to it again.
      */
     public SocketInstrumentation() {
-        if (Runtime.version().feature() >= 25) {
-            for (String name : new String[] {SOCKET, CHANNEL}) {
-                try {
-                    Class.forName(name, false, null);
-                } catch (ClassNotFoundException | LinkageError e) {
-                    // then it is loaded later, through the transformer
-                }
+        for (String name : new String[] {SOCKET, CHANNEL}) {
+            try {
+                Class.forName(name, false, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // then it is woven when it loads
             }
         }
     }
@@ -74,42 +65,14 @@ public final class SocketInstrumentation implements Family {
         return List.of("java.base");
     }
 
+    /** Woven with ASM, not Byte Buddy (see {@link SocketWeaver} for why). */
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
-        // connect(SocketAddress) and the constructors that connect all end in connect(SocketAddress, int)
-        return builder.type(named(SOCKET))
-                .transform(Advices.advice(
-                        ConnectAdvice.class.getName(), named("connect").and(takesArguments(2))))
-                .transform(Advices.advice(
-                        CloseAdvice.class.getName(), named("close").and(takesArguments(0))))
-                .type(named(CHANNEL))
-                .transform(Advices.advice(
-                        ConnectAdvice.class.getName(), named("connect").and(takesArguments(1))))
-                .transform(Advices.advice(
-                        CloseAdvice.class.getName(),
-                        named("implCloseSelectableChannel").and(takesArguments(0))));
+        return builder;
     }
 
-    public static final class ConnectAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static CallDepth enter() {
-            return CallDepth.entered(SocketTracker.SLOT);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(
-                @Advice.Enter CallDepth depth,
-                @Advice.This Object socket,
-                @Advice.Argument(0) Object address,
-                @Advice.Thrown Throwable thrown) {
-            SocketTracker.connected(depth, socket, address, thrown);
-        }
-    }
-
-    public static final class CloseAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object socket) {
-            SocketTracker.closed(socket);
-        }
+    @Override
+    public ClassFileTransformer weaver() {
+        return new SocketWeaver();
     }
 }

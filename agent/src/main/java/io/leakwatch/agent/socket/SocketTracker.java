@@ -7,12 +7,10 @@ import io.leakwatch.agent.model.WeakIdentityMap;
 import java.net.InetSocketAddress;
 
 /**
- * What the socket advice calls. Every connected socket is counted open for its target until closed or collected
+ * What the calls {@link SocketWeaver} weaves into the JDK's sockets reach. Every connected socket is counted open for its target until closed or collected
  * (whoever owns it); only one the application opened itself is also a handle.
  */
 public final class SocketTracker {
-    /** This family's call-depth slot: its nested instrumented calls count once. */
-    public static final int SLOT = CallDepth.newSlot();
     /**
      * Every connected socket, weakly, to the target it counts under: closed or collected (its descriptor gone from the
      * count; its handle, if any, a leak), it is counted closed once.
@@ -25,10 +23,8 @@ public final class SocketTracker {
 
     private SocketTracker() {}
 
-    public static void connected(CallDepth depth, Object socket, Object address, Throwable thrown) {
-        if (depth == null || !depth.exit(SocketTracker.SLOT) || thrown != null) {
-            return;
-        }
+    /** A socket or channel's connect returned normally: it is connected to the address. */
+    public static void connected(Object socket, Object address) {
         Registry registry = Registry.current();
         if (registry == null || socket == null) {
             return;
@@ -39,7 +35,7 @@ public final class SocketTracker {
             if (t != null && OPEN.putIfAbsent(socket, t) == null) {
                 t.connected();
             }
-            if (depth.insideOtherThan(SocketTracker.SLOT)) {
+            if (CallDepth.get().insideAny()) {
                 return; // a driver's, an HTTP client's or a pool's connection: that call's handle, if any, owns it
             }
             if (socket instanceof java.nio.channels.SelectableChannel channel && !channel.isBlocking()) {
