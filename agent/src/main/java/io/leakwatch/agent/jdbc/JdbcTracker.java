@@ -25,6 +25,16 @@ public final class JdbcTracker {
      */
     private static final WeakIdentityMap<Boolean> POOLED = new WeakIdentityMap<>();
     /**
+     * Whether a class has had an instance in {@link #POOLED}: a pool's logical connections (HikariCP's proxies) never
+     * do, so their borrows skip the lookup. A class value, so it keeps no driver's class alive.
+     */
+    private static final ClassValue<boolean[]> POOLED_TYPE = new ClassValue<>() {
+        @Override
+        protected boolean[] computeValue(Class<?> type) {
+            return new boolean[1];
+        }
+    };
+    /**
      * Connections opened by a Driver outside any known pool's scope: the application's, or an unknown pool's physical
      * ones, which show themselves by serving a call made on another connection.
      */
@@ -49,13 +59,13 @@ public final class JdbcTracker {
         try {
             if (depth.depth(CallDepth.POOL) > 0) {
                 // Also when nested in the application's getConnection, which made the pool open one.
-                POOLED.put(connection, Boolean.TRUE);
+                pooled(connection);
                 return;
             }
             if (!outermost) {
                 return;
             }
-            if (url == null && POOLED.get(connection) != null) {
+            if (url == null && isPooled(connection)) {
                 return;
             }
             String target = url != null ? Targets.jdbc(url) : sourceTarget(source, connection);
@@ -67,6 +77,16 @@ public final class JdbcTracker {
         } catch (Throwable t) {
             registry.internalError(t);
         }
+    }
+
+    /** A physical connection opened in a known pool's creation scope: the pool's own. */
+    private static void pooled(Object connection) {
+        POOLED_TYPE.get(connection.getClass())[0] = true; // before it is in the map, so a lookup that finds it is made
+        POOLED.put(connection, Boolean.TRUE);
+    }
+
+    private static boolean isPooled(Object connection) {
+        return POOLED_TYPE.get(connection.getClass())[0] && POOLED.get(connection) != null;
     }
 
     /** Entering a DataSource's getConnection or a Driver's connect: takes the call-site mark made for it. */
@@ -105,7 +125,7 @@ public final class JdbcTracker {
             Handle found = depth.jdbcStatement;
             depth.jdbcStatement = null;
             Handle parent = found != null && found.get() == parentResource ? found : registry.find(parentResource);
-            if (parent == null && kind == JdbcInstrumentation.JDBC_STATEMENT && POOLED.get(parentResource) != null) {
+            if (parent == null && kind == JdbcInstrumentation.JDBC_STATEMENT && isPooled(parentResource)) {
                 return; // the pool's own statement on its physical connection (a validation, an isolation probe)
             }
             registry.acquireAt(resource, kind, parent == null ? null : parent.target, parent, depth.site(SLOT));
@@ -156,7 +176,7 @@ public final class JdbcTracker {
             WeakReference<Object> owner = METADATA_OWNERS.get(metaData);
             Object connection = owner == null ? null : owner.get();
             Handle parent = connection == null ? null : registry.find(connection);
-            if (parent == null && connection != null && POOLED.get(connection) != null) {
+            if (parent == null && connection != null && isPooled(connection)) {
                 return; // the pool's own query on its physical connection
             }
             registry.acquire(
