@@ -35,6 +35,18 @@ public final class JdbcTracker {
         }
     };
     /**
+     * Whether a class has had an instance tracked. A pool's proxy closes its delegate inside its own close, and the
+     * delegate (the driver's statement or result set, opened inside the proxy's call) was never tracked: its class
+     * says so without a lookup, which would draw a fresh object's identity hash. Marked before the handle is in the
+     * registry, so a close that can see the handle sees the mark.
+     */
+    private static final ClassValue<boolean[]> TRACKED_TYPE = new ClassValue<>() {
+        @Override
+        protected boolean[] computeValue(Class<?> type) {
+            return new boolean[1];
+        }
+    };
+    /**
      * Connections opened by a Driver outside any known pool's scope: the application's, or an unknown pool's physical
      * ones, which show themselves by serving a call made on another connection.
      */
@@ -69,6 +81,7 @@ public final class JdbcTracker {
                 return;
             }
             String target = url != null ? Targets.jdbc(url) : sourceTarget(source, connection);
+            tracking(connection);
             if (registry.acquireAt(connection, JdbcInstrumentation.JDBC_CONNECTION, target, null, depth.site(SLOT))
                             != null
                     && url != null) {
@@ -87,6 +100,20 @@ public final class JdbcTracker {
 
     private static boolean isPooled(Object connection) {
         return POOLED_TYPE.get(connection.getClass())[0] && POOLED.get(connection) != null;
+    }
+
+    private static void tracking(Object resource) {
+        boolean[] tracked = TRACKED_TYPE.get(resource.getClass());
+        if (!tracked[0]) {
+            tracked[0] = true;
+        }
+    }
+
+    /** A JDBC object's close (or a connection's abort): releases it if its class has had instances tracked. */
+    public static void closed(Object resource) {
+        if (TRACKED_TYPE.get(resource.getClass())[0]) {
+            Registry.released(resource);
+        }
     }
 
     /** Entering a DataSource's getConnection or a Driver's connect: takes the call-site mark made for it. */
@@ -128,6 +155,7 @@ public final class JdbcTracker {
             if (parent == null && kind == JdbcInstrumentation.JDBC_STATEMENT && isPooled(parentResource)) {
                 return; // the pool's own statement on its physical connection (a validation, an isolation probe)
             }
+            tracking(resource);
             registry.acquireAt(resource, kind, parent == null ? null : parent.target, parent, depth.site(SLOT));
         } catch (Throwable t) {
             registry.internalError(t);
@@ -179,6 +207,7 @@ public final class JdbcTracker {
             if (parent == null && connection != null && isPooled(connection)) {
                 return; // the pool's own query on its physical connection
             }
+            tracking(resultSet);
             registry.acquire(
                     resultSet,
                     JdbcInstrumentation.JDBC_RESULTSET,
