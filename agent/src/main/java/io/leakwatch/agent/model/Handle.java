@@ -136,15 +136,16 @@ public final class Handle extends WeakReference<Object> {
         children[childCount++] = child;
     }
 
+    /**
+     * Takes the children, leaving none: the array itself, no longer this handle's (a later child starts a new one), so
+     * its unused slots at the end are null.
+     */
     Handle[] takeChildren() {
         return children == null ? null : takeChildrenLocked();
     }
 
     private synchronized Handle[] takeChildrenLocked() {
-        if (childCount == 0) {
-            return null;
-        }
-        Handle[] taken = java.util.Arrays.copyOf(children, childCount);
+        Handle[] taken = childCount == 0 ? null : children;
         children = null;
         childCount = 0;
         return taken;

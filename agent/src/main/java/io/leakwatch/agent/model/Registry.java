@@ -248,6 +248,9 @@ public final class Registry {
         Handle[] children = handle.takeChildren();
         if (children != null) {
             for (Handle child : children) {
+                if (child == null) {
+                    break; // the end of the taken array
+                }
                 if (child.pending()) { // the application closed most: they left the table then
                     release(child, true);
                 }
@@ -331,6 +334,9 @@ public final class Registry {
             Handle[] children = handle.takeChildren();
             if (children != null) {
                 for (Handle child : children) {
+                    if (child == null) {
+                        break;
+                    }
                     addOnce(touched, settleOrphan(child, now));
                 }
             }
