@@ -134,6 +134,7 @@ public final class BenchRunner {
         if (agent != null) {
             jvmArgs.add(agentArg(agent));
         }
+        forkAgentJar = agent != null && agent.startsWith(BASE) ? baseJar() : agentJar;
         return new OptionsBuilder()
                 .include(include)
                 .forks(1)
@@ -146,8 +147,30 @@ public final class BenchRunner {
                 .jvmArgsAppend(jvmArgs.toArray(new String[0]));
     }
 
+    /** The agent jar the next {@link #run}'s forked JVM has on its class path: the one it runs with. */
+    private String forkAgentJar;
+
+    /**
+     * JMH gives a forked JVM this JVM's class path, which holds the agent jar under test: a JVM started with another
+     * build's {@code -javaagent} would load the agent's classes from both, and run a mix (its premain class and the
+     * advice come from the class path). So the fork gets the class path with the agent jar it runs.
+     */
     private double[] run(ChainedOptionsBuilder options) throws Exception {
-        Collection<RunResult> results = new Runner(options.build()).run();
+        String hostClassPath = System.getProperty("java.class.path");
+        StringBuilder forkClassPath = new StringBuilder();
+        for (String entry : hostClassPath.split(File.pathSeparator)) {
+            if (!new File(entry).getName().equals("leakwatch-agent.jar")) {
+                forkClassPath.append(entry).append(File.pathSeparator);
+            }
+        }
+        forkClassPath.append(forkAgentJar);
+        Collection<RunResult> results;
+        System.setProperty("java.class.path", forkClassPath.toString());
+        try {
+            results = new Runner(options.build()).run();
+        } finally {
+            System.setProperty("java.class.path", hostClassPath);
+        }
         RunResult r = results.iterator().next();
         org.openjdk.jmh.results.Result<?> cpu = r.getSecondaryResults().get("cpu");
         org.openjdk.jmh.results.Result<?> worker = r.getSecondaryResults().get("cpu.worker");

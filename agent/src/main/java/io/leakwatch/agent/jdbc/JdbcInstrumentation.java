@@ -220,7 +220,7 @@ public final class JdbcInstrumentation implements Family {
     public static final class CloseAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object resource) {
-            Registry.released(resource);
+            JdbcTracker.closed(resource);
         }
     }
 

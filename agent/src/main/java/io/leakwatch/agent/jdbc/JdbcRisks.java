@@ -16,6 +16,9 @@ import io.leakwatch.agent.instrument.Reflective;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.WeakIdentityMap;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -87,11 +90,7 @@ public final class JdbcRisks {
             return;
         }
         try {
-            Pool pool = KNOWN.get(source);
-            if (pool == null) {
-                pool = new Pool(source);
-                KNOWN.put(source, pool);
-            }
+            Pool pool = pool(source);
             if (pool.target != null) {
                 pool.target.request();
                 if (pool.readNow()) {
@@ -113,6 +112,83 @@ public final class JdbcRisks {
             Registry.error(t);
         }
     }
+
+    /** The latest pool borrowed from: most applications borrow from one, so this spares a map lookup a borrow. */
+    private static volatile Latest latest;
+
+    /** A pool, held weakly (it must stay collectable), and its settings. */
+    private static final class Latest {
+        final java.lang.ref.WeakReference<Object> source;
+        final Pool pool;
+
+        Latest(Object source, Pool pool) {
+            this.source = new java.lang.ref.WeakReference<>(source);
+            this.pool = pool;
+        }
+    }
+
+    private static Pool pool(Object source) {
+        Latest last = latest;
+        if (last != null && last.source.get() == source) {
+            return last.pool;
+        }
+        Pool pool = KNOWN.get(source);
+        if (pool == null) {
+            pool = new Pool(source);
+            KNOWN.put(source, pool);
+        }
+        latest = new Latest(source, pool);
+        return pool;
+    }
+
+    /**
+     * A no-argument getter per class, for the in-use reads that recur on the borrow path: one class-value lookup and a
+     * method handle's call, where {@link Reflective#call} also looks the name up in a map and goes through reflection.
+     * Keyed by class, so it keeps none alive.
+     */
+    private static final class Getter extends ClassValue<java.util.Optional<MethodHandle>> {
+        private static final MethodType OBJECT_GETTER = MethodType.methodType(Object.class, Object.class);
+        private final String name;
+
+        Getter(String name) {
+            this.name = name;
+        }
+
+        @Override
+        protected java.util.Optional<MethodHandle> computeValue(Class<?> type) {
+            try {
+                java.lang.reflect.Method m = type.getMethod(name);
+                // Public methods of non-public classes (the libraries' internals) are not invocable without this.
+                return m.trySetAccessible()
+                        ? java.util.Optional.of(
+                                MethodHandles.lookup().unreflect(m).asType(OBJECT_GETTER))
+                        : java.util.Optional.empty();
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return java.util.Optional.empty();
+            }
+        }
+
+        Object call(Object target) {
+            if (target == null) {
+                return null;
+            }
+            MethodHandle m = get(target.getClass()).orElse(null);
+            if (m == null) {
+                return null;
+            }
+            try {
+                return (Object) m.invokeExact(target);
+            } catch (Throwable e) { // whatever the pool's getter throws, the borrow goes on
+                return null;
+            }
+        }
+    }
+
+    private static final Getter HIKARI_BEAN = new Getter("getHikariPoolMXBean");
+    private static final Getter HIKARI_ACTIVE = new Getter("getActiveConnections");
+    private static final Getter DBCP2_ACTIVE = new Getter("getNumActive");
+    private static final Getter TOMCAT_ACTIVE = new Getter("getActive");
+    private static final Getter C3P0_BUSY = new Getter("getNumBusyConnectionsDefaultUser");
 
     /** A pool's settings, read at its first borrow. */
     static final class Pool {
@@ -206,10 +282,10 @@ public final class JdbcRisks {
         /** Connections the pool has checked out now, or -1 if it does not say. */
         long inUse(Object source) {
             return switch (kind) {
-                case "hikari" -> number(Reflective.call(bean(source), "getActiveConnections"));
-                case "dbcp2" -> number(Reflective.call(source, "getNumActive"));
-                case "tomcat" -> number(Reflective.call(source, "getActive"));
-                default -> number(Reflective.call(source, "getNumBusyConnectionsDefaultUser"));
+                case "hikari" -> number(HIKARI_ACTIVE.call(HIKARI_BEAN.call(source)));
+                case "dbcp2" -> number(DBCP2_ACTIVE.call(source));
+                case "tomcat" -> number(TOMCAT_ACTIVE.call(source));
+                default -> number(C3P0_BUSY.call(source));
             };
         }
 

@@ -25,6 +25,28 @@ public final class JdbcTracker {
      */
     private static final WeakIdentityMap<Boolean> POOLED = new WeakIdentityMap<>();
     /**
+     * Whether a class has had an instance in {@link #POOLED}: a pool's logical connections (HikariCP's proxies) never
+     * do, so their borrows skip the lookup. A class value, so it keeps no driver's class alive.
+     */
+    private static final ClassValue<boolean[]> POOLED_TYPE = new ClassValue<>() {
+        @Override
+        protected boolean[] computeValue(Class<?> type) {
+            return new boolean[1];
+        }
+    };
+    /**
+     * Whether a class has had an instance tracked. A pool's proxy closes its delegate inside its own close, and the
+     * delegate (the driver's statement or result set, opened inside the proxy's call) was never tracked: its class
+     * says so without a lookup, which would draw a fresh object's identity hash. Marked before the handle is in the
+     * registry, so a close that can see the handle sees the mark.
+     */
+    private static final ClassValue<boolean[]> TRACKED_TYPE = new ClassValue<>() {
+        @Override
+        protected boolean[] computeValue(Class<?> type) {
+            return new boolean[1];
+        }
+    };
+    /**
      * Connections opened by a Driver outside any known pool's scope: the application's, or an unknown pool's physical
      * ones, which show themselves by serving a call made on another connection.
      */
@@ -49,16 +71,17 @@ public final class JdbcTracker {
         try {
             if (depth.depth(CallDepth.POOL) > 0) {
                 // Also when nested in the application's getConnection, which made the pool open one.
-                POOLED.put(connection, Boolean.TRUE);
+                pooled(connection);
                 return;
             }
             if (!outermost) {
                 return;
             }
-            if (url == null && POOLED.get(connection) != null) {
+            if (url == null && isPooled(connection)) {
                 return;
             }
             String target = url != null ? Targets.jdbc(url) : sourceTarget(source, connection);
+            tracking(connection);
             if (registry.acquireAt(connection, JdbcInstrumentation.JDBC_CONNECTION, target, null, depth.site(SLOT))
                             != null
                     && url != null) {
@@ -66,6 +89,30 @@ public final class JdbcTracker {
             }
         } catch (Throwable t) {
             registry.internalError(t);
+        }
+    }
+
+    /** A physical connection opened in a known pool's creation scope: the pool's own. */
+    private static void pooled(Object connection) {
+        POOLED_TYPE.get(connection.getClass())[0] = true; // before it is in the map, so a lookup that finds it is made
+        POOLED.put(connection, Boolean.TRUE);
+    }
+
+    private static boolean isPooled(Object connection) {
+        return POOLED_TYPE.get(connection.getClass())[0] && POOLED.get(connection) != null;
+    }
+
+    private static void tracking(Object resource) {
+        boolean[] tracked = TRACKED_TYPE.get(resource.getClass());
+        if (!tracked[0]) {
+            tracked[0] = true;
+        }
+    }
+
+    /** A JDBC object's close (or a connection's abort): releases it if its class has had instances tracked. */
+    public static void closed(Object resource) {
+        if (TRACKED_TYPE.get(resource.getClass())[0]) {
+            Registry.released(resource);
         }
     }
 
@@ -105,9 +152,10 @@ public final class JdbcTracker {
             Handle found = depth.jdbcStatement;
             depth.jdbcStatement = null;
             Handle parent = found != null && found.get() == parentResource ? found : registry.find(parentResource);
-            if (parent == null && kind == JdbcInstrumentation.JDBC_STATEMENT && POOLED.get(parentResource) != null) {
+            if (parent == null && kind == JdbcInstrumentation.JDBC_STATEMENT && isPooled(parentResource)) {
                 return; // the pool's own statement on its physical connection (a validation, an isolation probe)
             }
+            tracking(resource);
             registry.acquireAt(resource, kind, parent == null ? null : parent.target, parent, depth.site(SLOT));
         } catch (Throwable t) {
             registry.internalError(t);
@@ -156,9 +204,10 @@ public final class JdbcTracker {
             WeakReference<Object> owner = METADATA_OWNERS.get(metaData);
             Object connection = owner == null ? null : owner.get();
             Handle parent = connection == null ? null : registry.find(connection);
-            if (parent == null && connection != null && POOLED.get(connection) != null) {
+            if (parent == null && connection != null && isPooled(connection)) {
                 return; // the pool's own query on its physical connection
             }
+            tracking(resultSet);
             registry.acquire(
                     resultSet,
                     JdbcInstrumentation.JDBC_RESULTSET,

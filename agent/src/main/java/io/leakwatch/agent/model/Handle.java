@@ -6,8 +6,8 @@ import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 
 /**
- * One acquired resource. It refers to the resource weakly and doubles as its own key in the registry's map
- * (equal to any key for the same resource, by identity), so tracking costs one object.
+ * One acquired resource. It refers to the resource weakly and is itself the entry of the registry's table (see
+ * {@link OpenHandles}), so tracking costs one object.
  */
 public final class Handle extends WeakReference<Object> {
     static final int OPEN = 0;
@@ -136,15 +136,16 @@ public final class Handle extends WeakReference<Object> {
         children[childCount++] = child;
     }
 
+    /**
+     * Takes the children, leaving none: the array itself, no longer this handle's (a later child starts a new one), so
+     * its unused slots at the end are null.
+     */
     Handle[] takeChildren() {
         return children == null ? null : takeChildrenLocked();
     }
 
     private synchronized Handle[] takeChildrenLocked() {
-        if (childCount == 0) {
-            return null;
-        }
-        Handle[] taken = java.util.Arrays.copyOf(children, childCount);
+        Handle[] taken = childCount == 0 ? null : children;
         children = null;
         childCount = 0;
         return taken;
@@ -165,26 +166,5 @@ public final class Handle extends WeakReference<Object> {
             return mine != null && mine == handle.get();
         }
         return false;
-    }
-
-    /** A throw-away key to find the handle of a resource. */
-    static final class Key {
-        private final Object resource;
-        private final int hash;
-
-        Key(Object resource) {
-            this.resource = resource;
-            this.hash = System.identityHashCode(resource);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Handle handle && handle.get() == resource;
-        }
     }
 }

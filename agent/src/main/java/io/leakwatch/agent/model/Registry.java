@@ -20,7 +20,7 @@ public final class Registry {
     private static final long INTERN_AFTER_NANOS = 1_000_000_000L;
     private static volatile Registry current;
 
-    final ConcurrentHashMap<Object, Handle> open = new ConcurrentHashMap<>();
+    final OpenHandles open = new OpenHandles(MAX_OPEN);
     final ReferenceQueue<Object> collectedQueue = new ReferenceQueue<>();
     /**
      * Leaks whose handle is gone, final: reason "collected" (never closed, garbage-collected) and "released-by-parent"
@@ -129,15 +129,15 @@ public final class Registry {
     /** {@code stack}: a raw {@link Throwable}, an interned {@link Stack}, or null. */
     private Handle track(Object resource, Kind kind, String target, Handle parent, Object stack) {
         Stats s = stats[kind.ordinal()];
-        if (open.size() >= MAX_OPEN) {
-            s.dropped.increment();
-            return null;
-        }
         Handle handle = new Handle(resource, collectedQueue, kind, target, parent, stack);
         if (!exclude.isEmpty() && stack != null && handle.stack().mentions(exclude)) {
             return null;
         }
-        Handle known = open.putIfAbsent(handle, handle);
+        Handle known = open.add(handle);
+        if (known == handle) { // MAX_OPEN open already
+            s.dropped.increment();
+            return null;
+        }
         if (known != null) {
             return known;
         }
@@ -152,7 +152,7 @@ public final class Registry {
     }
 
     public Handle find(Object resource) {
-        return open.get(new Handle.Key(resource));
+        return open.get(resource);
     }
 
     /** What a release advice calls: releases the resource if the agent runs. */
@@ -165,7 +165,7 @@ public final class Registry {
 
     /** The resource was closed: releases it and its children. Unknown resources cost one lookup. */
     public void release(Object resource) {
-        Handle handle = open.remove(new Handle.Key(resource));
+        Handle handle = open.remove(resource);
         if (handle != null) {
             finish(handle, false);
         }
@@ -180,7 +180,7 @@ public final class Registry {
     }
 
     private void release(Handle handle, boolean byParent) {
-        if (open.remove(handle) != null) {
+        if (open.remove(handle)) {
             finish(handle, byParent);
         }
     }
@@ -248,6 +248,9 @@ public final class Registry {
         Handle[] children = handle.takeChildren();
         if (children != null) {
             for (Handle child : children) {
+                if (child == null) {
+                    break; // the end of the taken array
+                }
                 if (child.pending()) { // the application closed most: they left the table then
                     release(child, true);
                 }
@@ -313,7 +316,7 @@ public final class Registry {
                     && handle.transition(Handle.OPEN, Handle.ORPHAN)) {
                 continue;
             }
-            if (open.remove(handle) == null) {
+            if (!open.remove(handle)) {
                 continue;
             }
             state = handle.state();
@@ -331,6 +334,9 @@ public final class Registry {
             Handle[] children = handle.takeChildren();
             if (children != null) {
                 for (Handle child : children) {
+                    if (child == null) {
+                        break;
+                    }
                     addOnce(touched, settleOrphan(child, now));
                 }
             }

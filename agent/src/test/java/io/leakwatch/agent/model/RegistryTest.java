@@ -253,7 +253,7 @@ class RegistryTest {
         assertThat(acquired).isEqualTo(2L * threads * perThread);
         assertThat(released).isEqualTo(acquired);
         assertThat(open()).isZero();
-        assertThat(registry.open).isEmpty();
+        assertThat(registry.open.isEmpty()).isTrue();
     }
 
     private Handle open(Object resource, Kind kind, String target, Object parent) {
