@@ -147,6 +147,20 @@ public final class BenchRunner {
                 .jvmArgsAppend(jvmArgs.toArray(new String[0]));
     }
 
+    /**
+     * The class path of a measured program (start-up probes, suites): this JVM's without the agent jar, so a program
+     * started with another build's {@code -javaagent} runs that build alone (see {@link #run}).
+     */
+    private static String programClassPath() {
+        StringBuilder path = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!new File(entry).getName().equals("leakwatch-agent.jar")) {
+                path.append(path.length() == 0 ? "" : File.pathSeparator).append(entry);
+            }
+        }
+        return path.toString();
+    }
+
     /** The agent jar the next {@link #run}'s forked JVM has on its class path: the one it runs with. */
     private String forkAgentJar;
 
@@ -157,15 +171,8 @@ public final class BenchRunner {
      */
     private double[] run(ChainedOptionsBuilder options) throws Exception {
         String hostClassPath = System.getProperty("java.class.path");
-        StringBuilder forkClassPath = new StringBuilder();
-        for (String entry : hostClassPath.split(File.pathSeparator)) {
-            if (!new File(entry).getName().equals("leakwatch-agent.jar")) {
-                forkClassPath.append(entry).append(File.pathSeparator);
-            }
-        }
-        forkClassPath.append(forkAgentJar);
         Collection<RunResult> results;
-        System.setProperty("java.class.path", forkClassPath.toString());
+        System.setProperty("java.class.path", programClassPath() + File.pathSeparator + forkAgentJar);
         try {
             results = new Runner(options.build()).run();
         } finally {
@@ -336,9 +343,7 @@ public final class BenchRunner {
                 cmd.add(agent);
             }
             cmd.addAll(List.of(
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    (program.equals("hello") ? Hello.class : HelloLibs.class).getName()));
+                    "-cp", programClassPath(), (program.equals("hello") ? Hello.class : HelloLibs.class).getName()));
             long start = System.nanoTime();
             Process p = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -453,7 +458,7 @@ public final class BenchRunner {
         }
         cmd.addAll(List.of(
                 "-cp",
-                System.getProperty("java.class.path") + File.pathSeparator + classes,
+                programClassPath() + File.pathSeparator + classes,
                 main.getName(),
                 "run",
                 String.valueOf(units)));
