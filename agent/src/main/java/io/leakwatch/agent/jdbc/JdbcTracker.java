@@ -9,6 +9,7 @@ import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.WeakIdentityMap;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the JDBC advice calls. java.sql lives in the platform class loader, which this class (on the bootstrap path)
@@ -28,22 +29,23 @@ public final class JdbcTracker {
      * Whether a class has had an instance in {@link #POOLED}: a pool's logical connections (HikariCP's proxies) never
      * do, so their borrows skip the lookup. A class value, so it keeps no driver's class alive.
      */
-    private static final ClassValue<boolean[]> POOLED_TYPE = new ClassValue<>() {
+    private static final ClassValue<AtomicBoolean> POOLED_TYPE = new ClassValue<>() {
         @Override
-        protected boolean[] computeValue(Class<?> type) {
-            return new boolean[1];
+        protected AtomicBoolean computeValue(Class<?> type) {
+            return new AtomicBoolean();
         }
     };
     /**
      * Whether a class has had an instance tracked. A pool's proxy closes its delegate inside its own close, and the
      * delegate (the driver's statement or result set, opened inside the proxy's call) was never tracked: its class
-     * says so without a lookup, which would draw a fresh object's identity hash. Marked before the handle is in the
-     * registry, so a close that can see the handle sees the mark.
+     * says so without a lookup, which would draw a fresh object's identity hash. Set before the handle is registered
+     * and read first by the close, both volatile: a close on any thread that could find the handle sees the mark,
+     * however the resource reached that thread.
      */
-    private static final ClassValue<boolean[]> TRACKED_TYPE = new ClassValue<>() {
+    private static final ClassValue<AtomicBoolean> TRACKED_TYPE = new ClassValue<>() {
         @Override
-        protected boolean[] computeValue(Class<?> type) {
-            return new boolean[1];
+        protected AtomicBoolean computeValue(Class<?> type) {
+            return new AtomicBoolean();
         }
     };
     /**
@@ -94,24 +96,24 @@ public final class JdbcTracker {
 
     /** A physical connection opened in a known pool's creation scope: the pool's own. */
     private static void pooled(Object connection) {
-        POOLED_TYPE.get(connection.getClass())[0] = true; // before it is in the map, so a lookup that finds it is made
+        POOLED_TYPE.get(connection.getClass()).set(true); // before it is in the map, so a lookup that finds it is made
         POOLED.put(connection, Boolean.TRUE);
     }
 
     private static boolean isPooled(Object connection) {
-        return POOLED_TYPE.get(connection.getClass())[0] && POOLED.get(connection) != null;
+        return POOLED_TYPE.get(connection.getClass()).get() && POOLED.get(connection) != null;
     }
 
     private static void tracking(Object resource) {
-        boolean[] tracked = TRACKED_TYPE.get(resource.getClass());
-        if (!tracked[0]) {
-            tracked[0] = true;
+        AtomicBoolean tracked = TRACKED_TYPE.get(resource.getClass());
+        if (!tracked.get()) {
+            tracked.set(true);
         }
     }
 
     /** A JDBC object's close (or a connection's abort): releases it if its class has had instances tracked. */
     public static void closed(Object resource) {
-        if (TRACKED_TYPE.get(resource.getClass())[0]) {
+        if (TRACKED_TYPE.get(resource.getClass()).get()) {
             Registry.released(resource);
         }
     }

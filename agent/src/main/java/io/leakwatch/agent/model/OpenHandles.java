@@ -78,17 +78,8 @@ final class OpenHandles {
         int mixed = mix(hash);
         Segment s = segment(mixed);
         synchronized (s) {
-            Handle[] slots = s.slots;
-            int mask = slots.length - 1;
-            for (int i = mixed & mask; ; i = (i + 1) & mask) {
-                Handle h = slots[i];
-                if (h == null) {
-                    return null;
-                }
-                if (h.hash == hash && h.refersTo(resource)) {
-                    return h;
-                }
-            }
+            int i = s.indexOf(resource, hash, mixed);
+            return i < 0 ? null : s.slots[i];
         }
     }
 
@@ -98,18 +89,13 @@ final class OpenHandles {
         int mixed = mix(hash);
         Segment s = segment(mixed);
         synchronized (s) {
-            Handle[] slots = s.slots;
-            int mask = slots.length - 1;
-            for (int i = mixed & mask; ; i = (i + 1) & mask) {
-                Handle h = slots[i];
-                if (h == null) {
-                    return null;
-                }
-                if (h.hash == hash && h.refersTo(resource)) {
-                    s.delete(i);
-                    return h;
-                }
+            int i = s.indexOf(resource, hash, mixed);
+            if (i < 0) {
+                return null;
             }
+            Handle h = s.slots[i];
+            s.delete(i);
+            return h;
         }
     }
 
@@ -179,6 +165,21 @@ final class OpenHandles {
             if (untold >= BATCH || untold <= -BATCH) {
                 approximateSize.addAndGet(untold);
                 told = size;
+            }
+        }
+
+        /** The slot of the resource's handle, or -1; under the segment's monitor. */
+        int indexOf(Object resource, int hash, int mixed) {
+            Handle[] slots = this.slots;
+            int mask = slots.length - 1;
+            for (int i = mixed & mask; ; i = (i + 1) & mask) {
+                Handle h = slots[i];
+                if (h == null) {
+                    return -1;
+                }
+                if (h.hash == hash && h.refersTo(resource)) {
+                    return i;
+                }
             }
         }
 
