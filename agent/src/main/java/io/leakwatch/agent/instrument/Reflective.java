@@ -1,5 +1,8 @@
 package io.leakwatch.agent.instrument;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Optional;
@@ -40,6 +43,49 @@ public final class Reflective {
             return m.invoke(target);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return null;
+        }
+    }
+
+    /**
+     * One named no-argument getter, looked up once per class and called through a method handle: for reads that recur
+     * on a hot path (a pool's in-use count at a borrow), where {@link #call} also looks the name up in a map and goes
+     * through reflection. Found by the same rules as {@link #call}; keyed by class, so it keeps none alive.
+     */
+    public static final class Getter extends ClassValue<Optional<MethodHandle>> {
+        private static final MethodType OBJECT_GETTER = MethodType.methodType(Object.class, Object.class);
+        private final String name;
+
+        public Getter(String name) {
+            this.name = name;
+        }
+
+        @Override
+        protected Optional<MethodHandle> computeValue(Class<?> type) {
+            Method m = method(type, name);
+            if (m == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(MethodHandles.lookup().unreflect(m).asType(OBJECT_GETTER));
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return Optional.empty();
+            }
+        }
+
+        /** {@code target.name()}, or null if there is no such public method or it fails. */
+        public Object call(Object target) {
+            if (target == null) {
+                return null;
+            }
+            MethodHandle m = get(target.getClass()).orElse(null);
+            if (m == null) {
+                return null;
+            }
+            try {
+                return (Object) m.invokeExact(target);
+            } catch (Throwable e) { // whatever the library's getter throws, the caller goes on
+                return null;
+            }
         }
     }
 

@@ -16,9 +16,6 @@ import io.leakwatch.agent.instrument.Reflective;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.WeakIdentityMap;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -141,54 +138,11 @@ public final class JdbcRisks {
         return pool;
     }
 
-    /**
-     * A no-argument getter per class, for the in-use reads that recur on the borrow path: one class-value lookup and a
-     * method handle's call, where {@link Reflective#call} also looks the name up in a map and goes through reflection.
-     * Keyed by class, so it keeps none alive.
-     */
-    private static final class Getter extends ClassValue<java.util.Optional<MethodHandle>> {
-        private static final MethodType OBJECT_GETTER = MethodType.methodType(Object.class, Object.class);
-        private final String name;
-
-        Getter(String name) {
-            this.name = name;
-        }
-
-        @Override
-        protected java.util.Optional<MethodHandle> computeValue(Class<?> type) {
-            try {
-                java.lang.reflect.Method m = type.getMethod(name);
-                // Public methods of non-public classes (the libraries' internals) are not invocable without this.
-                return m.trySetAccessible()
-                        ? java.util.Optional.of(
-                                MethodHandles.lookup().unreflect(m).asType(OBJECT_GETTER))
-                        : java.util.Optional.empty();
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                return java.util.Optional.empty();
-            }
-        }
-
-        Object call(Object target) {
-            if (target == null) {
-                return null;
-            }
-            MethodHandle m = get(target.getClass()).orElse(null);
-            if (m == null) {
-                return null;
-            }
-            try {
-                return (Object) m.invokeExact(target);
-            } catch (Throwable e) { // whatever the pool's getter throws, the borrow goes on
-                return null;
-            }
-        }
-    }
-
-    private static final Getter HIKARI_BEAN = new Getter("getHikariPoolMXBean");
-    private static final Getter HIKARI_ACTIVE = new Getter("getActiveConnections");
-    private static final Getter DBCP2_ACTIVE = new Getter("getNumActive");
-    private static final Getter TOMCAT_ACTIVE = new Getter("getActive");
-    private static final Getter C3P0_BUSY = new Getter("getNumBusyConnectionsDefaultUser");
+    private static final Reflective.Getter HIKARI_BEAN = new Reflective.Getter("getHikariPoolMXBean");
+    private static final Reflective.Getter HIKARI_ACTIVE = new Reflective.Getter("getActiveConnections");
+    private static final Reflective.Getter DBCP2_ACTIVE = new Reflective.Getter("getNumActive");
+    private static final Reflective.Getter TOMCAT_ACTIVE = new Reflective.Getter("getActive");
+    private static final Reflective.Getter C3P0_BUSY = new Reflective.Getter("getNumBusyConnectionsDefaultUser");
 
     /** A pool's settings, read at its first borrow. */
     static final class Pool {
