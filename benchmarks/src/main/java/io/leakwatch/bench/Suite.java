@@ -67,13 +67,20 @@ public final class Suite {
         }
         int n = Integer.parseInt(args[1]);
         long calls = run(n);
-        // the process's CPU time so far, every thread's (JIT and GC included), for BenchRunner
+        done(calls);
+    }
+
+    /**
+     * The last line of a suite program, which {@link BenchRunner} reads: {@code done <result> <CPU ns>}, the process's
+     * CPU time so far, every thread's (JIT and GC included).
+     */
+    static void done(long result) {
         long cpu = ProcessHandle.current()
                 .info()
                 .totalCpuDuration()
                 .map(java.time.Duration::toNanos)
                 .orElse(-1L);
-        System.out.println("done " + calls + " " + cpu);
+        System.out.println("done " + result + " " + cpu);
     }
 
     /** The library: per unit a DAO naming java.sql types and one JDBC implementation, a quarter of them via a base. */

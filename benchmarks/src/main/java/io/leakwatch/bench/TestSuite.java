@@ -50,13 +50,7 @@ public final class TestSuite {
             System.err.println("usage: TestSuite generate DIR N | TestSuite run N");
             System.exit(2);
         }
-        long checksum = run(Integer.parseInt(args[1]));
-        long cpu = ProcessHandle.current()
-                .info()
-                .totalCpuDuration()
-                .map(java.time.Duration::toNanos)
-                .orElse(-1L);
-        System.out.println("done " + checksum + " " + cpu);
+        Suite.done(run(Integer.parseInt(args[1])));
     }
 
     static void generate(Path dir, int n) throws IOException {
