@@ -163,12 +163,13 @@ public final class LeakWatch {
         }
         for (Family family : families) {
             List<String> prefixes = family.jdkClassPrefixes();
-            members.add(new LazyTransformer.Member(family.name(), family.markers(), prefixes, () -> {
-                ClassFileTransformer weaver = family.weaver();
-                return weaver != null
-                        ? weaver
-                        : builder(List.of(family), prefixes, inst).makeRaw();
-            }));
+            members.add(new LazyTransformer.Member(
+                    family.name(), family.markers(), prefixes, family.typeMatch(), () -> {
+                        ClassFileTransformer weaver = family.weaver();
+                        return weaver != null
+                                ? weaver
+                                : builder(List.of(family), prefixes, inst).makeRaw();
+                    }));
         }
         inst.addTransformer(new LazyTransformer(members), true);
         retransformLoaded(inst, jdkPrefixes.toArray(new String[0]));

@@ -3,6 +3,7 @@ package io.leakwatch.agent.instrument;
 import io.leakwatch.agent.model.Kind;
 import java.lang.instrument.ClassFileTransformer;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /** One instrumented library: its name for {@code kinds=}, its kinds, and the transformations it adds. */
@@ -29,6 +30,26 @@ public interface Family {
      * must cover every class the family instruments.
      */
     List<String> markers();
+
+    /**
+     * What the family's Byte Buddy type matchers can match a class by besides a supertype under its markers: its name,
+     * or the name of a method it declares. Given this, a class whose own superclass and interfaces are all
+     * {@code java.lang.Object} or JDK ({@code java.*}) classes outside the markers, which has none of the names and
+     * declares none of the methods, is passed over without Byte Buddy describing it: most classes that only use the
+     * library (a DAO, a test, a service) are such. The family vouches that no JDK class outside its markers has a
+     * supertype it matches. Null: every class its markers route to it is described and matched.
+     */
+    default TypeMatch typeMatch() {
+        return null;
+    }
+
+    /** Class names ({@code com.acme.Pool}) and declared method names a family's type matchers also match by. */
+    record TypeMatch(Set<String> classNames, Set<String> methodNames) {
+        public TypeMatch {
+            classNames = Set.copyOf(classNames);
+            methodNames = Set.copyOf(methodNames);
+        }
+    }
 
     /**
      * The pass that marks the calls of the family's source methods with their site (see {@link CallSites}), for classes

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Stands in front of Byte Buddy, one lazily built transformer per family. A class's constant pool is scanned once for
@@ -26,6 +27,11 @@ public final class LazyTransformer implements ClassFileTransformer {
         final String name;
         final List<String> markers;
         final String[] jdkPrefixes;
+        /** From {@link Family#typeMatch}, in internal form; null: no class is passed over by its header. */
+        private final Set<String> classNames;
+
+        private final byte[][] methodNames;
+        private final String[] markerPrefixes;
         private final Supplier<ClassFileTransformer> factory;
         private volatile ClassFileTransformer delegate;
         /** The thread building the delegate, which meets the classes the build loads: they are passed over. */
@@ -33,11 +39,62 @@ public final class LazyTransformer implements ClassFileTransformer {
 
         public Member(
                 String name, List<String> markers, List<String> jdkPrefixes, Supplier<ClassFileTransformer> factory) {
+            this(name, markers, jdkPrefixes, null, factory);
+        }
+
+        public Member(
+                String name,
+                List<String> markers,
+                List<String> jdkPrefixes,
+                Family.TypeMatch typeMatch,
+                Supplier<ClassFileTransformer> factory) {
             this.name = name;
             this.markers = List.copyOf(markers);
             this.jdkPrefixes =
                     jdkPrefixes.stream().map(p -> p.replace('.', '/')).toArray(String[]::new);
+            this.markerPrefixes = markers.toArray(new String[0]);
+            this.classNames = typeMatch == null
+                    ? null
+                    : typeMatch.classNames().stream()
+                            .map(c -> c.replace('.', '/'))
+                            .collect(Collectors.toUnmodifiableSet());
+            this.methodNames = typeMatch == null
+                    ? null
+                    : typeMatch.methodNames().stream()
+                            .map(m -> m.getBytes(StandardCharsets.UTF_8))
+                            .toArray(byte[][]::new);
             this.factory = factory;
+        }
+
+        /**
+         * Whether the family's matchers could match the class (see {@link Family#typeMatch}): it is one of the names,
+         * declares one of the methods, or has a direct supertype that is neither Object nor a JDK class outside the
+         * markers. A header this cannot read says yes.
+         */
+        boolean mayMatch(ClassHeader header) {
+            if (classNames == null) {
+                return true;
+            }
+            try {
+                if (classNames.contains(header.name()) || !outside(header.superName())) {
+                    return true;
+                }
+                for (String type : header.interfaces()) {
+                    if (!outside(type)) {
+                        return true;
+                    }
+                }
+                return header.declaresMethodNamed(methodNames);
+            } catch (RuntimeException e) {
+                return true;
+            }
+        }
+
+        /** Object, or a JDK class outside the markers: no supertype of it is one the family matches. */
+        private boolean outside(String type) {
+            return type == null
+                    || type.equals("java/lang/Object")
+                    || (type.startsWith("java/") && !Stack.startsWithAny(type, markerPrefixes));
         }
 
         boolean built() {
@@ -143,9 +200,20 @@ public final class LazyTransformer implements ClassFileTransformer {
         }
         byte[] current = bytes;
         boolean changed = false;
+        ClassHeader header = null;
         for (int f = 0; f < members.length; f++) {
             if ((families & (1L << f)) == 0 || (jdk && !Stack.startsWithAny(className, members[f].jdkPrefixes))) {
                 continue;
+            }
+            if (members[f].classNames != null) {
+                try {
+                    header = header != null ? header : ClassHeader.of(bytes);
+                } catch (RuntimeException e) {
+                    header = null; // not a class file this reads: Byte Buddy decides
+                }
+                if (header != null && !members[f].mayMatch(header)) {
+                    continue;
+                }
             }
             ClassFileTransformer d = members[f].delegate();
             if (d == null) {

@@ -18,7 +18,9 @@ import io.leakwatch.agent.instrument.Family;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Registry;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -53,6 +55,23 @@ public final class JdbcInstrumentation implements Family {
     @Override
     public List<String> markers() {
         return List.of("java/sql/", "javax/sql/");
+    }
+
+    /**
+     * Besides their JDBC supertypes, the matchers below know a class by its name (the pools' own classes) or by a
+     * getConnection it declares.
+     */
+    @Override
+    public TypeMatch typeMatch() {
+        Set<String> names = new HashSet<>();
+        names.addAll(List.of(JdbcRisks.POOLS));
+        names.addAll(List.of(PoolScopes.EVICTING));
+        names.addAll(List.of(PoolScopes.MANAGED));
+        names.addAll(List.of(PoolExhaustion.POOLS));
+        for (String[] scope : PoolScopes.CREATION) {
+            names.add(scope[0]);
+        }
+        return new TypeMatch(names, Set.of("getConnection"));
     }
 
     @Override

@@ -28,7 +28,7 @@ import net.bytebuddy.asm.Advice;
  * that could reach the limit and on one in {@link Pool#READ_EVERY} others (one call to the pool's own counter).
  */
 public final class JdbcRisks {
-    private static final String[] POOLS = {
+    static final String[] POOLS = {
         "com.zaxxer.hikari.HikariDataSource",
         "org.apache.commons.dbcp2.BasicDataSource",
         "org.apache.tomcat.jdbc.pool.DataSourceProxy",

@@ -18,10 +18,13 @@ import net.bytebuddy.matcher.ElementMatcher;
  * {@link Forensics} logs who holds the pool's connections.
  */
 public final class PoolExhaustion {
-    static final ElementMatcher.Junction<TypeDescription> TYPES = namedOneOf(
-            "com.zaxxer.hikari.HikariDataSource",
-            "org.apache.commons.dbcp2.BasicDataSource",
-            "org.apache.tomcat.dbcp.dbcp2.BasicDataSource");
+    static final String[] POOLS = {
+        "com.zaxxer.hikari.HikariDataSource",
+        "org.apache.commons.dbcp2.BasicDataSource",
+        "org.apache.tomcat.dbcp.dbcp2.BasicDataSource"
+    };
+
+    static final ElementMatcher.Junction<TypeDescription> TYPES = namedOneOf(POOLS);
     static final ElementMatcher.Junction<MethodDescription> METHODS =
             isPublic().and(named("getConnection")).and(takesArguments(0));
 

@@ -30,19 +30,24 @@ final class PoolScopes {
     };
 
     /** A borrowed connection, the method's first argument, is given back (evicted, invalidated, severed). */
-    static final ElementMatcher.Junction<TypeDescription> EVICTING_TYPES = namedOneOf(
-            "com.zaxxer.hikari.pool.HikariPool",
-            "org.apache.commons.dbcp2.BasicDataSource",
-            "org.apache.tomcat.dbcp.dbcp2.BasicDataSource",
-            "org.vibur.dbcp.ViburDBCPDataSource");
+    static final String[] EVICTING = {
+        "com.zaxxer.hikari.pool.HikariPool",
+        "org.apache.commons.dbcp2.BasicDataSource",
+        "org.apache.tomcat.dbcp.dbcp2.BasicDataSource",
+        "org.vibur.dbcp.ViburDBCPDataSource"
+    };
+
+    static final ElementMatcher.Junction<TypeDescription> EVICTING_TYPES = namedOneOf(EVICTING);
 
     static final ElementMatcher.Junction<MethodDescription> EVICTING_METHODS =
             namedOneOf("evictConnection", "invalidateConnection", "severConnection");
 
     /** DBCP's managed connections: a transaction's completion may take back the pooled connection a handle held. */
-    static final ElementMatcher.Junction<TypeDescription> MANAGED_TYPES = namedOneOf(
-            "org.apache.commons.dbcp2.managed.ManagedConnection",
-            "org.apache.tomcat.dbcp.dbcp2.managed.ManagedConnection");
+    static final String[] MANAGED = {
+        "org.apache.commons.dbcp2.managed.ManagedConnection", "org.apache.tomcat.dbcp.dbcp2.managed.ManagedConnection"
+    };
+
+    static final ElementMatcher.Junction<TypeDescription> MANAGED_TYPES = namedOneOf(MANAGED);
 
     static final ElementMatcher.Junction<MethodDescription> MANAGED_METHODS = named("transactionComplete");
 

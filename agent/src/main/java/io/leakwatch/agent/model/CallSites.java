@@ -11,9 +11,11 @@ import java.util.Arrays;
  * and any source method's entry clears it, so a mark left by a call that never reached an instrumented method (a mock, a
  * proxy, a call that threw) is never read for another call.
  *
- * <p>The first acquisition from a site captures a full stack; the site is trusted only if that stack's caller frame is
- * the site itself (else the site is broken and always captures). After that, handles from the site share
- * that first stack, and one in {@link #SAMPLE_EVERY} still captures its own. A call from a class that was not
+ * <p>Every acquisition from a site captures a full stack until the site is trusted, which it is when its second
+ * acquisition's stack has the site itself as its caller frame (else the site is broken and always captures). The first
+ * is not checked: a test suite's sites are mostly called once, and its capture stays raw (a stack walk without turning
+ * frames into elements) until a report needs it. After that, handles from the site share the verified stack, and one in
+ * {@link #SAMPLE_EVERY} still captures its own. A call from a class that was not
  * transformed has no mark and captures a stack, as before: the line is never missing.
  */
 public final class CallSites {
@@ -73,6 +75,8 @@ public final class CallSites {
         private volatile Stack shared;
 
         private volatile boolean broken;
+        /** Acquisitions before it is verified: the first is not (racy: a second thread may verify it sooner). */
+        private int unverified;
         /** Acquisitions since trusted; racy increments only shift which one samples. */
         private int acquisitions;
 
@@ -92,9 +96,9 @@ public final class CallSites {
             return ++acquisitions % SAMPLE_EVERY == 0 ? null : s;
         }
 
-        /** Whether a capture just made for this site is to be interned now, to verify the site (until trusted). */
+        /** Whether a capture just made for this site is to be interned now, to verify it: from its second, until trusted. */
         boolean verifies() {
-            return shared == null && !broken;
+            return shared == null && !broken && unverified++ > 0;
         }
 
         /** Verifies the site against a stack captured for it: trusted when its caller frame is this site. */

@@ -37,6 +37,29 @@ class LazyTransformerTest {
         }
     }
 
+    /** Uses JDBC, is none: a DAO. */
+    static final class SomeDao implements java.io.Serializable {
+        long count(java.sql.Connection c) throws java.sql.SQLException {
+            try (java.sql.Statement s = c.createStatement()) {
+                return s.executeUpdate("delete from t");
+            }
+        }
+    }
+
+    /** Declares a getConnection, whatever it extends. */
+    static final class SomeSource {
+        public java.sql.Connection getConnection() {
+            return null;
+        }
+    }
+
+    /** Extends a class of the application's: what that is, the header does not say. */
+    static class SomeSubclass extends SomeDaoBase {
+        java.sql.Connection connection;
+    }
+
+    static class SomeDaoBase {}
+
     private static byte[] classFile(Class<?> type) throws IOException {
         String name = type.getName().replace('.', '/') + ".class";
         try (InputStream in = ClassLoader.getSystemResourceAsStream(name)) {
@@ -109,6 +132,53 @@ class LazyTransformerTest {
         assertThat(lazy.families(classFile(SomeMap.class))).isZero();
         assertThat(lazy.families(classFile(Plain.class))).isZero();
         assertThat(lazy.families(classFile(String.class))).isZero();
+    }
+
+    @Test
+    void aFamilyWithATypeMatchIsNotHandedTheClassesItsMatchersCannotMatchByTheirOwnHeader() throws Exception {
+        Counting jdbc = new Counting(null);
+        Counting other = new Counting(null);
+        LazyTransformer lazy = new LazyTransformer(List.of(
+                new LazyTransformer.Member(
+                        "jdbc",
+                        List.of("java/sql/", "javax/sql/"),
+                        List.of(),
+                        new Family.TypeMatch(
+                                java.util.Set.of(MentionsInAString.class.getName()), java.util.Set.of("getConnection")),
+                        () -> jdbc),
+                member("other", List.of("java/sql/"), List.of(), new AtomicInteger(), other)));
+        lazy.transform(app, "x/SomeDao", null, null, classFile(SomeDao.class));
+        assertThat(jdbc.transforms)
+                .as("Object and a JDK interface outside java.sql: no JDBC type")
+                .hasValue(0);
+        assertThat(other.transforms).as("a family without a type match sees it").hasValue(1);
+        lazy.transform(app, "x/SomeConnection", null, null, classFile(SomeConnection.class));
+        assertThat(jdbc.transforms).as("implements java.sql.Connection").hasValue(1);
+        lazy.transform(app, "x/SomeSource", null, null, classFile(SomeSource.class));
+        assertThat(jdbc.transforms).as("declares getConnection").hasValue(2);
+        lazy.transform(app, "x/SomeSubclass", null, null, classFile(SomeSubclass.class));
+        assertThat(jdbc.transforms)
+                .as("extends a class the header does not describe")
+                .hasValue(3);
+        lazy.transform(app, "x/MentionsInAString", null, null, classFile(MentionsInAString.class));
+        assertThat(jdbc.transforms).as("one of the names").hasValue(4);
+    }
+
+    @Test
+    void theHeaderReadsNameSupertypesAndDeclaredMethods() throws Exception {
+        ClassHeader dao = ClassHeader.of(classFile(SomeDao.class));
+        assertThat(dao.name()).isEqualTo(SomeDao.class.getName().replace('.', '/'));
+        assertThat(dao.superName()).isEqualTo("java/lang/Object");
+        assertThat(dao.interfaces()).containsExactly("java/io/Serializable");
+        byte[][] count = {"count".getBytes(StandardCharsets.UTF_8)};
+        byte[][] getConnection = {"getConnection".getBytes(StandardCharsets.UTF_8)};
+        assertThat(dao.declaresMethodNamed(count)).isTrue();
+        assertThat(dao.declaresMethodNamed(getConnection)).isFalse();
+        ClassHeader string = ClassHeader.of(classFile(String.class));
+        assertThat(string.interfaces()).contains("java/lang/CharSequence", "java/lang/Comparable");
+        assertThat(string.declaresMethodNamed(new byte[][] {"isEmpty".getBytes(StandardCharsets.UTF_8)}))
+                .isTrue();
+        assertThat(ClassHeader.of(classFile(Object.class)).superName()).isNull();
     }
 
     @Test

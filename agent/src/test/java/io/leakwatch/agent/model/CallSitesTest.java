@@ -23,6 +23,14 @@ class CallSitesTest {
     void aVerifiedSiteSharesItsStackAndStillSamplesOwnOnes() {
         int line = callerLine();
         int site = CallSites.register("callsites.Caller", "acquire", "Caller.java", line);
+        Handle once = Caller.acquire(registry, new Object(), site);
+        assertThat(once.stackIsRaw())
+                .as("a site's first acquisition keeps its raw capture")
+                .isTrue();
+        assertThat(CallSites.site(site).shared())
+                .as("not verified by its first")
+                .isNull();
+        assertThat(once.stack().top()).isEqualTo("callsites.Caller.acquire(Caller.java:" + line + ")");
         Handle first = Caller.acquire(registry, new Object(), site);
         assertThat(first.stackIsRaw()).as("verified when captured").isFalse();
         assertThat(first.stack().top()).isEqualTo("callsites.Caller.acquire(Caller.java:" + line + ")");
@@ -46,6 +54,8 @@ class CallSitesTest {
     void aSiteWhoseCapturedStackDisagreesIsBrokenAndEveryHandleCapturesItsOwn() {
         int line = callerLine();
         int site = CallSites.register("callsites.Caller", "acquire", "Caller.java", line + 1);
+        Caller.acquire(registry, new Object(), site);
+        assertThat(CallSites.site(site).broken()).as("not checked by its first").isFalse();
         Handle first = Caller.acquire(registry, new Object(), site);
         assertThat(CallSites.site(site).broken()).isTrue();
         assertThat(first.stack().top()).isEqualTo("callsites.Caller.acquire(Caller.java:" + line + ")");
