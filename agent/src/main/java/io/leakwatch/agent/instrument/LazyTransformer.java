@@ -7,6 +7,7 @@ import java.lang.instrument.IllegalClassFormatException;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -132,7 +133,9 @@ public final class LazyTransformer implements ClassFileTransformer {
     private final byte[][] markers;
 
     private final long[] owners;
-    private final boolean[] firstBytes = new boolean[256];
+    /** Per first byte, the markers (indices) that start with it: most bytes of a class file start none. */
+    private final int[][] byFirstByte = new int[256][];
+
     private final String[] jdkPrefixes;
     private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
 
@@ -155,7 +158,11 @@ public final class LazyTransformer implements ClassFileTransformer {
         this.owners = new long[distinct.size()];
         for (int i = 0; i < distinct.size(); i++) {
             markers[i] = distinct.get(i).getBytes(StandardCharsets.UTF_8);
-            firstBytes[markers[i][0] & 0xff] = true;
+            int first = markers[i][0] & 0xff;
+            int[] starting = byFirstByte[first] == null ? new int[0] : byFirstByte[first];
+            starting = Arrays.copyOf(starting, starting.length + 1);
+            starting[starting.length - 1] = i;
+            byFirstByte[first] = starting;
             for (int f = 0; f < this.members.length; f++) {
                 if (this.members[f].markers.contains(distinct.get(i))) {
                     owners[i] |= 1L << f;
@@ -289,8 +296,9 @@ public final class LazyTransformer implements ClassFileTransformer {
 
     private long scan(byte[] bytes, int from, int to, long found) {
         for (int i = from; i < to; i++) {
-            if (firstBytes[bytes[i] & 0xff]) {
-                for (int m = 0; m < markers.length; m++) {
+            int[] starting = byFirstByte[bytes[i] & 0xff];
+            if (starting != null) {
+                for (int m : starting) {
                     if ((found & owners[m]) != owners[m] && matchesAt(bytes, i, to, markers[m])) {
                         found |= owners[m];
                     }
