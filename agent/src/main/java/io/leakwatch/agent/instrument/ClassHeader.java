@@ -27,7 +27,12 @@ final class ClassHeader {
             int tag = bytes[at] & 0xff;
             entries[i] = at + 1;
             switch (tag) {
-                case 1 -> at += 3 + u2(at + 1);
+                case 1 -> {
+                    at += 3 + u2(at + 1);
+                    if (at > bytes.length) {
+                        throw new IllegalArgumentException("truncated");
+                    }
+                }
                 case 7, 8, 16, 19, 20 -> at += 3;
                 case 15 -> at += 4;
                 case 3, 4, 9, 10, 11, 12, 17, 18 -> at += 5;
@@ -66,6 +71,25 @@ final class ClassHeader {
             }
         }
         return at;
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
+    /** Constant-pool indexes run from 1 to this, exclusive. */
+    int constants() {
+        return entries.length;
+    }
+
+    /** Where the bytes of constant {@code i} start if it is a UTF-8 entry; else -1. */
+    int utf8Start(int i) {
+        int at = entries[i];
+        return at != 0 && bytes[at - 1] == 1 ? at + 2 : -1;
+    }
+
+    int utf8Length(int i) {
+        return u2(entries[i]);
     }
 
     /** Internal name, such as {@code com/acme/Dao}. */

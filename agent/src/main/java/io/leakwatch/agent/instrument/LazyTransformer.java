@@ -201,26 +201,29 @@ public final class LazyTransformer implements ClassFileTransformer {
             byte[] bytes)
             throws IllegalClassFormatException {
         boolean jdk = loader == null || loader == platform;
-        long families = relevant(jdk, className, bytes);
+        if (!considered(jdk, className)) {
+            return null;
+        }
+        ClassHeader header;
+        long families;
+        try {
+            header = ClassHeader.of(bytes);
+            families = families(header);
+        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+            header = null; // a class file this cannot walk is scanned whole, and Byte Buddy decides what it is
+            families = scan(bytes, 0, bytes.length, 0L);
+        }
         if (families == 0) {
             return null;
         }
         byte[] current = bytes;
         boolean changed = false;
-        ClassHeader header = null;
         for (int f = 0; f < members.length; f++) {
             if ((families & (1L << f)) == 0 || (jdk && !Stack.startsWithAny(className, members[f].jdkPrefixes))) {
                 continue;
             }
-            if (members[f].classNames != null) {
-                try {
-                    header = header != null ? header : ClassHeader.of(bytes);
-                } catch (RuntimeException e) {
-                    header = null; // not a class file this reads: Byte Buddy decides
-                }
-                if (header != null && !members[f].mayMatch(header)) {
-                    continue;
-                }
+            if (header != null && !members[f].mayMatch(header)) {
+                continue;
             }
             ClassFileTransformer d = members[f].delegate();
             if (d == null) {
@@ -237,58 +240,34 @@ public final class LazyTransformer implements ClassFileTransformer {
         return changed ? current : null;
     }
 
-    /** The families (bits) that may instrument the class, or 0. */
-    long relevant(boolean jdk, String className, byte[] bytes) {
-        if (className == null
-                || className.startsWith("io/leakwatch/agent/")
-                || className.startsWith("io/leakwatch/shaded/")) {
-            return 0;
-        }
-        if (jdk && !Stack.startsWithAny(className, jdkPrefixes)) {
-            return 0;
-        }
-        return families(bytes);
+    /** Whether the class is one any family may instrument, by its name: not the agent's, not a JDK class none asks for. */
+    private boolean considered(boolean jdk, String className) {
+        return className != null
+                && !className.startsWith("io/leakwatch/agent/")
+                && !className.startsWith("io/leakwatch/shaded/")
+                && (!jdk || Stack.startsWithAny(className, jdkPrefixes));
     }
 
-    /**
-     * The families whose markers the class names. Names are only in the constant pool's UTF-8 entries, so only those
-     * are scanned (not the code and attributes, most of a class file); a class file this cannot walk is scanned whole.
-     */
+    /** The families whose markers the class file names (a file this cannot walk is scanned whole). */
     long families(byte[] bytes) {
         try {
-            return constantPoolFamilies(bytes);
+            return families(ClassHeader.of(bytes));
         } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
             return scan(bytes, 0, bytes.length, 0L);
         }
     }
 
-    private long constantPoolFamilies(byte[] b) {
-        if (b.length < 10 || u4(b, 0) != 0xCAFEBABE) {
-            throw new IllegalArgumentException("not a class file");
-        }
-        int count = u2(b, 8);
-        int at = 10;
+    /**
+     * The families whose markers the class names. Names are only in the constant pool's UTF-8 entries, so only those
+     * are scanned, not the code and attributes (most of a class file).
+     */
+    private long families(ClassHeader header) {
         long found = 0;
-        for (int i = 1; i < count; i++) {
-            int tag = b[at] & 0xff;
-            switch (tag) {
-                case 1 -> { // Utf8
-                    int length = u2(b, at + 1);
-                    int start = at + 3;
-                    if (start + length > b.length) {
-                        throw new IllegalArgumentException("truncated");
-                    }
-                    found = scan(b, start, start + length, found);
-                    at = start + length;
-                }
-                case 7, 8, 16, 19, 20 -> at += 3; // Class, String, MethodType, Module, Package
-                case 15 -> at += 4; // MethodHandle
-                case 3, 4, 9, 10, 11, 12, 17, 18 -> at += 5; // Integer, Float, refs, NameAndType, (Invoke)Dynamic
-                case 5, 6 -> { // Long, Double: two slots
-                    at += 9;
-                    i++;
-                }
-                default -> throw new IllegalArgumentException("unknown constant pool tag " + tag);
+        byte[] bytes = header.bytes();
+        for (int i = 1, n = header.constants(); i < n; i++) {
+            int start = header.utf8Start(i);
+            if (start >= 0) {
+                found = scan(bytes, start, start + header.utf8Length(i), found);
             }
         }
         return found;
@@ -318,14 +297,6 @@ public final class LazyTransformer implements ClassFileTransformer {
             }
         }
         return true;
-    }
-
-    private static int u2(byte[] b, int at) {
-        return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
-    }
-
-    private static int u4(byte[] b, int at) {
-        return (u2(b, at) << 16) | u2(b, at + 2);
     }
 
     /** The names of the families whose transformers were built (for tests and diagnostics). */
