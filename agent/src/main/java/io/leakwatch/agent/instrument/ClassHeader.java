@@ -15,8 +15,8 @@ final class ClassHeader {
     private final int superClass;
     private final int interfacesAt;
     private final int interfaceCount;
-    /** Offset of methods_count. */
-    private final int methodsAt;
+    /** Offset of fields_count: the fields are walked only to reach the methods, when they are asked about. */
+    private final int fieldsAt;
 
     private ClassHeader(byte[] bytes) {
         this.bytes = bytes;
@@ -47,8 +47,7 @@ final class ClassHeader {
         superClass = u2(at + 4);
         interfaceCount = u2(at + 6);
         interfacesAt = at + 8;
-        at = interfacesAt + 2 * interfaceCount;
-        methodsAt = skipMembers(at);
+        fieldsAt = interfacesAt + 2 * interfaceCount;
     }
 
     /** The header of a class file; throws IllegalArgumentException or ArrayIndexOutOfBounds for a malformed one. */
@@ -59,16 +58,12 @@ final class ClassHeader {
         return new ClassHeader(bytes);
     }
 
-    /** Fields or methods: the offset after them. */
-    private int skipMembers(int at) {
-        int n = u2(at);
-        at += 2;
-        for (int i = 0; i < n; i++) {
-            int attributes = u2(at + 6);
-            at += 8;
-            for (int a = 0; a < attributes; a++) {
-                at += 6 + u4(bytes, at + 2);
-            }
+    /** A field_info or method_info at {@code at}: the offset after it and its attributes. */
+    private int skipMember(int at) {
+        int attributes = u2(at + 6);
+        at += 8;
+        for (int a = 0; a < attributes; a++) {
+            at += 6 + u4(bytes, at + 2);
         }
         return at;
     }
@@ -112,20 +107,20 @@ final class ClassHeader {
 
     /** Whether it declares a method (of any descriptor) named one of these, given as ASCII bytes. */
     boolean declaresMethodNamed(byte[][] names) {
-        int n = u2(methodsAt);
-        int at = methodsAt + 2;
-        for (int i = 0; i < n; i++) {
+        int at = fieldsAt + 2;
+        for (int i = u2(fieldsAt); i > 0; i--) {
+            at = skipMember(at);
+        }
+        int methods = u2(at);
+        at += 2;
+        for (int i = 0; i < methods; i++) {
             int name = entries[u2(at + 2)];
             for (byte[] wanted : names) {
                 if (utf8Equals(name, wanted)) {
                     return true;
                 }
             }
-            int attributes = u2(at + 6);
-            at += 8;
-            for (int a = 0; a < attributes; a++) {
-                at += 6 + u4(bytes, at + 2);
-            }
+            at = skipMember(at);
         }
         return false;
     }
