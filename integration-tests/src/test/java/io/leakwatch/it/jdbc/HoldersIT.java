@@ -64,8 +64,10 @@ class HoldersIT {
         assertThat(leaker.get("holder").get("threadState").asText()).isEqualTo("WAITING");
         assertThat(r.stderr).contains("abandoned: thread leaker has left HoldersApp.leak; now WAITING");
         // the pooled worker: its leaked connection reads in use while the worker is back in handle() for the next
-        // request (what one stack sample cannot tell apart), and abandoned once it has left
-        assertThat(r.stderr).contains("abandoned: thread pool-worker has left HoldersApp.handle; now WAITING");
+        // request (what one stack sample cannot tell apart), and abandoned once it has left. What the idle worker is
+        // doing when the sweep looks is the executor's business: parked for its next task, or still returning from
+        // the last one (seen RUNNABLE on JDK 25)
+        assertThat(r.stderr).contains("abandoned: thread pool-worker has left HoldersApp.handle; now ");
         JsonNode worker = single(r.leaksAt("HoldersApp.handle"), r);
         assertThat(worker.get("count").asInt()).isEqualTo(1);
         assertThat(worker.get("holder").get("state").asText()).isEqualTo("abandoned");
