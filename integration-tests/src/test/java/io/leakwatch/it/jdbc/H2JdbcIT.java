@@ -3,6 +3,7 @@ package io.leakwatch.it.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leakwatch.it.Forked;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** In-process H2: every JDBC pattern, through DriverManager, HikariCP and DBCP2. */
@@ -15,6 +16,27 @@ class H2JdbcIT extends JdbcLeakContract {
     @Override
     String secret() {
         return "h2-secret-pw";
+    }
+
+    @Test
+    void callSitesAreMarkedOnlyWhereEveryAcquisitionCapturesAStack() throws Exception {
+        Forked.Result all =
+                Forked.main(SitesApp.class).agent("threshold=1s").args(url()).run();
+        assertThat(all.exitCode).as(all.toString()).isZero();
+        assertThat(all.stdout)
+                .as(all.toString())
+                .contains("first site: io.leakwatch.it.jdbc.SitesApp.main(SitesApp.java:");
+        // the other modes never read a site: classes load unmarked
+        for (String options : List.of("stacks=off", "stacks=sample:2", "exclude=com.example")) {
+            Forked.Result r = Forked.main(SitesApp.class)
+                    .agent("threshold=1s," + options)
+                    .args(url())
+                    .run();
+            assertThat(r.exitCode).as(r.toString()).isZero();
+            assertThat(r.stdout).as(r.toString()).contains("first site: none");
+            assertThat(r.summary("acquired")).as(r.toString()).isEqualTo(3);
+            assertThat(r.summary("released")).as(r.toString()).isEqualTo(3);
+        }
     }
 
     @Test
