@@ -154,11 +154,9 @@ public final class LeakWatch {
         // One scan of each class routes it: first to the call-site passes it names the markers of, then to the lazily
         // built Byte Buddy transformer of each family whose markers it names.
         List<LazyTransformer.Member> members = new ArrayList<>();
-        // A call site's mark only spares its acquisitions a stack capture when every acquisition captures one
-        // (Registry.acquireAt): with stacks=off, sample:N or exclude, the pass would cost class loading for nothing.
-        boolean sites = options.stackSampling == 1 && options.exclude.isEmpty();
+        // Where the registry reads no site, the pass would cost class loading for nothing.
         for (Family family : families) {
-            Family.CallSitePass pass = sites ? family.callSites() : null;
+            Family.CallSitePass pass = registry.readsSites() ? family.callSites() : null;
             if (pass != null) {
                 members.add(new LazyTransformer.Member(
                         family.name() + " call sites", pass.markers(), List.of(), pass::transformer));

@@ -42,6 +42,8 @@ public final class Registry {
     private volatile long thresholdNanos;
     private final int stackSampling;
     private final List<String> exclude;
+    /** Whether {@link #acquireAt} reads call sites: only when every acquisition captures a stack to trust one by. */
+    private final boolean readsSites;
     /** Sweeps so far: rotates which holder threads a sweep looks at when there are more than it may. */
     private long sweeps;
 
@@ -51,9 +53,15 @@ public final class Registry {
         this.thresholdNanos = options.thresholdMillis() * 1_000_000;
         this.stackSampling = options.stackSampling();
         this.exclude = options.exclude();
+        this.readsSites = stackSampling == 1 && exclude.isEmpty();
         for (Kind kind : Kind.values()) {
             stats[kind.ordinal()] = new Stats();
         }
+    }
+
+    /** Whether call sites are of any use: with stacks=off, sample:N or exclude no acquisition reads one. */
+    public boolean readsSites() {
+        return readsSites;
     }
 
     /** The running registry, or null when the agent is not started. */
@@ -101,7 +109,7 @@ public final class Registry {
      * unknown, unverified or broken site captures, so the line is never missing.
      */
     public Handle acquireAt(Object resource, Kind kind, String target, Handle parent, int site) {
-        if (stackSampling != 1 || !exclude.isEmpty() || site == CallSites.NONE) {
+        if (!readsSites || site == CallSites.NONE) {
             return acquire(resource, kind, target, parent, false);
         }
         CallSites.Site s = CallSites.site(site);
