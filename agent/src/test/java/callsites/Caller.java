@@ -18,4 +18,9 @@ public final class Caller {
     public static Handle acquire(Registry registry, Object resource, int site) {
         return source(registry, resource, site);
     }
+
+    /** The same call site reached another way: its stack's lower frames differ. */
+    public static Handle viaHelper(Registry registry, Object resource, int site) {
+        return acquire(registry, resource, site);
+    }
 }

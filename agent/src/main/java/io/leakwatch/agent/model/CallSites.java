@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * and any source method's entry clears it, so a mark left by a call that never reached an instrumented method (a mock, a
  * proxy, a call that threw) is never read for another call.
  *
- * <p>Every acquisition from a site captures a full stack until the site is trusted, which it is when its second
- * acquisition's stack has the site itself as its caller frame (else the site is broken and always captures). The first
+ * <p>Every acquisition from a site captures a full stack until the site is trusted, which it is when its second and
+ * third acquisitions' stacks are the same and have the site itself as their caller frame (else the site is broken
+ * and always captures). The first
  * is not checked: a test suite's sites are mostly called once, and its capture stays raw (a stack walk without turning
  * frames into elements) until a report needs it. After that, handles from the site share the verified stack, and one in
  * {@link #SAMPLE_EVERY} still captures its own. A call from a class that was not
@@ -153,7 +154,9 @@ public final class CallSites {
         final String method;
         final String file;
         final int line;
-        /** The first captured stack whose caller frame is this site; null until then. */
+        /** The first stack captured to verify the site; trusted when the next agrees. */
+        private volatile Stack candidate;
+        /** The verified stack, as its handles share it; null until then. */
         private volatile Stack shared;
 
         private volatile boolean broken;
@@ -183,7 +186,11 @@ public final class CallSites {
             return shared == null && !broken && unverified++ > 0;
         }
 
-        /** Verifies the site against a stack captured for it: trusted when its caller frame is this site. */
+        /**
+         * Verifies the site against a stack captured for it: trusted when two such stacks are the same and their
+         * caller frame is this site. A site reached two ways (a helper that every DAO calls) would give its handles
+         * the lower frames of another's, so it is broken: its handles capture their own.
+         */
         void verify(Stack captured) {
             if (broken) {
                 return;
@@ -192,7 +199,12 @@ public final class CallSites {
                 broken = true;
                 return;
             }
-            if (shared == null) {
+            Stack first = candidate;
+            if (first == null) {
+                candidate = captured;
+            } else if (!first.equals(captured)) {
+                broken = true;
+            } else if (shared == null) {
                 shared = captured.sharedCopy();
             }
         }

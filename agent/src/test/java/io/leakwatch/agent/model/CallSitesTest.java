@@ -26,27 +26,30 @@ class CallSitesTest {
     void aVerifiedSiteSharesItsStackAndStillSamplesOwnOnes() {
         int line = callerLine();
         int site = CallSites.register("callsites.Caller", "acquire", "Caller.java", line);
-        Handle once = Caller.acquire(registry, new Object(), site);
-        assertThat(once.stackIsRaw())
+        Handle[] handles = new Handle[3 + CallSites.SAMPLE_EVERY * 2];
+        Stack[] sharedAfter = new Stack[handles.length];
+        for (int i = 0; i < handles.length; i++) { // one line: the same stack each time, as in a loop
+            handles[i] = Caller.acquire(registry, new Object(), site);
+            sharedAfter[i] = CallSites.site(site).shared();
+        }
+        assertThat(handles[0].stackIsRaw())
                 .as("a site's first acquisition keeps its raw capture")
                 .isTrue();
-        assertThat(CallSites.site(site).shared())
-                .as("not verified by its first")
-                .isNull();
-        assertThat(once.stack().top()).isEqualTo("callsites.Caller.acquire(Caller.java:" + line + ")");
-        Handle first = Caller.acquire(registry, new Object(), site);
-        assertThat(first.stackIsRaw()).as("verified when captured").isFalse();
-        assertThat(first.stack().top()).isEqualTo("callsites.Caller.acquire(Caller.java:" + line + ")");
+        assertThat(handles[1].stackIsRaw()).as("verified when captured").isFalse();
+        assertThat(sharedAfter[1]).as("one verifying stack is not enough").isNull();
+        assertThat(handles[2].stackIsRaw()).isFalse();
+        assertThat(handles[2].stack()).isEqualTo(handles[1].stack());
         assertThat(CallSites.site(site).broken()).isFalse();
-        Stack shared = CallSites.site(site).shared();
+        Stack shared = sharedAfter[2];
+        assertThat(shared).as("trusted: two verifying stacks agree").isNotNull();
         int own = 0;
-        for (int i = 0; i < CallSites.SAMPLE_EVERY * 2; i++) {
-            Handle h = Caller.acquire(registry, new Object(), site);
-            if (h.stackIsRaw()) {
+        for (int i = 0; i < handles.length; i++) {
+            Handle h = handles[i];
+            if (i >= 3 && h.stackIsRaw()) {
                 own++;
-            } else {
+            } else if (i >= 3) {
                 assertThat(h.stack()).as("shared, not walked").isSameAs(shared);
-                assertThat(h.stack()).as("groups with the captured one").isEqualTo(first.stack());
+                assertThat(h.stack()).as("groups with the captured one").isEqualTo(handles[1].stack());
             }
             assertThat(h.stack().top()).isEqualTo("callsites.Caller.acquire(Caller.java:" + line + ")");
         }
@@ -66,6 +69,24 @@ class CallSitesTest {
             Handle h = Caller.acquire(registry, new Object(), site);
             assertThat(h.stackIsRaw()).isTrue();
             assertThat(h.stack().top()).isEqualTo("callsites.Caller.acquire(Caller.java:" + line + ")");
+        }
+    }
+
+    @Test
+    void aSiteReachedTwoWaysIsBrokenSoNoHandleGetsAnotherCallersFrames() {
+        int line = callerLine();
+        int site = CallSites.register("callsites.Caller", "acquire", "Caller.java", line);
+        Caller.acquire(registry, new Object(), site);
+        Handle viaOne = Caller.acquire(registry, new Object(), site);
+        Handle viaOther = Caller.viaHelper(registry, new Object(), site);
+        assertThat(viaOther.stack().top()).isEqualTo(viaOne.stack().top());
+        assertThat(viaOther.stack()).as("the frames below differ").isNotEqualTo(viaOne.stack());
+        assertThat(CallSites.site(site).broken()).isTrue();
+        assertThat(CallSites.site(site).shared()).isNull();
+        for (int i = 0; i < 10; i++) {
+            assertThat(Caller.acquire(registry, new Object(), site).stackIsRaw())
+                    .as("captures its own")
+                    .isTrue();
         }
     }
 
