@@ -6,12 +6,10 @@ import io.leakwatch.agent.detect.Risks;
 import io.leakwatch.agent.detect.Sweeper;
 import io.leakwatch.agent.instrument.AgentJar;
 import io.leakwatch.agent.instrument.AgentVisibility;
-import io.leakwatch.agent.instrument.CallSiteMarking;
 import io.leakwatch.agent.instrument.Families;
 import io.leakwatch.agent.instrument.Family;
 import io.leakwatch.agent.instrument.LazyTransformer;
 import io.leakwatch.agent.instrument.TypePools;
-import io.leakwatch.agent.model.CallSites;
 import io.leakwatch.agent.model.Group;
 import io.leakwatch.agent.model.Log;
 import io.leakwatch.agent.model.Registry;
@@ -153,19 +151,15 @@ public final class LeakWatch {
             }
             return names;
         }
-        // One scan of each class routes it: first to the call-site passes it names the markers of (which mark only the
-        // classes found hot, when retransformed), then to the lazily built Byte Buddy transformer of each family whose
-        // markers it names.
+        // One scan of each class routes it: first to the call-site passes it names the markers of, then to the lazily
+        // built Byte Buddy transformer of each family whose markers it names.
         List<LazyTransformer.Member> members = new ArrayList<>();
         // Where the registry reads no site, the pass would cost class loading for nothing.
-        CallSiteMarking marking = new CallSiteMarking(inst);
         for (Family family : families) {
             Family.CallSitePass pass = registry.readsSites() ? family.callSites() : null;
             if (pass != null) {
-                ClassFileTransformer gated = marking.gate(pass.transformer());
                 members.add(new LazyTransformer.Member(
-                        family.name() + " call sites", pass.markers(), List.of(), () -> gated));
-                CallSites.markWith(marking::mark);
+                        family.name() + " call sites", pass.markers(), List.of(), pass::transformer));
             }
         }
         for (Family family : families) {

@@ -80,7 +80,6 @@ public final class Sweeper implements Runnable {
             stats.samplePeak();
         }
         registry.drainCollected();
-        io.leakwatch.agent.model.CallSites.markHot();
         List<Group> aged = registry.flagAged(System.nanoTime());
         List<Group> settled = new ArrayList<>();
         Group g;

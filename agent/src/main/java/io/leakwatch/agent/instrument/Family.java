@@ -52,17 +52,16 @@ public interface Family {
     }
 
     /**
-     * The pass that marks the calls of the family's source methods with their site (see {@link CallSites}), in the
-     * classes loaded after the agent whose unmarked acquisitions recur; null for none.
+     * The pass that marks the calls of the family's source methods with their site (see {@link CallSites}), for classes
+     * loaded after the agent; null for none.
      */
     default CallSitePass callSites() {
         return null;
     }
 
     /**
-     * A call-site pass: run, before any family's advice is woven, on the retransformation of a class found hot (see
-     * {@link CallSiteMarking}) whose constant pool names one of its markers (found in the same scan as the families'
-     * markers), by a transformer that may still decline the class.
+     * A call-site pass: run, before any family's advice is woven, on the classes whose constant pool names one of its
+     * markers (found in the same scan as the families' markers), by a transformer that may still decline the class.
      */
     record CallSitePass(List<String> markers, ClassFileTransformer transformer) {}
 

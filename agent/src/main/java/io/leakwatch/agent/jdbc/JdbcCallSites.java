@@ -14,19 +14,18 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * Marks, in a class loaded after the agent that calls a JDBC source method (getConnection, createStatement,
+ * Marks, in every class loaded after the agent that calls a JDBC source method (getConnection, createStatement,
  * prepareStatement, prepareCall, executeQuery, getResultSet, getGeneratedKeys), each such call with its site (see
- * {@link CallSites}): {@code CallSites.mark(receiver, site)} just before the call. It runs on the classes found hot,
- * when they are retransformed ({@code instrument/CallSiteMarking}). The receiver is duplicated from under the call's
- * arguments with stack operations only (no new locals, no branches, no new members), so stack map frames stay valid
- * and nothing but the maximum stack size changes. Calls this cannot mark (more than two arguments, a wide argument)
- * and classes it does not transform (loaded before the agent, the JDK's, named modules', those of loaders that do not
+ * {@link CallSites}): {@code CallSites.mark(receiver, site)} just before the call. The receiver is duplicated from under
+ * the call's arguments with stack operations only (no new locals, no branches), so stack map frames stay valid and
+ * nothing but the maximum stack size changes. Calls this cannot mark (more than two arguments, a wide argument) and
+ * classes it does not transform (loaded before the agent, the JDK's, named modules', those of loaders that do not
  * link the agent's classes) are unmarked: their handles capture a stack as before.
  *
- * <p>Only the classes whose constant pool names {@link #MARKER} reach it (the agent's one scan of each class for every
- * family's markers finds them); for those, a walk of the constant pool for a reference to a source method; for those
- * that call one, an ASM pass over the class. The JVM hands a retransformed class over as it was before any
- * transformation, so the families' advice is woven again around the marks.
+ * <p>Cost at class load: only the classes whose constant pool names {@link #MARKER} reach it (the agent's one scan of
+ * each class for every family's markers finds them); for those, a walk of the constant pool for a reference to a
+ * source method; for those that call one, an ASM pass over the class. Retransformed classes are marked again: the JVM
+ * hands them over as they were before any transformation.
  */
 public final class JdbcCallSites implements ClassFileTransformer {
     /** A method descriptor returning a JDBC type: a class that calls a source names one in its constant pool. */

@@ -17,8 +17,6 @@ public final class CallDepth {
 
     private final int[] depth = new int[SLOTS];
     int sampleCounter;
-    /** Unmarked acquisitions so far, for sampling their callers (see {@link CallSites}). */
-    int unmarked;
     /** The connection whose statement call is the outermost JDBC call of this thread now (see JdbcTracker). */
     public Object jdbcReceiver;
     /** The statement's handle an outermost execute found on entering, for the result set it returns (see JdbcTracker). */

@@ -1,10 +1,6 @@
 package io.leakwatch.agent.model;
 
-import java.lang.ref.WeakReference;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * Acquisition lines known from the calling code itself, so the default {@code stacks=all} need not walk the stack on
@@ -22,13 +18,6 @@ import java.util.function.Consumer;
  * frames into elements) until a report needs it. After that, handles from the site share the verified stack, and one in
  * {@link #SAMPLE_EVERY} still captures its own. A call from a class that was not
  * transformed has no mark and captures a stack, as before: the line is never missing.
- *
- * <p>Classes are marked lazily: they load unmarked, and an unmarked acquisition's stack is read for its caller's class
- * one time in {@link #UNMARKED_EVERY} (per thread). A class found {@link #HOT_AFTER} times is handed to the agent's
- * marker, which retransforms it with its calls marked, from the sweeper's thread. A test suite's classes mostly
- * acquire a few times and never pay for the pass; a service's request path is marked within its first few dozen
- * requests. Samples that find nothing new to mark (a class marked already whose call cannot be, one loaded before
- * the agent) make sampling rarer, down to one in {@link #UNMARKED_EVERY_MAX}.
  */
 public final class CallSites {
     /** After that, one acquisition in this many from a site still captures its own stack. */
@@ -38,29 +27,8 @@ public final class CallSites {
     /** No site: the call was not marked, or not for this receiver. */
     public static final int NONE = -1;
 
-    static final int UNMARKED_EVERY = 16;
-    static final int UNMARKED_EVERY_MAX = 1024;
-    static final int HOT_AFTER = 2;
-    /** Classes waiting for the marker; past this many, more wait for a later sample. */
-    static final int MAX_WAITING = 1024;
-
     private static volatile Site[] sites = new Site[256];
     private static int count;
-
-    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
-    /** Per class, how many sampled unmarked acquisitions it made. */
-    private static final ClassValue<AtomicInteger> SAMPLED = new ClassValue<>() {
-        @Override
-        protected AtomicInteger computeValue(Class<?> type) {
-            return new AtomicInteger();
-        }
-    };
-
-    private static final ConcurrentLinkedQueue<WeakReference<Class<?>>> HOT = new ConcurrentLinkedQueue<>();
-    private static final AtomicInteger WAITING = new AtomicInteger();
-    static volatile int unmarkedEvery = UNMARKED_EVERY;
-    /** Retransforms a class with its calls marked; null when nothing marks (attached, or sites unused). */
-    private static volatile Consumer<Class<?>> marker;
 
     private CallSites() {}
 
@@ -85,56 +53,6 @@ public final class CallSites {
         CallDepth depth = CallDepth.get();
         depth.siteReceiver = receiver;
         depth.site = site;
-    }
-
-    /** Installs what marks a hot class's calls (the agent, when the call-site passes run). */
-    public static void markWith(Consumer<Class<?>> classMarker) {
-        marker = classMarker;
-    }
-
-    /** Whether this unmarked acquisition is one whose stack is to be read for its caller's class. */
-    static boolean samplesUnmarked() {
-        return marker != null && CallDepth.get().unmarked++ % unmarkedEvery == 0;
-    }
-
-    /**
-     * A sampled unmarked acquisition, {@code stack} its interned capture: counts its caller's class, found on this
-     * thread's stack, and queues the class for marking the {@link #HOT_AFTER}th time.
-     */
-    static void unmarked(Stack stack) {
-        String className = stack.frameClass();
-        String method = stack.frameMethod();
-        Class<?> type = className == null
-                ? null
-                : WALKER.walk(frames -> frames.filter(f -> f.getMethodName().equals(method)
-                                && f.getClassName().equals(className))
-                        .findFirst()
-                        .map(StackWalker.StackFrame::getDeclaringClass)
-                        .orElse(null));
-        int seen = type == null ? Integer.MAX_VALUE : SAMPLED.get(type).incrementAndGet();
-        if (seen == HOT_AFTER) {
-            if (WAITING.incrementAndGet() <= MAX_WAITING) {
-                HOT.add(new WeakReference<>(type));
-            } else { // a later sample queues it
-                WAITING.decrementAndGet();
-                SAMPLED.get(type).decrementAndGet();
-            }
-        } else if (seen > HOT_AFTER) {
-            unmarkedEvery = Math.min(UNMARKED_EVERY_MAX, unmarkedEvery * 2);
-        }
-    }
-
-    /** Hands the classes found hot since the last call to the marker (called by the sweeper). */
-    public static void markHot() {
-        Consumer<Class<?>> m = marker;
-        WeakReference<Class<?>> ref;
-        while ((ref = HOT.poll()) != null) {
-            WAITING.decrementAndGet();
-            Class<?> type = ref.get();
-            if (type != null && m != null) {
-                m.accept(type);
-            }
-        }
     }
 
     /** A site as a stack frame reads, {@code class.method(File.java:line)}; null for an unknown id. */

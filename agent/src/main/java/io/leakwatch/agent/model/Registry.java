@@ -106,21 +106,11 @@ public final class Registry {
      * As {@link #acquire(Object, Kind, String, Handle, boolean)}, for a call made at a known call site ({@code site},
      * from {@link CallDepth#site}, or {@link CallSites#NONE}). With {@code stacks=all}, a trusted site's handles share
      * its verified stack instead of walking their own (one in {@link CallSites#SAMPLE_EVERY} still captures); an
-     * unknown, unverified or broken site captures, so the line is never missing (and an unknown one may have its class
-     * marked, see {@link CallSites}).
+     * unknown, unverified or broken site captures, so the line is never missing.
      */
     public Handle acquireAt(Object resource, Kind kind, String target, Handle parent, int site) {
-        if (!readsSites) {
+        if (!readsSites || site == CallSites.NONE) {
             return acquire(resource, kind, target, parent, false);
-        }
-        if (site == CallSites.NONE) {
-            Throwable capture = new Throwable();
-            if (!CallSites.samplesUnmarked()) {
-                return track(resource, kind, target, parent, capture);
-            }
-            Stack stack = Stack.intern(capture);
-            CallSites.unmarked(stack);
-            return track(resource, kind, target, parent, stack);
         }
         CallSites.Site s = CallSites.site(site);
         Stack shared = s == null ? null : s.sharedOrNull();

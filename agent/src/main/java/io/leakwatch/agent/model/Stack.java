@@ -284,16 +284,6 @@ public final class Stack {
         return frames.length == 0 ? -1 : frames[0].getLineNumber();
     }
 
-    /** The caller frame's class name, or null when there is no frame. */
-    String frameClass() {
-        return frames.length == 0 ? null : frames[0].getClassName();
-    }
-
-    /** The caller frame's method name, or null when there is no frame. */
-    String frameMethod() {
-        return frames.length == 0 ? null : frames[0].getMethodName();
-    }
-
     /** Whether the caller frame (the first) is at {@code line} of {@code method} of {@code className}. */
     boolean startsAt(String className, String method, int line) {
         return frames.length > 0

@@ -3,10 +3,7 @@ package io.leakwatch.agent.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import callsites.Caller;
-import callsites.Rare;
 import io.leakwatch.agent.config.Options;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class CallSitesTest {
@@ -166,51 +163,6 @@ class CallSitesTest {
                 .as("shared: only the caller frame is its own")
                 .isEqualTo(1);
         assertThat(shared.runningIn(new StackTraceElement[] {now[0], now[2]})).isEqualTo(-1);
-    }
-
-    @Test
-    void aClassWhoseUnmarkedAcquisitionsRecurIsHandedToTheMarkerOnceAndOneThatAcquiresOnceIsNot() throws Exception {
-        List<Class<?>> marked = new CopyOnWriteArrayList<>();
-        List<String> tops = new CopyOnWriteArrayList<>();
-        CallSites.markWith(marked::add);
-        try {
-            // A new thread, so its sampling counter starts at zero: acquisitions 0, 16, 32... are sampled.
-            Thread first = new Thread(() -> {
-                tops.add(Rare.acquire(registry, new Object()).stack().top());
-                for (int i = 0; i < 2 * CallSites.UNMARKED_EVERY; i++) {
-                    tops.add(Caller.acquire(registry, new Object(), CallSites.NONE)
-                            .stack()
-                            .top());
-                }
-            });
-            first.start();
-            first.join();
-            assertThat(marked).as("not marked from the application's thread").isEmpty();
-            CallSites.markHot();
-            assertThat(marked).containsExactly(Caller.class);
-            int every = CallSites.unmarkedEvery;
-            Thread more = new Thread(() -> {
-                for (int i = 0; i < 4 * CallSites.UNMARKED_EVERY; i++) {
-                    tops.add(Caller.acquire(registry, new Object(), CallSites.NONE)
-                            .stack()
-                            .top());
-                }
-            });
-            more.start();
-            more.join();
-            CallSites.markHot();
-            assertThat(marked).as("handed over once").containsExactly(Caller.class);
-            assertThat(CallSites.unmarkedEvery)
-                    .as("samples that found nothing new make sampling rarer")
-                    .isGreaterThan(every);
-            assertThat(tops).as("every handle has its line").hasSize(1 + 6 * CallSites.UNMARKED_EVERY);
-            assertThat(tops.get(0)).startsWith("callsites.Rare.acquire(Rare.java:");
-            assertThat(tops.subList(1, tops.size()))
-                    .allMatch(t -> t.startsWith("callsites.Caller.acquire(Caller.java:"));
-        } finally {
-            CallSites.markWith(null);
-            CallSites.unmarkedEvery = CallSites.UNMARKED_EVERY;
-        }
     }
 
     @Test
