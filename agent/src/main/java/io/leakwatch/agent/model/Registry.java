@@ -163,6 +163,22 @@ public final class Registry {
         return open.get(resource);
     }
 
+    /**
+     * A class is about to be redefined (a mock maker, a debugger's hot swap, another agent): once the JVM drops its old
+     * version, a capture not yet turned into frames reads {@code Unknown Source} for that class's frames. So the open
+     * handles' captures are turned into frames now, while they still can be.
+     */
+    public static void redefining() {
+        Registry registry = current;
+        if (registry != null) {
+            for (Handle handle : registry.open.values()) {
+                if (handle.stackIsRaw()) {
+                    handle.stack();
+                }
+            }
+        }
+    }
+
     /** What a release advice calls: releases the resource if the agent runs. */
     public static void released(Object resource) {
         Registry registry = current;

@@ -2,6 +2,7 @@ package io.leakwatch.it.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.leakwatch.it.Forked;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,21 @@ class H2JdbcIT extends JdbcLeakContract {
             assertThat(r.summary("acquired")).as(r.toString()).isEqualTo(3);
             assertThat(r.summary("released")).as(r.toString()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void aLeakKeepsItsLineWhenAMockMakerRedefinesTheLeakingClassBeforeItsStackIsRead() throws Exception {
+        Forked.Result r = Forked.main(RedefinedApp.class)
+                .agent("threshold=1s")
+                .args(url())
+                .run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.stdout).as(r.toString()).contains("mocked: true");
+        List<JsonNode> leaks = r.leaks("jdbc.connection");
+        assertThat(leaks).as(r.toString()).hasSize(1);
+        assertThat(Forked.Result.topFrame(leaks.get(0)))
+                .as(r.toString())
+                .matches("io\\.leakwatch\\.it\\.jdbc\\.RedefinedApp\\$Dao\\.leak\\(RedefinedApp\\.java:\\d+\\)");
     }
 
     @Test
