@@ -9,6 +9,7 @@ import io.leakwatch.agent.instrument.AgentVisibility;
 import io.leakwatch.agent.instrument.Families;
 import io.leakwatch.agent.instrument.Family;
 import io.leakwatch.agent.instrument.LazyTransformer;
+import io.leakwatch.agent.instrument.Redefinitions;
 import io.leakwatch.agent.instrument.TypePools;
 import io.leakwatch.agent.model.Group;
 import io.leakwatch.agent.model.Log;
@@ -137,6 +138,7 @@ public final class LeakWatch {
         if (families.isEmpty()) {
             return names;
         }
+        inst.addTransformer(new Redefinitions(), true);
         if (attached) {
             // Everything may be loaded already: Byte Buddy finds and retransforms what matches, start-up is long past.
             builder(families, jdkPrefixes, inst)

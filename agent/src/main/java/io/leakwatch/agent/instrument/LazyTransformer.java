@@ -200,13 +200,6 @@ public final class LazyTransformer implements ClassFileTransformer {
             ProtectionDomain domain,
             byte[] bytes)
             throws IllegalClassFormatException {
-        if (redefined != null) {
-            try {
-                Registry.redefining();
-            } catch (RuntimeException | LinkageError e) {
-                Registry.error(e);
-            }
-        }
         boolean jdk = loader == null || loader == platform;
         if (!considered(jdk, className)) {
             return null;
