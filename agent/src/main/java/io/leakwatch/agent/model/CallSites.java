@@ -12,11 +12,10 @@ import java.util.Arrays;
  * proxy, a call that threw) is never read for another call.
  *
  * <p>Every acquisition from a site captures a full stack until the site is trusted, which it is when its second and
- * third acquisitions' stacks are the same and have the site itself as their caller frame (else the site is broken
- * and always captures). The first
- * is not checked: a test suite's sites are mostly called once, and its capture stays raw (a stack walk without turning
- * frames into elements) until a report needs it. After that, handles from the site share the verified stack, and one in
- * {@link #SAMPLE_EVERY} still captures its own. A call from a class that was not
+ * third acquisitions' stacks are the same and have the site itself as their caller frame (else the site is broken and
+ * always captures). The first is not checked: a test suite's sites are mostly called once, and its capture stays raw (a
+ * stack walk without turning frames into elements) until a report needs it. After that, handles from the site share
+ * the verified stack, and one in {@link #SAMPLE_EVERY} still captures its own. A call from a class that was not
  * transformed has no mark and captures a stack, as before: the line is never missing.
  */
 public final class CallSites {
