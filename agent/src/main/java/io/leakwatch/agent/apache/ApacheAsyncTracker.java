@@ -6,6 +6,7 @@ import io.leakwatch.agent.detect.Targets;
 import io.leakwatch.agent.instrument.Reflective;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.HeldStacks;
 import io.leakwatch.agent.model.Log;
 import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.Stack;
@@ -113,7 +114,7 @@ public final class ApacheAsyncTracker {
             // exclude= needs the stack, as for a synchronous acquisition; stacks=sample:N takes every one here
             EXECUTE.set(
                     agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
-                            ? new Throwable()
+                            ? HeldStacks.capture()
                             : null);
         }
         return depth;

@@ -5,6 +5,7 @@ import io.leakwatch.agent.detect.ClientChurn;
 import io.leakwatch.agent.detect.Targets;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.HeldStacks;
 import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.WeakIdentityMap;
 import java.io.InputStream;
@@ -70,7 +71,7 @@ public final class JdkHttpTracker {
             LeakWatch agent = LeakWatch.instance();
             // exclude= needs the stack, as for a synchronous acquisition; stacks=sample:N takes every one here
             Throwable stack = agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
-                    ? new Throwable()
+                    ? HeldStacks.capture()
                     : null;
             // The stage whenComplete returns is not needed: Arrival records the outcome, and the application's own
             // future still reports its failures to the application.

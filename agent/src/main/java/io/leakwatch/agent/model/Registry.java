@@ -166,9 +166,11 @@ public final class Registry {
     /**
      * A class is about to be redefined (a mock maker, a debugger's hot swap, another agent): once the JVM drops its old
      * version, a capture not yet turned into frames reads {@code Unknown Source} for that class's frames. So the open
-     * handles' captures are turned into frames now, while they still can be (called by {@code instrument/Redefinitions}).
+     * handles' captures, and those the families hold for handles to come ({@link HeldStacks}), are turned into frames
+     * now, while they still can be (called by {@code instrument/Redefinitions}).
      */
     public static void redefining() {
+        HeldStacks.fill();
         Registry registry = current;
         if (registry != null) {
             for (Handle handle : registry.open.values()) {

@@ -54,6 +54,16 @@ public final class WeakIdentityMap<V> {
         }
     }
 
+    /** Hands each key not yet collected to the action, as ConcurrentHashMap iterates: weakly consistent. */
+    public void forEachKey(Consumer<Object> action) {
+        for (Object ref : map.keySet()) {
+            Object key = ((Entry) ref).get();
+            if (key != null) {
+                action.accept(key);
+            }
+        }
+    }
+
     public int size() {
         return map.size();
     }

@@ -5,6 +5,7 @@ import io.leakwatch.agent.detect.ClientChurn;
 import io.leakwatch.agent.detect.Targets;
 import io.leakwatch.agent.instrument.Reflective;
 import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.HeldStacks;
 import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.WeakIdentityMap;
 
@@ -99,7 +100,7 @@ public final class OkHttpTracker {
                 // exclude= needs the stack, as for a synchronous acquisition; stacks=sample:N takes every one here
                 exchange.enqueue =
                         agent != null && (agent.options.stackSampling != 0 || !agent.options.exclude.isEmpty())
-                                ? new Throwable()
+                                ? HeldStacks.capture()
                                 : null;
             }
             if (exchange.enqueue != null) {

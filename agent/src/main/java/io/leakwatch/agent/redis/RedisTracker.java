@@ -6,6 +6,7 @@ import io.leakwatch.agent.detect.Forensics;
 import io.leakwatch.agent.instrument.Reflective;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Handle;
+import io.leakwatch.agent.model.HeldStacks;
 import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.WeakIdentityMap;
@@ -139,7 +140,7 @@ public final class RedisTracker {
             if (CallDepth.get().depth(CallDepth.POOL) > 0) {
                 return;
             }
-            Throwable stack = new Throwable();
+            Throwable stack = HeldStacks.capture(); // held until an asynchronous connect completes
             String target = lettuceTarget(client, args);
             if (result instanceof CompletionStage) {
                 ((CompletionStage<?>) result).whenComplete(new Arrival(client, target, stack));

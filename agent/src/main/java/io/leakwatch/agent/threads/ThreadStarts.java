@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.model.CallDepth;
+import io.leakwatch.agent.model.HeldStacks;
 import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.WeakIdentityMap;
 import java.lang.instrument.ClassFileTransformer;
@@ -121,7 +122,7 @@ public final class ThreadStarts {
             STARTS.put(
                     thread,
                     new Start(
-                            new Throwable(),
+                            HeldStacks.capture(),
                             now,
                             starter.getId(),
                             starter.getName(),

@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 /**
  * The HTTP/1.1 keep-alive server the HTTP library apps talk to, on a free 127.0.0.1 port: {@code /ok} 200,
  * {@code /fail} 500, both with a body, so the client keeps the connection until the body is read or closed; {@code /big}
- * 200 with {@link #BIG} bytes.
+ * 200 with {@link #BIG} bytes; {@code /gate} as {@code /ok} once {@link #openGate} is called.
  */
 final class LoopbackServer {
     /** What the leaky paths keep reachable, so their handles are held past the threshold rather than collected. */
@@ -27,6 +27,8 @@ final class LoopbackServer {
     /** The size of {@code /big}: far more than a client buffers before its reader asks for more. */
     static final int BIG = 4 << 20;
 
+    private static final java.util.concurrent.CountDownLatch GATE = new java.util.concurrent.CountDownLatch(1);
+
     private final HttpServer server;
 
     private LoopbackServer() throws IOException {
@@ -34,6 +36,16 @@ final class LoopbackServer {
         server.createContext("/ok", ex -> respond(ex, 200, "hello\n"));
         server.createContext("/fail", ex -> respond(ex, 500, "internal error\n"));
         server.createContext("/big", ex -> respond(ex, 200, "x".repeat(BIG)));
+        server.createContext("/gate", ex -> {
+            try {
+                if (!GATE.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IOException("the gate was never opened");
+                }
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            respond(ex, 200, "hello\n");
+        });
         server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "loopback-http");
             t.setDaemon(true);
@@ -48,6 +60,11 @@ final class LoopbackServer {
         } catch (InterruptedException e) {
             throw new IOException(e);
         }
+    }
+
+    /** Lets every {@code /gate} request, waiting or to come, be answered. */
+    static void openGate() {
+        GATE.countDown();
     }
 
     static LoopbackServer start() throws IOException {
