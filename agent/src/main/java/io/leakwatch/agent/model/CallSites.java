@@ -11,14 +11,21 @@ import java.util.Arrays;
  * and any source method's entry clears it, so a mark left by a call that never reached an instrumented method (a mock, a
  * proxy, a call that threw) is never read for another call.
  *
- * <p>Every acquisition from a site captures a full stack until the site is trusted, which it is when its second and
- * third acquisitions' stacks are the same and have the site itself as their caller frame (else the site is broken and
- * always captures). The first is not checked: a test suite's sites are mostly called once, and its capture stays raw (a
- * stack walk without turning frames into elements) until a report needs it. After that, handles from the site share
- * the verified stack, and one in {@link #SAMPLE_EVERY} still captures its own. A call from a class that was not
- * transformed has no mark and captures a stack, as before: the line is never missing.
+ * <p>Every acquisition from a site captures a full stack until the site is trusted. The first {@link #RAW_FIRST} keep
+ * their captures raw (a stack walk without turning frames into elements) until a report needs them: a test suite's
+ * sites are mostly called a few times, where verifying would cost more than it saves. The next two are interned, and
+ * the site is trusted when their stacks are the same and have the site itself as their caller frame (else it is broken
+ * and always captures). After that, handles from the site share the verified stack, and one in {@link #SAMPLE_EVERY}
+ * still captures its own. A call from a class that was not transformed has no mark and captures a stack, as before:
+ * the line is never missing.
  */
 public final class CallSites {
+    /**
+     * A site's first acquisitions keep their captures raw, unverified: interning a stack to verify it costs some five
+     * raw captures, so only a site called more often than this (a hot one) is verified.
+     */
+    static final int RAW_FIRST = 16;
+
     /** After that, one acquisition in this many from a site still captures its own stack. */
     static final int SAMPLE_EVERY = 64;
 
@@ -77,7 +84,7 @@ public final class CallSites {
         private volatile Stack shared;
 
         private volatile boolean broken;
-        /** Acquisitions before it is verified: the first is not (racy: a second thread may verify it sooner). */
+        /** Acquisitions before it is verified (racy: a lost increment only verifies it one later). */
         private int unverified;
         /** Acquisitions since trusted; racy increments only shift which one samples. */
         private int acquisitions;
@@ -98,9 +105,12 @@ public final class CallSites {
             return ++acquisitions % SAMPLE_EVERY == 0 ? null : s;
         }
 
-        /** Whether a capture just made for this site is to be interned now, to verify it: from its second, until trusted. */
+        /**
+         * Whether a capture just made for this site is to be interned now, to verify it: after the first
+         * {@link #RAW_FIRST}, until trusted or broken.
+         */
         boolean verifies() {
-            return shared == null && !broken && unverified++ > 0;
+            return shared == null && !broken && unverified++ >= RAW_FIRST;
         }
 
         /**
