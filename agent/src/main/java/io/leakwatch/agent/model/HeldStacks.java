@@ -13,8 +13,20 @@ public final class HeldStacks {
 
     /** A raw capture of the caller's stack, for the caller to keep. */
     public static Throwable capture() {
-        Throwable capture = new Throwable();
-        RAW.put(capture, Boolean.TRUE);
+        int epoch = Registry.redefinitions();
+        return held(new Throwable(), epoch);
+    }
+
+    /**
+     * Keeps the capture known; if a class redefinition began since {@code epoch}, whose {@link #fill} may have missed
+     * it, fills it in at once.
+     */
+    static Throwable held(Throwable capture, int epoch) {
+        RAW.put(capture, Boolean.TRUE); // before the check: a scan that began after it sees the capture
+        if (Registry.redefinitions() != epoch) {
+            Object unused = capture.getStackTrace();
+            RAW.remove(capture);
+        }
         return capture;
     }
 

@@ -93,13 +93,14 @@ public final class Registry {
      * @param forceStack capture the stack whatever {@code stacks=} says (rare acquisitions that must be classified)
      */
     public Handle acquire(Object resource, Kind kind, String target, Handle parent, boolean forceStack) {
+        int epoch = redefinitions;
         Throwable capture = null;
         if (forceStack || stackSampling == 1 || !exclude.isEmpty()) {
             capture = new Throwable();
         } else if (stackSampling > 1 && CallDepth.get().sampleCounter++ % stackSampling == 0) {
             capture = new Throwable();
         }
-        return track(resource, kind, target, parent, capture);
+        return track(resource, kind, target, parent, capture, epoch);
     }
 
     /**
@@ -115,27 +116,33 @@ public final class Registry {
         CallSites.Site s = CallSites.site(site);
         Stack shared = s == null ? null : s.sharedOrNull();
         if (shared != null) {
-            return track(resource, kind, target, parent, shared);
+            return track(resource, kind, target, parent, shared, 0);
         }
+        int epoch = redefinitions;
         Throwable capture = new Throwable();
         if (s != null && s.verifies()) {
             Stack stack = Stack.intern(capture);
             s.verify(stack);
-            return track(resource, kind, target, parent, stack);
+            return track(resource, kind, target, parent, stack, 0);
         }
-        return track(resource, kind, target, parent, capture);
+        return track(resource, kind, target, parent, capture, epoch);
     }
 
     /**
      * Tracks a resource with a stack captured earlier (or null), where the application asked for it: an asynchronous
-     * request's response arrives on another thread. Capture it in the helper the advice calls, as for the above.
+     * request's response arrives on another thread. Capture it in the helper the advice calls, as for the above, with
+     * {@link HeldStacks#capture}, which keeps it known until it is in the table.
      */
     public Handle acquire(Object resource, Kind kind, String target, Handle parent, Throwable capture) {
-        return track(resource, kind, target, parent, capture);
+        return track(resource, kind, target, parent, capture, redefinitions);
     }
 
-    /** {@code stack}: a raw {@link Throwable}, an interned {@link Stack}, or null. */
-    private Handle track(Object resource, Kind kind, String target, Handle parent, Object stack) {
+    /**
+     * {@code stack}: a raw {@link Throwable}, an interned {@link Stack}, or null; {@code epoch}: {@link #redefinitions}
+     * before a raw one was captured. A class redefined since may have been redefined while the capture was on its way
+     * here, where {@link #redefining}'s scan could not see it: it is turned into frames once in the table.
+     */
+    Handle track(Object resource, Kind kind, String target, Handle parent, Object stack, int epoch) {
         Stats s = stats[kind.ordinal()];
         Handle handle = new Handle(resource, collectedQueue, kind, target, parent, stack);
         if (!exclude.isEmpty() && stack != null && handle.stack().mentions(exclude)) {
@@ -148,6 +155,9 @@ public final class Registry {
         }
         if (known != null) {
             return known;
+        }
+        if (epoch != redefinitions && stack instanceof Throwable) {
+            handle.stack();
         }
         s.acquired.increment(); // also counts it open: open = acquired - released - closed otherwise
         if (parent != null) {
@@ -169,7 +179,16 @@ public final class Registry {
      * handles' captures, and those the families hold for handles to come ({@link HeldStacks}), are turned into frames
      * now, while they still can be (called by {@code instrument/Redefinitions}).
      */
+    /** How many times a class redefinition began (racing ones may count once: only a change is ever looked for). */
+    private static volatile int redefinitions;
+
+    static int redefinitions() {
+        return redefinitions;
+    }
+
     public static void redefining() {
+        // Before the scans: a capture on its way to the table or the held ones, which they may miss, sees the change.
+        redefinitions++;
         HeldStacks.fill();
         Registry registry = current;
         if (registry != null) {
