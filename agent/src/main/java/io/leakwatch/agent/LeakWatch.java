@@ -10,7 +10,8 @@ import io.leakwatch.agent.instrument.Families;
 import io.leakwatch.agent.instrument.Family;
 import io.leakwatch.agent.instrument.LazyTransformer;
 import io.leakwatch.agent.instrument.Redefinitions;
-import io.leakwatch.agent.instrument.TypePools;
+import io.leakwatch.agent.instrument.Rules;
+import io.leakwatch.agent.instrument.Weaver;
 import io.leakwatch.agent.model.Group;
 import io.leakwatch.agent.model.Log;
 import io.leakwatch.agent.model.Registry;
@@ -27,10 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.utility.JavaModule;
 
 /** The running agent: options, registry, sweeper, instrumentation and the exit report. Loaded from the bootstrap path. */
@@ -140,14 +139,14 @@ public final class LeakWatch {
         }
         inst.addTransformer(new Redefinitions(), true);
         if (attached) {
-            // Everything may be loaded already: Byte Buddy finds and retransforms what matches, start-up is long past.
-            builder(families, jdkPrefixes, inst)
-                    .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                    .installOn(inst);
+            // Everything may be loaded already: what matches is retransformed, start-up is long past.
+            Weaver byteBuddy = weaver(families, jdkPrefixes, inst);
+            inst.addTransformer(byteBuddy, true);
+            byteBuddy.retransformMatching();
             for (Family family : families) {
-                ClassFileTransformer weaver = family.weaver();
-                if (weaver != null) {
-                    inst.addTransformer(weaver, true);
+                ClassFileTransformer own = family.weaver();
+                if (own != null) {
+                    inst.addTransformer(own, true);
                     retransformLoaded(inst, family.jdkClassPrefixes().toArray(new String[0]));
                 }
             }
@@ -169,9 +168,7 @@ public final class LeakWatch {
             members.add(new LazyTransformer.Member(
                     family.name(), family.markers(), prefixes, family.typeMatch(), () -> {
                         ClassFileTransformer weaver = family.weaver();
-                        return weaver != null
-                                ? weaver
-                                : builder(List.of(family), prefixes, inst).makeRaw();
+                        return weaver != null ? weaver : weaver(List.of(family), prefixes, inst);
                     }));
         }
         inst.addTransformer(new LazyTransformer(members), true);
@@ -196,32 +193,17 @@ public final class LeakWatch {
         }
     }
 
-    private AgentBuilder builder(List<Family> families, List<String> jdkPrefixes, Instrumentation inst) {
+    private Weaver weaver(List<Family> families, List<String> jdkPrefixes, Instrumentation inst) {
         // Advice is inlined and nothing is injected, so Byte Buddy needs no sun.misc.Unsafe, which JDK 24+ warns
         // about on the application's stderr. (The property name is relocated with Byte Buddy: it is ours alone.)
         System.setProperty("net.bytebuddy.safe", "true");
-        // Advice only visits the methods a class file declares: decorating (no method registry) with a method graph of
-        // the declared methods (not of the whole hierarchy, harmonised), which was most of what transforming a class
-        // cost: a JDBC mock or wrapper implements some 60 inherited interface methods.
-        AgentBuilder builder = new AgentBuilder.Default(
-                        new ByteBuddy().with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
-                .disableClassFormatChanges()
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(TypePools.INSTANCE)
-                .with(
-                        System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null
-                                ? AgentBuilder.Listener.StreamWriting.toSystemError()
-                                        .withErrorsOnly()
-                                : AgentBuilder.Listener.NoOp.INSTANCE)
-                .ignore(new Ignored(jdkPrefixes))
-                // Classes of named modules made at run time (a JDK proxy's jdk.proxyN, as Tomcat JDBC's connections
-                // are) must read the agent's module, or the advice inlined into them cannot call it.
-                .assureReadEdgeTo(inst, JavaModule.of(LeakWatch.class.getModule()));
+        Rules rules = new Rules();
         for (Family family : families) {
-            builder = family.extend(builder);
+            rules = family.extend(rules);
         }
-        return builder;
+        // Classes of named modules (a JDK proxy's jdk.proxyN, as Tomcat JDBC's connections are) are made to read the
+        // agent's module by the weaver, or the advice inlined into them could not call it.
+        return new Weaver(rules, new Ignored(jdkPrefixes), inst, LeakWatch.class.getModule());
     }
 
     /**

@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.Rules;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Registry;
 import java.util.List;
@@ -34,7 +35,7 @@ final class ApacheAsyncInstrumentation {
 
     private ApacheAsyncInstrumentation() {}
 
-    static AgentBuilder extend(AgentBuilder builder) {
+    static Rules extend(Rules builder) {
         return builder.type(named(CLIENT_BASE))
                 .transform(advice(StartAdvice.class, named("start").and(takesArguments(0))))
                 .transform(advice(

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.instrument.Rules;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Registry;
@@ -77,7 +78,7 @@ public final class ApacheInstrumentation implements Family {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder) {
+    public Rules extend(Rules builder) {
         ElementMatcher.Junction<TypeDescription> handler = namedOneOf(HANDLERS);
         return ApacheAsyncInstrumentation.extend(builder)
                 .type(namedOneOf(CLIENTS))

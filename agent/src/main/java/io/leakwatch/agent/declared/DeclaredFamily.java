@@ -12,6 +12,7 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.instrument.Rules;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Log;
@@ -97,7 +98,7 @@ public class DeclaredFamily implements Family {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder) {
+    public Rules extend(Rules builder) {
         for (Declaration d : declarations) {
             int id;
             synchronized (ALL) {

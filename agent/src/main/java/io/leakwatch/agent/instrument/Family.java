@@ -4,7 +4,6 @@ import io.leakwatch.agent.model.Kind;
 import java.lang.instrument.ClassFileTransformer;
 import java.util.List;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /** One instrumented library: its name for {@code kinds=}, its kinds, and the transformations it adds. */
 public interface Family {
@@ -16,7 +15,8 @@ public interface Family {
      */
     List<Kind> kinds();
 
-    AgentBuilder extend(AgentBuilder builder);
+    /** Adds its type matchers and their transformations (see {@link Rules}); returns the rules. */
+    Rules extend(Rules builder);
 
     /** Prefixes of JDK classes (bootstrap or platform loader) it instruments; all other JDK classes are skipped. */
     default List<String> jdkClassPrefixes() {

@@ -15,13 +15,13 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.instrument.Rules;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Registry;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -80,7 +80,7 @@ public final class JdbcInstrumentation implements Family {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder) {
+    public Rules extend(Rules builder) {
         ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
         // A DataSource's getConnection may be declared by a superclass that is no DataSource (Tomcat JDBC's
         // DataSourceProxy), and a pool's PooledConnection hands out logical connections too: every public
@@ -95,7 +95,7 @@ public final class JdbcInstrumentation implements Family {
                         .or(takesArguments(java.util.Properties.class))
                         .or(takesArguments(String.class, String.class, java.util.Properties.class)))
                 .and(returns(hasSuperType(named(CONNECTION))));
-        AgentBuilder.Identified.Extendable extendable = JdbcRisks.extend(builder)
+        Rules extendable = JdbcRisks.extend(builder)
                 .type(not(isInterface())
                         .and(implementing("javax.sql.DataSource").or(declaresMethod(getConnection)))
                         .and(not(hasSuperType(namedOneOf(CONNECTION, STATEMENT, RESULT_SET, METADATA)))))

@@ -13,11 +13,11 @@ import io.leakwatch.agent.detect.Targets;
 import io.leakwatch.agent.detect.Traffic;
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Reflective;
+import io.leakwatch.agent.instrument.Rules;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.WeakIdentityMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -39,7 +39,7 @@ public final class JdbcRisks {
     private JdbcRisks() {}
 
     /** Added to the JDBC family's transformations. */
-    public static AgentBuilder extend(AgentBuilder builder) {
+    public static Rules extend(Rules builder) {
         return builder.type(namedOneOf(POOLS))
                 .transform(Advices.advice(
                         BorrowAdvice.class.getName(),

@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.instrument.Rules;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Registry;
@@ -15,7 +16,6 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.stream.Collectors;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -61,7 +61,7 @@ public final class JdkHttpInstrumentation implements Family {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder) {
+    public Rules extend(Rules builder) {
         return builder.type(named(CLIENT))
                 .transform(Advices.advice(SendAdvice.class.getName(), isPublic().and(named("send"))))
                 .transform(Advices.advice(

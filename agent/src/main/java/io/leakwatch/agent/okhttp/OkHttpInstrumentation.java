@@ -12,6 +12,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.instrument.Rules;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class OkHttpInstrumentation implements Family {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder) {
+    public Rules extend(Rules builder) {
         ElementMatcher.Junction<MethodDescription> concrete = not(isAbstract());
         return builder.type(hasSuperType(named(CALL)).and(not(isInterface())))
                 .transform(advice(

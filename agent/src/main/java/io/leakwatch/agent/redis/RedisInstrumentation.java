@@ -14,6 +14,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.instrument.Rules;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Registry;
@@ -69,7 +70,7 @@ public final class RedisInstrumentation implements Family {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder) {
+    public Rules extend(Rules builder) {
         return builder.type(named(JEDIS))
                 .transform(advice(JedisCreatedAdvice.class, isConstructor()))
                 .transform(advice(

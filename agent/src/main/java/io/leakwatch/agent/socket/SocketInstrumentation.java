@@ -1,10 +1,10 @@
 package io.leakwatch.agent.socket;
 
 import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.instrument.Rules;
 import io.leakwatch.agent.model.Kind;
 import java.lang.instrument.ClassFileTransformer;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * The safety net under every library: a connected client {@code java.net.Socket} or {@code SocketChannel} (java.base)
@@ -67,7 +67,7 @@ public final class SocketInstrumentation implements Family {
 
     /** Woven with ASM, not Byte Buddy (see {@link SocketWeaver} for why). */
     @Override
-    public AgentBuilder extend(AgentBuilder builder) {
+    public Rules extend(Rules builder) {
         return builder;
     }
 

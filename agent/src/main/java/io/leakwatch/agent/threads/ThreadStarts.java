@@ -1,10 +1,11 @@
 package io.leakwatch.agent.threads;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.instrument.Rules;
+import io.leakwatch.agent.instrument.Weaver;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.HeldStacks;
 import io.leakwatch.agent.model.Registry;
@@ -21,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -75,15 +75,15 @@ public final class ThreadStarts {
                     Set.of(),
                     Map.of());
             System.setProperty("net.bytebuddy.safe", "true");
-            ClassFileTransformer byteBuddy = new AgentBuilder.Default()
-                    .disableClassFormatChanges()
-                    .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                    .ignore(none())
-                    .type(named("java.lang.Thread"))
-                    .transform(Advices.advice(
-                            StartAdvice.class.getName(),
-                            named("start").and(takesArguments(0).or(takesArguments(1)))))
-                    .makeRaw();
+            ClassFileTransformer byteBuddy = new Weaver(
+                    new Rules()
+                            .type(named("java.lang.Thread"))
+                            .transform(Advices.advice(
+                                    StartAdvice.class.getName(),
+                                    named("start").and(takesArguments(0).or(takesArguments(1))))),
+                    (type, loader, module, redefined, domain) -> false,
+                    inst,
+                    ThreadStarts.class.getModule());
             inst.addTransformer(new OnlyThread(byteBuddy), true);
             enabled = true;
             inst.retransformClasses(Thread.class);

@@ -8,11 +8,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
+import io.leakwatch.agent.instrument.Rules;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import java.util.List;
 import java.util.stream.Collectors;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -56,7 +56,7 @@ public final class UrlConnectionInstrumentation implements Family {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder) {
+    public Rules extend(Rules builder) {
         return builder.type(named(HTTP_URL_CONNECTION))
                 .transform(Advices.advice(
                         CallAdvice.class.getName(),

@@ -1,0 +1,175 @@
+package io.leakwatch.agent.instrument;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.TypeResolutionStrategy;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Applies {@link Rules} to the classes it is handed: describes the class with {@link TypePools} (a class being
+ * retransformed by its loaded {@code Class}), applies every rule whose matcher matches, and decorates the class with
+ * their transformations (advice visits the methods a class declares; no member is added, so retransformation can
+ * apply it too). This is what Byte Buddy's agent builder does with these settings, without building one: building its
+ * first transformer makes Byte Buddy generate and load a class of its own and load some 400 more of its classes, the
+ * largest part of what the first family a program touches cost at start-up.
+ *
+ * <p>A class that loads while this weaver works on another on the same thread (one of Byte Buddy's, a type it
+ * resolves) is passed over, as Byte Buddy's circularity lock does. A class of a named module the transformations are
+ * woven into is made to read the agent's module, which the advice calls. A class that cannot be described or woven is
+ * left as it was (with {@code LEAKWATCH_DEBUG_TRANSFORM} set, the reason is printed).
+ */
+public final class Weaver implements ClassFileTransformer {
+    private final List<Rules.Rule> rules;
+    private final AgentBuilder.RawMatcher ignored;
+    private final Instrumentation inst;
+    private final Module agent;
+    private final boolean debug = System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null;
+    /** Decorating only the methods a class declares, with no implementation context: no member is ever added. */
+    private final ByteBuddy byteBuddy = new ByteBuddy()
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+            .with(Implementation.Context.Disabled.Factory.INSTANCE);
+
+    private final ThreadLocal<Boolean> working = new ThreadLocal<>();
+
+    public Weaver(Rules rules, AgentBuilder.RawMatcher ignored, Instrumentation inst, Module agent) {
+        this.rules = List.copyOf(rules.rules);
+        this.ignored = ignored;
+        this.inst = inst;
+        this.agent = agent;
+    }
+
+    @Override
+    public byte[] transform(
+            Module module,
+            ClassLoader loader,
+            String className,
+            Class<?> redefined,
+            ProtectionDomain domain,
+            byte[] bytes) {
+        return weave(module, loader, className, redefined, domain, bytes);
+    }
+
+    @Override
+    public byte[] transform(
+            ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+        return weave(redefined == null ? null : redefined.getModule(), loader, className, redefined, domain, bytes);
+    }
+
+    private byte[] weave(
+            Module module,
+            ClassLoader loader,
+            String className,
+            Class<?> redefined,
+            ProtectionDomain domain,
+            byte[] bytes) {
+        if (className == null || working.get() != null) {
+            return null;
+        }
+        working.set(Boolean.TRUE);
+        try {
+            String name = className.replace('/', '.');
+            ClassFileLocator locator = new ClassFileLocator.Compound(
+                    ClassFileLocator.Simple.of(name, bytes),
+                    loader == null
+                            ? ClassFileLocator.ForClassLoader.ofBootLoader()
+                            : ClassFileLocator.ForClassLoader.of(loader));
+            TypePool pool = TypePools.INSTANCE.typePool(locator, loader);
+            TypeDescription type =
+                    redefined == null ? pool.describe(name).resolve() : TypeDescription.ForLoadedType.of(redefined);
+            JavaModule javaModule = module == null ? null : JavaModule.of(module);
+            if (ignored.matches(type, loader, javaModule, redefined, domain)) {
+                return null;
+            }
+            DynamicType.Builder<?> builder = null;
+            for (Rules.Rule rule : rules) {
+                if (rule.types.matches(type, loader, javaModule, redefined, domain)) {
+                    if (builder == null) {
+                        builder = byteBuddy.decorate(type, locator);
+                    }
+                    for (AgentBuilder.Transformer transformer : rule.transformers) {
+                        builder = transformer.transform(builder, type, loader, javaModule, domain);
+                    }
+                }
+            }
+            if (builder == null) {
+                return null;
+            }
+            byte[] woven =
+                    builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
+            if (module != null && module.isNamed() && !module.canRead(agent)) {
+                inst.redefineModule(module, Set.of(agent), Map.of(), Map.of(), Set.of(), Map.of());
+            }
+            return woven;
+        } catch (Throwable t) {
+            if (debug) {
+                System.err.println("[leakwatch] " + className + " left as it was: " + t);
+                t.printStackTrace();
+            }
+            return null;
+        } finally {
+            working.remove();
+        }
+    }
+
+    /**
+     * Retransforms the loaded classes a rule matches (the attached mode: the application's classes are loaded
+     * already). A class whose members cannot be resolved, or that the JVM refuses to retransform, is left as it was.
+     */
+    public void retransformMatching() {
+        List<Class<?>> matching = new ArrayList<>();
+        for (Class<?> type : inst.getAllLoadedClasses()) {
+            if (inst.isModifiableClass(type) && matches(type)) {
+                matching.add(type);
+            }
+        }
+        for (int from = 0; from < matching.size(); from += 64) {
+            List<Class<?>> batch = matching.subList(from, Math.min(matching.size(), from + 64));
+            try {
+                inst.retransformClasses(batch.toArray(new Class<?>[0]));
+            } catch (Throwable batchFailed) {
+                for (Class<?> type : batch) {
+                    try {
+                        inst.retransformClasses(type);
+                    } catch (Throwable t) {
+                        if (debug) {
+                            System.err.println("[leakwatch] " + type.getName() + " not retransformed: " + t);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean matches(Class<?> loaded) {
+        try {
+            TypeDescription type = TypeDescription.ForLoadedType.of(loaded);
+            ClassLoader loader = loaded.getClassLoader();
+            JavaModule module = JavaModule.ofType(loaded);
+            ProtectionDomain domain = loaded.getProtectionDomain();
+            if (ignored.matches(type, loader, module, loaded, domain)) {
+                return false;
+            }
+            for (Rules.Rule rule : rules) {
+                if (rule.types.matches(type, loader, module, loaded, domain)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+}
