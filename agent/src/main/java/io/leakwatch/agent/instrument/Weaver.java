@@ -53,22 +53,12 @@ public final class Weaver implements ClassFileTransformer {
 
     @Override
     public byte[] transform(
-            Module module,
-            ClassLoader loader,
-            String className,
-            Class<?> redefined,
-            ProtectionDomain domain,
-            byte[] bytes) {
-        return weave(module, loader, className, redefined, domain, bytes);
+            ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+        return transform(redefined == null ? null : redefined.getModule(), loader, className, redefined, domain, bytes);
     }
 
     @Override
     public byte[] transform(
-            ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
-        return weave(redefined == null ? null : redefined.getModule(), loader, className, redefined, domain, bytes);
-    }
-
-    private byte[] weave(
             Module module,
             ClassLoader loader,
             String className,
