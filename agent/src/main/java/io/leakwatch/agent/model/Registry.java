@@ -173,12 +173,6 @@ public final class Registry {
         return open.get(resource);
     }
 
-    /**
-     * A class is about to be redefined (a mock maker, a debugger's hot swap, another agent): once the JVM drops its old
-     * version, a capture not yet turned into frames reads {@code Unknown Source} for that class's frames. So the open
-     * handles' captures, and those the families hold for handles to come ({@link HeldStacks}), are turned into frames
-     * now, while they still can be (called by {@code instrument/Redefinitions}).
-     */
     /** How many times a class redefinition began (racing ones may count once: only a change is ever looked for). */
     private static volatile int redefinitions;
 
@@ -186,6 +180,12 @@ public final class Registry {
         return redefinitions;
     }
 
+    /**
+     * A class is about to be redefined (a mock maker, a debugger's hot swap, another agent): once the JVM drops its old
+     * version, a capture not yet turned into frames reads {@code Unknown Source} for that class's frames. So the open
+     * handles' captures, and those the families hold for handles to come ({@link HeldStacks}), are turned into frames
+     * now, while they still can be (called by {@code instrument/Redefinitions}).
+     */
     public static void redefining() {
         // Before the scans: a capture on its way to the table or the held ones, which they may miss, sees the change.
         redefinitions++;
