@@ -80,22 +80,15 @@ public final class Weaver implements ClassFileTransformer {
             TypeDescription type =
                     redefined == null ? pool.describe(name).resolve() : TypeDescription.ForLoadedType.of(redefined);
             JavaModule javaModule = module == null ? null : JavaModule.of(module);
-            if (ignored.matches(type, loader, javaModule, redefined, domain)) {
+            List<Rules.Rule> applying = applying(type, loader, javaModule, redefined, domain);
+            if (applying.isEmpty()) {
                 return null;
             }
-            DynamicType.Builder<?> builder = null;
-            for (Rules.Rule rule : rules) {
-                if (rule.types.matches(type, loader, javaModule, redefined, domain)) {
-                    if (builder == null) {
-                        builder = byteBuddy.decorate(type, locator);
-                    }
-                    for (AgentBuilder.Transformer transformer : rule.transformers) {
-                        builder = transformer.transform(builder, type, loader, javaModule, domain);
-                    }
+            DynamicType.Builder<?> builder = byteBuddy.decorate(type, locator);
+            for (Rules.Rule rule : applying) {
+                for (AgentBuilder.Transformer transformer : rule.transformers) {
+                    builder = transformer.transform(builder, type, loader, javaModule, domain);
                 }
-            }
-            if (builder == null) {
-                return null;
             }
             byte[] woven =
                     builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
@@ -121,7 +114,7 @@ public final class Weaver implements ClassFileTransformer {
     public void retransformMatching() {
         List<Class<?>> matching = new ArrayList<>();
         for (Class<?> type : inst.getAllLoadedClasses()) {
-            if (inst.isModifiableClass(type) && matches(type)) {
+            if (inst.isModifiableClass(type) && applies(type)) {
                 matching.add(type);
             }
         }
@@ -143,23 +136,33 @@ public final class Weaver implements ClassFileTransformer {
         }
     }
 
-    private boolean matches(Class<?> loaded) {
+    /** Whether a rule applies to the loaded class (one whose members cannot be resolved: none). */
+    private boolean applies(Class<?> loaded) {
         try {
-            TypeDescription type = TypeDescription.ForLoadedType.of(loaded);
-            ClassLoader loader = loaded.getClassLoader();
-            JavaModule module = JavaModule.ofType(loaded);
-            ProtectionDomain domain = loaded.getProtectionDomain();
-            if (ignored.matches(type, loader, module, loaded, domain)) {
-                return false;
-            }
-            for (Rules.Rule rule : rules) {
-                if (rule.types.matches(type, loader, module, loaded, domain)) {
-                    return true;
-                }
-            }
-            return false;
+            return !applying(
+                            TypeDescription.ForLoadedType.of(loaded),
+                            loaded.getClassLoader(),
+                            JavaModule.ofType(loaded),
+                            loaded,
+                            loaded.getProtectionDomain())
+                    .isEmpty();
         } catch (Throwable t) {
             return false;
         }
+    }
+
+    /** The rules whose matchers match the class, in their order; none if it is ignored. */
+    private List<Rules.Rule> applying(
+            TypeDescription type, ClassLoader loader, JavaModule module, Class<?> redefined, ProtectionDomain domain) {
+        if (ignored.matches(type, loader, module, redefined, domain)) {
+            return List.of();
+        }
+        List<Rules.Rule> applying = new ArrayList<>();
+        for (Rules.Rule rule : rules) {
+            if (rule.types.matches(type, loader, module, redefined, domain)) {
+                applying.add(rule);
+            }
+        }
+        return applying;
     }
 }
