@@ -63,4 +63,27 @@ class LeakWatchExtensionTest {
         assertThatThrownBy(() -> LeakWatchExtension.parseMillis("soon"))
                 .hasMessageContaining("expected a duration such as 500ms or 2s");
     }
+
+    private static Map<String, Object> group(String reason, String frame, long count) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("kind", "jdbc.connection");
+        g.put("reason", reason);
+        g.put("target", "jdbc:h2:mem:orders");
+        g.put("thread", "main");
+        g.put("count", count);
+        g.put("stack", List.of(frame));
+        return g;
+    }
+
+    @Test
+    void aClassWindowKeepsWhatItsOwnMethodsOpenedEvenWhenATestsLeakIsCollectedBetweenTheReads() {
+        Map<String, Object> beforeAll = group("open", "com.acme.T.open(T.java:10)", 1);
+        Map<String, Object> testsOpen = group("open", "com.acme.T.leaks(T.java:20)", 1);
+        Map<String, Object> testsCollected = group("collected", "com.acme.T.leaks(T.java:20)", 1);
+        List<Map<String, Object>> outside = LeakWatchExtension.ClassWindow.outsideChildren(
+                List.of(beforeAll, testsCollected), List.of(testsOpen), List.of());
+        assertThat(outside).hasSize(1);
+        assertThat(outside.get(0).get("stack")).isEqualTo(List.of("com.acme.T.open(T.java:10)"));
+        assertThat(outside.get(0).get("count")).isEqualTo(1L);
+    }
 }
