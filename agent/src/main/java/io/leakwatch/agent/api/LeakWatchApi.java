@@ -1,5 +1,6 @@
 package io.leakwatch.agent.api;
 
+import io.leakwatch.agent.model.Clock;
 import io.leakwatch.agent.model.Group;
 import io.leakwatch.agent.model.Registry;
 import java.util.ArrayList;
@@ -21,15 +22,11 @@ public final class LeakWatchApi {
     }
 
     /**
-     * A point in time: every handle acquired after this call returns has {@code acquiredNanos >= mark}, every handle
-     * acquired before it has a smaller one. Spins until the clock ticks (nanoseconds), so equal readings cannot blur it.
+     * A point in time ({@link Clock#tick}): every handle acquired after this call returns was acquired at or after the
+     * mark, every handle acquired before it before the mark; so is every thread started, by {@code nanoTime}.
      */
     public static long mark() {
-        long before = System.nanoTime();
-        while (System.nanoTime() == before) {
-            Thread.onSpinWait();
-        }
-        return before + 1;
+        return Clock.tick();
     }
 
     /**

@@ -83,7 +83,7 @@ public final class Forensics {
                 handles.add(h);
             }
         }
-        handles.sort(Comparator.comparingLong(h -> h.acquiredNanos));
+        handles.sort(Comparator.comparingLong(h -> h.acquiredTick));
         Map<Long, ThreadInfo> threads = threads(handles);
         for (Handle h : handles) {
             Stack stack = h.stack() == null ? Stack.NONE : h.stack();

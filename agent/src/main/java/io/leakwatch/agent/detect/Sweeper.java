@@ -1,6 +1,7 @@
 package io.leakwatch.agent.detect;
 
 import io.leakwatch.agent.instrument.Advices;
+import io.leakwatch.agent.model.Clock;
 import io.leakwatch.agent.model.Durations;
 import io.leakwatch.agent.model.Group;
 import io.leakwatch.agent.model.Kind;
@@ -70,6 +71,7 @@ public final class Sweeper implements Runnable {
     }
 
     public void sweep() {
+        Clock.tick(); // handles acquired from now on read this tick: their ages are off by a sweep's interval at most
         io.leakwatch.agent.jfr.Jfr.poll(registry);
         long now = System.currentTimeMillis();
         if (now - cacheClearedAt >= TYPE_CACHE_MILLIS) {

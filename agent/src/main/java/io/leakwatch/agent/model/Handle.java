@@ -37,7 +37,17 @@ public final class Handle extends WeakReference<Object> {
 
     public final Kind kind;
     final int hash;
-    public final long acquiredNanos;
+    /**
+     * The {@link Clock}'s tick when acquired: at or before the acquisition, by at most a sweep's interval. It orders
+     * handles against {@link Clock#tick} marks exactly.
+     */
+    public final long acquiredTick;
+    /**
+     * When a scan of the open handles first found it (a {@code nanoTime} reading after the acquisition), 0 before:
+     * the earliest time it is known to have been open by, for judgements that must never come early.
+     */
+    private volatile long seenNanos;
+
     public final String thread;
     /**
      * The acquiring thread's id (never reused by the JVM): pool-exhaustion forensics look up what it does now, and
@@ -65,7 +75,7 @@ public final class Handle extends WeakReference<Object> {
         super(resource, queue);
         this.kind = kind;
         this.hash = System.identityHashCode(resource);
-        this.acquiredNanos = System.nanoTime();
+        this.acquiredTick = Clock.last();
         Thread current = Thread.currentThread();
         this.thread = current.getName();
         this.threadId = current.getId();
@@ -109,8 +119,25 @@ public final class Handle extends WeakReference<Object> {
         return stack instanceof Throwable;
     }
 
+    /** For reports: how long it has been open, or a little longer (up to a sweep's interval), never less. */
     public long ageMillis(long nowNanos) {
-        return (nowNanos - acquiredNanos) / 1_000_000;
+        return (nowNanos - acquiredTick) / 1_000_000;
+    }
+
+    /**
+     * For judgements against the threshold: how long it has certainly been open, never more (by up to a sweep's
+     * interval less, 0 until a scan found it), so a handle is never judged held too long early.
+     */
+    public long heldAtLeastNanos(long nowNanos) {
+        long seen = seenNanos;
+        return seen == 0 ? 0 : Math.max(0, nowNanos - seen);
+    }
+
+    /** A scan found it open at {@code nanos} (read after the scan took it). */
+    void seen(long nanos) {
+        if (seenNanos == 0) {
+            seenNanos = nanos == 0 ? 1 : nanos;
+        }
     }
 
     synchronized void addChild(Handle child) {

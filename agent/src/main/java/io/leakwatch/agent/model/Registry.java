@@ -173,6 +173,19 @@ public final class Registry {
         return open.get(resource);
     }
 
+    /**
+     * The open handles, each marked seen if it was not yet (see {@link Handle#heldAtLeastNanos}): every walk of the
+     * table that judges or reports ages goes through here, the sweeper's at least once a sweep.
+     */
+    private List<Handle> scan() {
+        List<Handle> handles = open.values();
+        long now = System.nanoTime(); // after the snapshot: every handle in it was open by then
+        for (Handle handle : handles) {
+            handle.seen(now);
+        }
+        return handles;
+    }
+
     /** How many times a class redefinition began (racing ones may count once: only a change is ever looked for). */
     private static volatile int redefinitions;
 
@@ -249,8 +262,9 @@ public final class Registry {
             releaseChildren(handle);
             return;
         }
-        long held = handle.ageMillis(System.nanoTime());
-        boolean aged = handle.kind.ages && (state == Handle.FLAGGED || held >= thresholdMillis());
+        long now = System.nanoTime();
+        long held = handle.ageMillis(now);
+        boolean aged = handle.kind.ages && (state == Handle.FLAGGED || handle.heldAtLeastNanos(now) >= thresholdNanos);
         if (state == Handle.ORPHAN) {
             if (aged) {
                 s.closed();
@@ -357,7 +371,7 @@ public final class Registry {
                     && handle.kind.ages
                     && handle.parent != null
                     && handle.parent.pending()
-                    && now - handle.acquiredNanos < thresholdNanos
+                    && handle.heldAtLeastNanos(now) < thresholdNanos
                     && handle.transition(Handle.OPEN, Handle.ORPHAN)) {
                 continue;
             }
@@ -417,9 +431,9 @@ public final class Registry {
     public List<Group> flagAged(long nowNanos) {
         long threshold = thresholdNanos;
         List<Handle> candidates = new ArrayList<>();
-        for (Handle handle : open.values()) {
+        for (Handle handle : scan()) {
             int state = handle.state();
-            long age = nowNanos - handle.acquiredNanos;
+            long age = handle.heldAtLeastNanos(nowNanos);
             if (state == Handle.ORPHAN) {
                 if (age >= threshold) {
                     settleOrphan(handle, nowNanos);
@@ -428,7 +442,7 @@ public final class Registry {
                 candidates.add(handle);
             } else if (state == Handle.FLAGGED && handle.holder != null && handle.holder.inUse()) {
                 candidates.add(handle);
-            } else if (age >= INTERN_AFTER_NANOS && handle.stackIsRaw()) {
+            } else if (nowNanos - handle.acquiredTick >= INTERN_AFTER_NANOS && handle.stackIsRaw()) {
                 handle.stack();
             }
         }
@@ -477,11 +491,11 @@ public final class Registry {
 
     private Aged agedOpen(long nowNanos, long threshold) {
         List<Handle> candidates = new ArrayList<>();
-        for (Handle handle : open.values()) {
+        for (Handle handle : scan()) {
             int state = handle.state();
             if (handle.kind.ages
                     && (state == Handle.OPEN || state == Handle.FLAGGED)
-                    && nowNanos - handle.acquiredNanos >= threshold
+                    && handle.heldAtLeastNanos(nowNanos) >= threshold
                     && !ignoreIfPoolInternal(handle)) {
                 candidates.add(handle);
             }
@@ -519,7 +533,7 @@ public final class Registry {
     /** A snapshot of the open handles, for dumps; pool-internal ones are left out. */
     public List<Handle> openHandles() {
         List<Handle> handles = new ArrayList<>();
-        for (Handle handle : open.values()) {
+        for (Handle handle : scan()) {
             if (handle.isOpen() && !ignoreIfPoolInternal(handle)) {
                 handles.add(handle);
             }
@@ -528,7 +542,7 @@ public final class Registry {
     }
 
     /**
-     * The handles acquired at or after {@code sinceNanos} (a {@link System#nanoTime()} value), by the thread with id
+     * The handles acquired at or after {@code sinceNanos} (a {@link Clock#tick} mark), by the thread with id
      * {@code threadId} unless it is negative, that are still open (kinds open at a test's end) or were collected unclosed, grouped
      * with reason "open" or "collected". For the JUnit extension; walks the open table, so not for hot paths.
      */
@@ -538,14 +552,14 @@ public final class Registry {
         // Collected while the test ran and already drained by the sweeper: gone from the open table, still its leak.
         for (Handle handle : recentlyCollected) {
             if (handle != null
-                    && handle.acquiredNanos - sinceNanos >= 0
+                    && handle.acquiredTick - sinceNanos >= 0
                     && (threadId < 0 || handle.threadId == threadId)
                     && handle.state() == Handle.COLLECTED) {
                 found.add(handle);
             }
         }
-        for (Handle handle : open.values()) {
-            if (handle.acquiredNanos - sinceNanos < 0
+        for (Handle handle : scan()) {
+            if (handle.acquiredTick - sinceNanos < 0
                     || (threadId >= 0 && handle.threadId != threadId)
                     || !handle.pending()) {
                 continue;

@@ -20,7 +20,7 @@ final class Dump {
 
     private static List<Handle> oldestFirst(Registry registry) {
         List<Handle> handles = registry.openHandles();
-        handles.sort(Comparator.comparingLong(h -> h.acquiredNanos));
+        handles.sort(Comparator.comparingLong(h -> h.acquiredTick));
         return handles;
     }
 
