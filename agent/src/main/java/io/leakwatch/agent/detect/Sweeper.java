@@ -52,16 +52,36 @@ public final class Sweeper implements Runnable {
         return Math.max(10, Math.min(1000, thresholdMillis / 4));
     }
 
+    /**
+     * How often the sweeper ticks the {@link Clock} handles read: a hundredth of the threshold (within 5 to 100 ms),
+     * so a handle's age is known to that: a handle is judged held past the threshold that much late at most.
+     */
+    static long tickMillis(long thresholdMillis) {
+        return Math.max(5, Math.min(100, thresholdMillis / 100));
+    }
+
     @Override
     public void run() {
+        long lastSweep = System.nanoTime();
         while (running) {
+            long threshold = registry.thresholdMillis();
+            long tick = tickMillis(threshold);
+            Clock.interval(tick * 1_000_000);
+            boolean interrupted = false;
             try {
-                Thread.sleep(intervalMillis(registry.thresholdMillis()));
+                Thread.sleep(tick);
             } catch (InterruptedException e) {
                 if (!running) {
                     return;
                 }
+                interrupted = true;
             }
+            Clock.tick();
+            long now = System.nanoTime();
+            if (!interrupted && now - lastSweep < intervalMillis(threshold) * 1_000_000) {
+                continue;
+            }
+            lastSweep = now;
             try {
                 sweep();
             } catch (Throwable t) {
@@ -71,7 +91,6 @@ public final class Sweeper implements Runnable {
     }
 
     public void sweep() {
-        Clock.tick(); // handles acquired from now on read this tick: their ages are off by a sweep's interval at most
         io.leakwatch.agent.jfr.Jfr.poll(registry);
         long now = System.currentTimeMillis();
         if (now - cacheClearedAt >= TYPE_CACHE_MILLIS) {

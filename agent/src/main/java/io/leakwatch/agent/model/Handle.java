@@ -38,15 +38,10 @@ public final class Handle extends WeakReference<Object> {
     public final Kind kind;
     final int hash;
     /**
-     * The {@link Clock}'s tick when acquired: at or before the acquisition, by at most a sweep's interval. It orders
+     * The {@link Clock}'s tick when acquired: at or before the acquisition, by at most a tick interval. It orders
      * handles against {@link Clock#tick} marks exactly.
      */
     public final long acquiredTick;
-    /**
-     * When a scan of the open handles first found it (a {@code nanoTime} reading after the acquisition), 0 before:
-     * the earliest time it is known to have been open by, for judgements that must never come early.
-     */
-    private volatile long seenNanos;
 
     public final String thread;
     /**
@@ -119,25 +114,25 @@ public final class Handle extends WeakReference<Object> {
         return stack instanceof Throwable;
     }
 
-    /** For reports: how long it has been open, or a little longer (up to a sweep's interval), never less. */
+    /** For reports: how long it has been open, or a little longer (up to a tick interval), never less. */
     public long ageMillis(long nowNanos) {
         return (nowNanos - acquiredTick) / 1_000_000;
     }
 
     /**
-     * For judgements against the threshold: how long it has certainly been open, never more (by up to a sweep's
-     * interval less, 0 until a scan found it), so a handle is never judged held too long early.
+     * For judgements against the threshold: whether it has certainly been open for {@code thresholdNanos} by
+     * {@code nowNanos}, judged from the first tick after the one it read (so possibly up to a tick interval late, never
+     * early). The common answer, no, costs a subtraction.
      */
-    public long heldAtLeastNanos(long nowNanos) {
-        long seen = seenNanos;
-        return seen == 0 ? 0 : Math.max(0, nowNanos - seen);
-    }
-
-    /** A scan found it open at {@code nanos} (read after the scan took it). */
-    void seen(long nanos) {
-        if (seenNanos == 0) {
-            seenNanos = nanos == 0 ? 1 : nanos;
+    public boolean heldPast(long nowNanos, long thresholdNanos) {
+        if (nowNanos - acquiredTick < thresholdNanos) {
+            return false;
         }
+        if (thresholdNanos <= 0) {
+            return true;
+        }
+        long after = Clock.after(acquiredTick);
+        return after != Long.MAX_VALUE && nowNanos - after >= thresholdNanos;
     }
 
     synchronized void addChild(Handle child) {

@@ -173,19 +173,6 @@ public final class Registry {
         return open.get(resource);
     }
 
-    /**
-     * The open handles, each marked seen if it was not yet (see {@link Handle#heldAtLeastNanos}): every walk of the
-     * table that judges or reports ages goes through here, the sweeper's at least once a sweep.
-     */
-    private List<Handle> scan() {
-        List<Handle> handles = open.values();
-        long now = System.nanoTime(); // after the snapshot: every handle in it was open by then
-        for (Handle handle : handles) {
-            handle.seen(now);
-        }
-        return handles;
-    }
-
     /** How many times a class redefinition began (racing ones may count once: only a change is ever looked for). */
     private static volatile int redefinitions;
 
@@ -264,7 +251,7 @@ public final class Registry {
         }
         long now = System.nanoTime();
         long held = handle.ageMillis(now);
-        boolean aged = handle.kind.ages && (state == Handle.FLAGGED || handle.heldAtLeastNanos(now) >= thresholdNanos);
+        boolean aged = handle.kind.ages && (state == Handle.FLAGGED || handle.heldPast(now, thresholdNanos));
         if (state == Handle.ORPHAN) {
             if (aged) {
                 s.closed();
@@ -371,7 +358,7 @@ public final class Registry {
                     && handle.kind.ages
                     && handle.parent != null
                     && handle.parent.pending()
-                    && handle.heldAtLeastNanos(now) < thresholdNanos
+                    && !handle.heldPast(now, thresholdNanos)
                     && handle.transition(Handle.OPEN, Handle.ORPHAN)) {
                 continue;
             }
@@ -431,14 +418,17 @@ public final class Registry {
     public List<Group> flagAged(long nowNanos) {
         long threshold = thresholdNanos;
         List<Handle> candidates = new ArrayList<>();
-        for (Handle handle : scan()) {
+        Clock.tick(); // a tick after every handle here: without one, none could be judged held past the threshold yet
+        for (Handle handle : open.values()) {
             int state = handle.state();
-            long age = handle.heldAtLeastNanos(nowNanos);
             if (state == Handle.ORPHAN) {
-                if (age >= threshold) {
+                if (handle.heldPast(nowNanos, threshold)) {
                     settleOrphan(handle, nowNanos);
                 }
-            } else if (handle.kind.ages && state == Handle.OPEN && age >= threshold && !ignoreIfPoolInternal(handle)) {
+            } else if (handle.kind.ages
+                    && state == Handle.OPEN
+                    && handle.heldPast(nowNanos, threshold)
+                    && !ignoreIfPoolInternal(handle)) {
                 candidates.add(handle);
             } else if (state == Handle.FLAGGED && handle.holder != null && handle.holder.inUse()) {
                 candidates.add(handle);
@@ -491,11 +481,12 @@ public final class Registry {
 
     private Aged agedOpen(long nowNanos, long threshold) {
         List<Handle> candidates = new ArrayList<>();
-        for (Handle handle : scan()) {
+        Clock.tick();
+        for (Handle handle : open.values()) {
             int state = handle.state();
             if (handle.kind.ages
                     && (state == Handle.OPEN || state == Handle.FLAGGED)
-                    && handle.heldAtLeastNanos(nowNanos) >= threshold
+                    && handle.heldPast(nowNanos, threshold)
                     && !ignoreIfPoolInternal(handle)) {
                 candidates.add(handle);
             }
@@ -533,7 +524,7 @@ public final class Registry {
     /** A snapshot of the open handles, for dumps; pool-internal ones are left out. */
     public List<Handle> openHandles() {
         List<Handle> handles = new ArrayList<>();
-        for (Handle handle : scan()) {
+        for (Handle handle : open.values()) {
             if (handle.isOpen() && !ignoreIfPoolInternal(handle)) {
                 handles.add(handle);
             }
@@ -558,7 +549,7 @@ public final class Registry {
                 found.add(handle);
             }
         }
-        for (Handle handle : scan()) {
+        for (Handle handle : open.values()) {
             if (handle.acquiredTick - sinceNanos < 0
                     || (threadId >= 0 && handle.threadId != threadId)
                     || !handle.pending()) {

@@ -201,7 +201,7 @@ public final class Management implements LeakWatchMXBean {
         long now = System.nanoTime();
         long threshold = registry.thresholdMillis() * 1_000_000;
         for (Handle h : registry.openHandles()) {
-            if (h.kind.ages && h.heldAtLeastNanos(now) >= threshold) {
+            if (h.kind.ages && h.heldPast(now, threshold)) {
                 figures.get(h.kind).heldPastThreshold++;
                 Holder holder = h.holder;
                 if (holder != null && holder.inUse()) {

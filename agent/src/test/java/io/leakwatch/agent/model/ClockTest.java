@@ -29,6 +29,21 @@ class ClockTest {
         assertThat(after.acquiredTick).isGreaterThanOrEqualTo(mark);
     }
 
+    @Test
+    void theTickAfterAHandlesIsLaterThanItsAcquisitionAndNoLaterThanTheNextTick() {
+        Registry registry = new Registry(Options.parse("stacks=off"));
+        Handle h = registry.acquire(new Object(), JdbcInstrumentation.JDBC_CONNECTION, "jdbc:t", null, false);
+        long acquired = System.nanoTime();
+        assertThat(Clock.after(h.acquiredTick)).as("no tick yet since").isEqualTo(Long.MAX_VALUE);
+        long next = Clock.tick();
+        for (int i = 0; i < 10_000; i++) {
+            Clock.tick();
+        }
+        long after = Clock.after(h.acquiredTick);
+        assertThat(after).isGreaterThan(h.acquiredTick).isGreaterThanOrEqualTo(next);
+        assertThat(after - acquired).as("a tick, not the acquisition's reading").isPositive();
+    }
+
     /**
      * A handle reads the clock's last tick, which may be a while old: its reported age may run long by that much, but
      * it is judged against the threshold only by how long a scan has known it open, so never early.

@@ -289,13 +289,13 @@ class RegistryTest {
         open(closedByItself, JdbcInstrumentation.JDBC_STATEMENT, "jdbc:fake", conn2);
         long later = System.nanoTime() + 2_000_000_000L;
         registry.flagAged(later);
-        long seen = System.nanoTime(); // the scan found the statement open by then
+        long ticked = System.nanoTime(); // flagAged ticked the clock: the statement was acquired before then
         registry.release(closedByItself);
         assertThat(registry.lateReleases.values())
                 .as("closed by the application, late")
                 .extracting(g -> g.kind)
                 .containsExactly(JdbcInstrumentation.JDBC_STATEMENT);
-        while (System.nanoTime() < seen + 1_000_000_000L) {
+        while (System.nanoTime() < ticked + 1_000_000_000L) {
             Thread.onSpinWait();
         }
         registry.release(conn2);
