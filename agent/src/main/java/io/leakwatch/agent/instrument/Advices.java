@@ -13,6 +13,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.MethodList;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
@@ -76,6 +77,31 @@ public final class Advices {
             List<Entry> more = new ArrayList<>(entries);
             more.add(new Entry(adviceClass, methods));
             return new Woven(List.copyOf(more));
+        }
+
+        /** This and another, in one transformation: the class is visited once for both. */
+        Woven and(Woven other) {
+            List<Entry> more = new ArrayList<>(entries);
+            more.addAll(other.entries);
+            return new Woven(List.copyOf(more));
+        }
+
+        /**
+         * The part of this whose methods the type declares one of, or null if none: an advice that matches no method
+         * would still cost a rewrite of the whole class for an unchanged one.
+         */
+        Woven onDeclared(TypeDescription type) {
+            MethodList<MethodDescription.InDefinedShape> declared = type.getDeclaredMethods();
+            List<Entry> kept = new ArrayList<>(entries.size());
+            for (Entry entry : entries) {
+                for (MethodDescription method : declared) {
+                    if (entry.methods.matches(method)) {
+                        kept.add(entry);
+                        break;
+                    }
+                }
+            }
+            return kept.isEmpty() ? null : kept.size() == entries.size() ? this : new Woven(List.copyOf(kept));
         }
 
         @Override

@@ -14,6 +14,7 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.TypeResolutionStrategy;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
@@ -39,6 +40,7 @@ public final class Weaver implements ClassFileTransformer {
     private final boolean debug = System.getenv("LEAKWATCH_DEBUG_TRANSFORM") != null;
     /** Decorating only the methods a class declares, with no implementation context: no member is ever added. */
     private final ByteBuddy byteBuddy = new ByteBuddy()
+            .with(TypeValidation.DISABLED)
             .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
             .with(Implementation.Context.Disabled.Factory.INSTANCE);
 
@@ -80,15 +82,14 @@ public final class Weaver implements ClassFileTransformer {
             TypeDescription type =
                     redefined == null ? pool.describe(name).resolve() : TypeDescription.ForLoadedType.of(redefined);
             JavaModule javaModule = module == null ? null : JavaModule.of(module);
-            List<Rules.Rule> applying = applying(type, loader, javaModule, redefined, domain);
-            if (applying.isEmpty()) {
+            List<AgentBuilder.Transformer> transformations =
+                    transformations(applying(type, loader, javaModule, redefined, domain), type);
+            if (transformations.isEmpty()) {
                 return null;
             }
             DynamicType.Builder<?> builder = byteBuddy.decorate(type, locator);
-            for (Rules.Rule rule : applying) {
-                for (AgentBuilder.Transformer transformer : rule.transformers) {
-                    builder = transformer.transform(builder, type, loader, javaModule, domain);
-                }
+            for (AgentBuilder.Transformer transformer : transformations) {
+                builder = transformer.transform(builder, type, loader, javaModule, domain);
             }
             byte[] woven =
                     builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
@@ -136,19 +137,52 @@ public final class Weaver implements ClassFileTransformer {
         }
     }
 
-    /** Whether a rule applies to the loaded class (one whose members cannot be resolved: none). */
+    /** Whether a rule's advice applies to the loaded class (one whose members cannot be resolved: none). */
     private boolean applies(Class<?> loaded) {
         try {
-            return !applying(
-                            TypeDescription.ForLoadedType.of(loaded),
-                            loaded.getClassLoader(),
-                            JavaModule.ofType(loaded),
-                            loaded,
-                            loaded.getProtectionDomain())
+            TypeDescription type = TypeDescription.ForLoadedType.of(loaded);
+            return !transformations(
+                            applying(
+                                    type,
+                                    loaded.getClassLoader(),
+                                    JavaModule.ofType(loaded),
+                                    loaded,
+                                    loaded.getProtectionDomain()),
+                            type)
                     .isEmpty();
         } catch (Throwable t) {
             return false;
         }
+    }
+
+    /**
+     * The rules' transformations, in their order, with the advice that matches none of the type's methods left out
+     * and each run of advice merged into one visit of the class: a class a rule matches by its type (every
+     * {@code okhttp3.} class, for one) but none of whose methods any advice matches is not rewritten at all.
+     */
+    private static List<AgentBuilder.Transformer> transformations(List<Rules.Rule> applying, TypeDescription type) {
+        List<AgentBuilder.Transformer> transformations = new ArrayList<>();
+        Advices.Woven run = null;
+        for (Rules.Rule rule : applying) {
+            for (AgentBuilder.Transformer transformer : rule.transformers) {
+                if (transformer instanceof Advices.Woven woven) {
+                    Advices.Woven kept = woven.onDeclared(type);
+                    if (kept != null) {
+                        run = run == null ? kept : run.and(kept);
+                    }
+                } else {
+                    if (run != null) {
+                        transformations.add(run);
+                        run = null;
+                    }
+                    transformations.add(transformer);
+                }
+            }
+        }
+        if (run != null) {
+            transformations.add(run);
+        }
+        return transformations;
     }
 
     /** The rules whose matchers match the class, in their order; none if it is ignored. */

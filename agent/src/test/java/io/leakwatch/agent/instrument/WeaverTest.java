@@ -114,6 +114,35 @@ class WeaverTest {
     }
 
     @Test
+    void twoRulesAdvisingTheSameMethodBothApplyOnce() throws Exception {
+        Rules rules = countingTwice()
+                .type(named(NAME))
+                .transform(Advices.advice(CountingAdvice.class.getName(), named("twice")));
+        Object target = load(weaver(rules, NOTHING_IGNORED)
+                .transform(null, getClass().getClassLoader(), NAME.replace('.', '/'), null, null, bytes()));
+        int before = Counts.ENTERED.get();
+        assertThat(call(target, "twice")).isEqualTo(10);
+        assertThat(Counts.ENTERED.get()).isEqualTo(before + 2);
+        call(target, "thrice");
+        assertThat(Counts.ENTERED.get()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void aClassItsRuleMatchesButNoneOfWhoseMethodsAnAdviceMatchesIsNotRewritten() throws Exception {
+        Rules noMethod =
+                new Rules().type(named(NAME)).transform(Advices.advice(CountingAdvice.class.getName(), named("never")));
+        assertThat(weaver(noMethod, NOTHING_IGNORED)
+                        .transform(null, getClass().getClassLoader(), NAME.replace('.', '/'), null, null, bytes()))
+                .isNull();
+        Rules oneOfTwo = noMethod.transform(Advices.advice(CountingAdvice.class.getName(), named("thrice")));
+        Object target = load(weaver(oneOfTwo, NOTHING_IGNORED)
+                .transform(null, getClass().getClassLoader(), NAME.replace('.', '/'), null, null, bytes()));
+        int before = Counts.ENTERED.get();
+        call(target, "thrice");
+        assertThat(Counts.ENTERED.get()).isEqualTo(before + 1);
+    }
+
+    @Test
     void aClassThatCannotBeDescribedOrWovenIsLeftAsItWasNotThrownIntoTheApplication() throws Exception {
         AgentBuilder.RawMatcher failing = (type, loader, module, redefined, domain) -> {
             throw new IllegalStateException("a supertype that cannot be resolved");
