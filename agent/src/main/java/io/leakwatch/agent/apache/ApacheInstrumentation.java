@@ -77,6 +77,12 @@ public final class ApacheInstrumentation implements Family {
         return markers;
     }
 
+    /** The matchers below know every class by its name. */
+    @Override
+    public TypeMatch typeMatch() {
+        return TypeMatch.named(markers().stream().map(m -> m.replace('/', '.')).toArray(String[]::new));
+    }
+
     @Override
     public Rules extend(Rules builder) {
         ElementMatcher.Junction<TypeDescription> handler = namedOneOf(HANDLERS);

@@ -27,7 +27,8 @@ public interface Family {
      * Byte sequences of which a class must contain one to be worth handing to Byte Buddy: package prefixes in internal
      * form, such as {@code java/sql/} or {@code okhttp3/}, looked for in its constant pool. A class is matched only by
      * the families whose markers it names (and a family's Byte Buddy is built when the first such class loads), so they
-     * must cover every class the family instruments.
+     * must cover every class the family instruments. Markers of eight bytes or more are found fastest: the scan skips
+     * over the bytes that cannot start one.
      */
     List<String> markers();
 
@@ -43,11 +44,24 @@ public interface Family {
         return null;
     }
 
-    /** Class names ({@code com.acme.Pool}) and declared method names a family's type matchers also match by. */
-    record TypeMatch(Set<String> classNames, Set<String> methodNames) {
+    /**
+     * Class names ({@code com.acme.Pool}), prefixes of class names ({@code okhttp3.}) and declared method names a
+     * family's type matchers also match by. {@code jdkSupertypes}, if any, are the JDK types under the markers whose
+     * subtypes the matchers match ({@code java.sql.Connection}, not {@code java.sql.SQLException}): a class whose
+     * direct supertype is another JDK type under the markers is passed over too.
+     */
+    record TypeMatch(
+            Set<String> classNames, Set<String> namePrefixes, Set<String> methodNames, Set<String> jdkSupertypes) {
         public TypeMatch {
             classNames = Set.copyOf(classNames);
+            namePrefixes = Set.copyOf(namePrefixes);
             methodNames = Set.copyOf(methodNames);
+            jdkSupertypes = Set.copyOf(jdkSupertypes);
+        }
+
+        /** Matched by names: a class is one of them, or has a supertype under the family's markers. */
+        public static TypeMatch named(String... classNames) {
+            return new TypeMatch(Set.of(classNames), Set.of(), Set.of(), Set.of());
         }
     }
 

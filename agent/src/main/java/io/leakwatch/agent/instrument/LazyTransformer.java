@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -31,7 +32,15 @@ public final class LazyTransformer implements ClassFileTransformer {
         /** From {@link Family#typeMatch}, in internal form; null: no class is passed over by its header. */
         private final Set<String> classNames;
 
+        private final String[] namePrefixes;
         private final byte[][] methodNames;
+        /** From {@link Family.TypeMatch#jdkSupertypes}; empty: every JDK type under the markers may match. */
+        private final List<String> jdkSupertypes;
+        /** Resolved on first use, so a program that never meets the family never loads them; null until then. */
+        private volatile Class<?>[] jdkRoots;
+        /** Per JDK type under the markers (internal name): whether it is one of the roots' subtypes. */
+        private final ConcurrentHashMap<String, Boolean> underRoots = new ConcurrentHashMap<>();
+
         private final String[] markerPrefixes;
         private final Supplier<ClassFileTransformer> factory;
         private volatile ClassFileTransformer delegate;
@@ -59,25 +68,34 @@ public final class LazyTransformer implements ClassFileTransformer {
                     : typeMatch.classNames().stream()
                             .map(c -> c.replace('.', '/'))
                             .collect(Collectors.toUnmodifiableSet());
+            this.namePrefixes = typeMatch == null
+                    ? null
+                    : typeMatch.namePrefixes().stream()
+                            .map(c -> c.replace('.', '/'))
+                            .toArray(String[]::new);
             this.methodNames = typeMatch == null
                     ? null
                     : typeMatch.methodNames().stream()
                             .map(m -> m.getBytes(StandardCharsets.UTF_8))
                             .toArray(byte[][]::new);
+            this.jdkSupertypes = typeMatch == null ? List.of() : List.copyOf(typeMatch.jdkSupertypes());
             this.factory = factory;
         }
 
         /**
-         * Whether the family's matchers could match the class (see {@link Family#typeMatch}): it is one of the names,
-         * declares one of the methods, or has a direct supertype that is neither Object nor a JDK class outside the
-         * markers. A header this cannot read says yes.
+         * Whether the family's matchers could match the class (see {@link Family#typeMatch}): it has one of the names
+         * or prefixes, declares one of the methods, or has a direct supertype that is neither Object nor a JDK class
+         * outside the markers. A header this cannot read says yes.
          */
         boolean mayMatch(ClassHeader header) {
             if (classNames == null) {
                 return true;
             }
             try {
-                if (classNames.contains(header.name()) || !outside(header.superName())) {
+                String name = header.name();
+                if (classNames.contains(name)
+                        || Stack.startsWithAny(name, namePrefixes)
+                        || !outside(header.superName())) {
                     return true;
                 }
                 for (String type : header.interfaces()) {
@@ -91,11 +109,45 @@ public final class LazyTransformer implements ClassFileTransformer {
             }
         }
 
-        /** Object, or a JDK class outside the markers: no supertype of it is one the family matches. */
+        /**
+         * Object, a JDK class outside the markers, or one under them that is none of the family's JDK supertypes: no
+         * supertype of it is one the family matches.
+         */
         private boolean outside(String type) {
-            return type == null
-                    || type.equals("java/lang/Object")
-                    || (type.startsWith("java/") && !Stack.startsWithAny(type, markerPrefixes));
+            if (type == null || type.equals("java/lang/Object")) {
+                return true;
+            }
+            if (!Stack.startsWithAny(type, markerPrefixes)) {
+                return type.startsWith("java/");
+            }
+            return !jdkSupertypes.isEmpty() && !underRoots.computeIfAbsent(type, this::underRoots);
+        }
+
+        /** Whether the type is a JDK type of the roots' or not one the platform loader knows (then: maybe). */
+        private boolean underRoots(String type) {
+            ClassLoader platform = ClassLoader.getPlatformClassLoader();
+            try {
+                Class<?>[] roots = jdkRoots;
+                if (roots == null) {
+                    roots = new Class<?>[jdkSupertypes.size()];
+                    for (int i = 0; i < roots.length; i++) {
+                        roots[i] = Class.forName(jdkSupertypes.get(i), false, platform);
+                    }
+                    jdkRoots = roots;
+                }
+                Class<?> jdk = Class.forName(type.replace('/', '.'), false, platform);
+                if (jdk.getClassLoader() != null && jdk.getClassLoader() != platform) {
+                    return true;
+                }
+                for (Class<?> root : roots) {
+                    if (root.isAssignableFrom(jdk)) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                return true;
+            }
         }
 
         boolean built() {
@@ -133,8 +185,26 @@ public final class LazyTransformer implements ClassFileTransformer {
     private final byte[][] markers;
 
     private final long[] owners;
-    /** Per first byte, the markers (indices) that start with it: most bytes of a class file start none. */
-    private final int[][] byFirstByte = new int[256][];
+    /**
+     * The markers (indices) by their first eight bytes, in an open-addressed table of those bytes as a long (0: empty;
+     * no marker starts with zero bytes): the scan looks up the last eight bytes it read, one probe per byte, where a
+     * lookup by fewer met candidates at every {@code java/} or {@code org/} of a class's names.
+     */
+    private final long[] prefixKeys;
+
+    private final int[][] prefixMarkers;
+    private final int prefixShift;
+    /** Markers shorter than eight bytes, by their first byte (usually none). */
+    private final int[][] shortByFirstByte = new int[256][];
+
+    private boolean hasShortMarkers;
+    /**
+     * Per {@link #block} of two bytes, how far a window of {@link #PREFIX} bytes ending with them may move on without
+     * passing the start of a marker: {@code PREFIX - 1} for a block no marker's prefix holds, 0 where one ends.
+     */
+    private final byte[] skips = new byte[SKIPS];
+
+    private static final int SKIPS = 4096;
 
     private final String[] jdkPrefixes;
     private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
@@ -156,13 +226,30 @@ public final class LazyTransformer implements ClassFileTransformer {
         }
         this.markers = new byte[distinct.size()][];
         this.owners = new long[distinct.size()];
+        int slots = Integer.highestOneBit(Math.max(1, distinct.size()) * 4 - 1) << 1;
+        this.prefixKeys = new long[slots];
+        this.prefixMarkers = new int[slots][];
+        this.prefixShift = 64 - Integer.numberOfTrailingZeros(slots);
+        Arrays.fill(skips, (byte) (PREFIX - 1));
         for (int i = 0; i < distinct.size(); i++) {
             markers[i] = distinct.get(i).getBytes(StandardCharsets.UTF_8);
-            int first = markers[i][0] & 0xff;
-            int[] starting = byFirstByte[first] == null ? new int[0] : byFirstByte[first];
-            starting = Arrays.copyOf(starting, starting.length + 1);
-            starting[starting.length - 1] = i;
-            byFirstByte[first] = starting;
+            if (markers[i].length >= PREFIX) {
+                long key = prefix(markers[i]);
+                int slot = slot(key);
+                while (prefixKeys[slot] != 0 && prefixKeys[slot] != key) {
+                    slot = (slot + 1) & (slots - 1);
+                }
+                prefixKeys[slot] = key;
+                prefixMarkers[slot] = append(prefixMarkers[slot], i);
+                for (int end = 1; end < PREFIX; end++) {
+                    int b = block(markers[i][end - 1], markers[i][end]);
+                    skips[b] = (byte) Math.min(skips[b], PREFIX - 1 - end);
+                }
+            } else {
+                int first = markers[i][0] & 0xff;
+                shortByFirstByte[first] = append(shortByFirstByte[first], i);
+                hasShortMarkers = true;
+            }
             for (int f = 0; f < this.members.length; f++) {
                 if (this.members[f].markers.contains(distinct.get(i))) {
                     owners[i] |= 1L << f;
@@ -273,18 +360,78 @@ public final class LazyTransformer implements ClassFileTransformer {
         return found;
     }
 
+    /**
+     * The Wu-Manber multi-pattern search over the markers' first {@link #PREFIX} bytes: the two bytes that end a
+     * window say how far the window may move without passing a marker's start ({@link #skips}); only where they may
+     * end one is the window looked up. Most windows of a class's names move on by seven bytes.
+     */
     private long scan(byte[] bytes, int from, int to, long found) {
-        for (int i = from; i < to; i++) {
-            int[] starting = byFirstByte[bytes[i] & 0xff];
-            if (starting != null) {
-                for (int m : starting) {
-                    if ((found & owners[m]) != owners[m] && matchesAt(bytes, i, to, markers[m])) {
-                        found |= owners[m];
-                    }
+        int mask = prefixKeys.length - 1;
+        int i = from + PREFIX - 1;
+        while (i < to) {
+            int skip = skips[block(bytes[i - 1], bytes[i])];
+            if (skip > 0) {
+                i += skip;
+                continue;
+            }
+            long window = 0;
+            for (int k = i - PREFIX + 1; k <= i; k++) {
+                window = (window << 8) | (bytes[k] & 0xff);
+            }
+            long key;
+            for (int slot = slot(window); (key = prefixKeys[slot]) != 0; slot = (slot + 1) & mask) {
+                if (key == window) {
+                    found = matches(bytes, i - PREFIX + 1, to, prefixMarkers[slot], found);
+                    break;
+                }
+            }
+            i++;
+        }
+        if (hasShortMarkers) {
+            for (int k = from; k < to; k++) {
+                int[] starting = shortByFirstByte[bytes[k] & 0xff];
+                if (starting != null) {
+                    found = matches(bytes, k, to, starting, found);
                 }
             }
         }
         return found;
+    }
+
+    /** A hash of two consecutive bytes into {@link #skips}; two blocks that share one only skip less. */
+    private static int block(byte first, byte second) {
+        return ((first & 0xff) << 4 ^ (second & 0xff)) & (SKIPS - 1);
+    }
+
+    /** {@code found} with the families of those of the markers that are at {@code at}. */
+    private long matches(byte[] bytes, int at, int to, int[] candidates, long found) {
+        for (int m : candidates) {
+            if ((found & owners[m]) != owners[m] && matchesAt(bytes, at, to, markers[m])) {
+                found |= owners[m];
+            }
+        }
+        return found;
+    }
+
+    private static final int PREFIX = 8;
+
+    /** A marker's first eight bytes, as the scan's window holds them. */
+    private static long prefix(byte[] marker) {
+        long key = 0;
+        for (int i = 0; i < PREFIX; i++) {
+            key = (key << 8) | (marker[i] & 0xff);
+        }
+        return key;
+    }
+
+    private int slot(long key) {
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> prefixShift);
+    }
+
+    private static int[] append(int[] indices, int index) {
+        int[] grown = indices == null ? new int[1] : Arrays.copyOf(indices, indices.length + 1);
+        grown[grown.length - 1] = index;
+        return grown;
     }
 
     private static boolean matchesAt(byte[] bytes, int at, int to, byte[] marker) {

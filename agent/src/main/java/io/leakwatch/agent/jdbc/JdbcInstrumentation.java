@@ -58,7 +58,8 @@ public final class JdbcInstrumentation implements Family {
     }
 
     /**
-     * Besides their JDBC supertypes, the matchers below know a class by its name (the pools' own classes) or by a
+     * Besides their JDBC supertypes (connections, statements, result sets, metadata, drivers, data sources: not
+     * exceptions, dates or blobs), the matchers below know a class by its name (the pools' own classes) or by a
      * getConnection it declares.
      */
     @Override
@@ -71,7 +72,11 @@ public final class JdbcInstrumentation implements Family {
         for (String[] scope : PoolScopes.CREATION) {
             names.add(scope[0]);
         }
-        return new TypeMatch(names, Set.of("getConnection"));
+        return new TypeMatch(
+                names,
+                Set.of(),
+                Set.of("getConnection"),
+                Set.of(CONNECTION, STATEMENT, RESULT_SET, METADATA, "java.sql.Driver", "javax.sql.DataSource"));
     }
 
     @Override

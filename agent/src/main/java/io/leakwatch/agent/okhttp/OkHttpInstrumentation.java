@@ -16,6 +16,7 @@ import io.leakwatch.agent.instrument.Rules;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -64,6 +65,15 @@ public final class OkHttpInstrumentation implements Family {
     @Override
     public List<String> markers() {
         return List.of(CALL.replace('.', '/'), CONNECTION.replace('.', '/'), CLIENT.replace('.', '/'));
+    }
+
+    /**
+     * The matchers below know a class by its supertypes (calls, callbacks), its package ({@code okhttp3.}) or the
+     * client's name: a class that only uses OkHttp is passed over by its header.
+     */
+    @Override
+    public TypeMatch typeMatch() {
+        return new TypeMatch(Set.of(CLIENT), Set.of("okhttp3."), Set.of(), Set.of());
     }
 
     @Override

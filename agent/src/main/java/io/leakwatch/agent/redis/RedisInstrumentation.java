@@ -69,6 +69,12 @@ public final class RedisInstrumentation implements Family {
         return List.of("redis/clients/jedis/", "io/lettuce/core/", "org/apache/commons/pool2/");
     }
 
+    /** Besides the supertypes under the markers (pools, pooled-object factories), the matchers know classes by name. */
+    @Override
+    public TypeMatch typeMatch() {
+        return TypeMatch.named(JEDIS, LETTUCE_CLIENT, LETTUCE_BASE_CLIENT, LETTUCE_CONNECTION);
+    }
+
     @Override
     public Rules extend(Rules builder) {
         return builder.type(named(JEDIS))

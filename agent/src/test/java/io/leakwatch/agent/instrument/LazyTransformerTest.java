@@ -17,6 +17,13 @@ class LazyTransformerTest {
     /** Implements a JDBC type: names java/sql/ in its constant pool. */
     abstract static class SomeConnection implements java.sql.Connection {}
 
+    static final class SomeSqlException extends java.sql.SQLException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** A result set by a JDK subinterface of it. */
+    abstract static class SomeRowSet implements javax.sql.RowSet {}
+
     /** Names java.util.concurrent, not java.sql. */
     static final class SomeMap {
         final ConcurrentHashMap<String, String> map = new ConcurrentHashMap<>();
@@ -144,7 +151,10 @@ class LazyTransformerTest {
                         List.of("java/sql/", "javax/sql/"),
                         List.of(),
                         new Family.TypeMatch(
-                                java.util.Set.of(MentionsInAString.class.getName()), java.util.Set.of("getConnection")),
+                                java.util.Set.of(MentionsInAString.class.getName()),
+                                java.util.Set.of(),
+                                java.util.Set.of("getConnection"),
+                                java.util.Set.of()),
                         () -> jdbc),
                 member("other", List.of("java/sql/"), List.of(), new AtomicInteger(), other)));
         lazy.transform(app, "x/SomeDao", null, null, classFile(SomeDao.class));
@@ -162,6 +172,61 @@ class LazyTransformerTest {
                 .hasValue(3);
         lazy.transform(app, "x/MentionsInAString", null, null, classFile(MentionsInAString.class));
         assertThat(jdbc.transforms).as("one of the names").hasValue(4);
+    }
+
+    @Test
+    void aFamilyMatchingAPackageByNameIsHandedItsClassesAndNotThoseThatOnlyUseIt() throws Exception {
+        Counting family = new Counting(null);
+        String self = LazyTransformerTest.class.getName();
+        LazyTransformer lazy = new LazyTransformer(List.of(new LazyTransformer.Member(
+                "family",
+                List.of("java/sql/"),
+                List.of(),
+                new Family.TypeMatch(
+                        java.util.Set.of(),
+                        java.util.Set.of(self.substring(0, self.lastIndexOf('.') + 1)),
+                        java.util.Set.of(),
+                        java.util.Set.of()),
+                () -> family)));
+        lazy.transform(app, "x/SomeDao", null, null, classFile(SomeDao.class));
+        assertThat(family.transforms).as("in the package: handed over").hasValue(1);
+        Counting other = new Counting(null);
+        LazyTransformer elsewhere = new LazyTransformer(List.of(new LazyTransformer.Member(
+                "family",
+                List.of("java/sql/"),
+                List.of(),
+                new Family.TypeMatch(
+                        java.util.Set.of(), java.util.Set.of("com.example."), java.util.Set.of(), java.util.Set.of()),
+                () -> other)));
+        elsewhere.transform(app, "x/SomeDao", null, null, classFile(SomeDao.class));
+        assertThat(other.transforms)
+                .as("outside the package, Object and Serializable: passed over")
+                .hasValue(0);
+    }
+
+    @Test
+    void aFamilyNamingItsJdkSupertypesIsNotHandedSubtypesOfOtherJdkTypesUnderItsMarkers() throws Exception {
+        Counting jdbc = new Counting(null);
+        LazyTransformer lazy = new LazyTransformer(List.of(new LazyTransformer.Member(
+                "jdbc",
+                List.of("java/sql/", "javax/sql/"),
+                List.of(),
+                new Family.TypeMatch(
+                        java.util.Set.of(),
+                        java.util.Set.of(),
+                        java.util.Set.of(),
+                        java.util.Set.of("java.sql.Connection", "java.sql.ResultSet")),
+                () -> jdbc)));
+        lazy.transform(app, "x/SomeSqlException", null, null, classFile(SomeSqlException.class));
+        assertThat(jdbc.transforms)
+                .as("extends java.sql.SQLException: no JDBC handle")
+                .hasValue(0);
+        lazy.transform(app, "x/SomeConnection", null, null, classFile(SomeConnection.class));
+        assertThat(jdbc.transforms).as("implements java.sql.Connection").hasValue(1);
+        lazy.transform(app, "x/SomeRowSet", null, null, classFile(SomeRowSet.class));
+        assertThat(jdbc.transforms)
+                .as("javax.sql.RowSet extends java.sql.ResultSet")
+                .hasValue(2);
     }
 
     @Test
@@ -191,6 +256,29 @@ class LazyTransformerTest {
         assertThat(lazy.families(garbage)).isEqualTo(2L);
         byte[] truncated = java.util.Arrays.copyOf(garbage, 12);
         assertThat(lazy.families(truncated)).isZero();
+    }
+
+    @Test
+    void theScanFindsAMarkerAtEveryOffsetAndNotOneThatDiffersInItsLastByte() {
+        LazyTransformer lazy = new LazyTransformer(List.of(
+                member("jdbc", List.of("java/sql/", ")Ljava/sql/"), List.of(), new AtomicInteger(), new Counting(null)),
+                member("grpc", List.of("io/grpc/"), List.of(), new AtomicInteger(), new Counting(null)),
+                member("short", List.of("ab/"), List.of(), new AtomicInteger(), new Counting(null))));
+        for (int offset = 0; offset < 24; offset++) {
+            String padding = "xjava/sqLio/grpcab".repeat(3).substring(0, offset);
+            assertThat(lazy.families((padding + "java/sql/").getBytes(StandardCharsets.ISO_8859_1)))
+                    .as("java/sql/ after %d bytes", offset)
+                    .isEqualTo(1L);
+            assertThat(lazy.families((padding + "io/grpc/ java/sqlX").getBytes(StandardCharsets.ISO_8859_1)))
+                    .as("io/grpc/ after %d bytes", offset)
+                    .isEqualTo(2L);
+            assertThat(lazy.families((padding + "java/sql_ io/grpc_").getBytes(StandardCharsets.ISO_8859_1)))
+                    .as("near misses after %d bytes", offset)
+                    .isZero();
+            assertThat(lazy.families((padding + "ab/").getBytes(StandardCharsets.ISO_8859_1)))
+                    .as("a marker shorter than the window after %d bytes", offset)
+                    .isEqualTo(4L);
+        }
     }
 
     @Test
