@@ -16,6 +16,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
 import io.leakwatch.agent.instrument.Rules;
+import io.leakwatch.agent.instrument.SuperTypes;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Registry;
@@ -103,7 +104,7 @@ public final class JdbcInstrumentation implements Family {
         Rules extendable = JdbcRisks.extend(builder)
                 .type(not(isInterface())
                         .and(implementing("javax.sql.DataSource").or(declaresMethod(getConnection)))
-                        .and(not(hasSuperType(namedOneOf(CONNECTION, STATEMENT, RESULT_SET, METADATA)))))
+                        .and(not(SuperTypes.named(CONNECTION, STATEMENT, RESULT_SET, METADATA))))
                 .transform(advice(DataSourceAdvice.class, getConnection))
                 .type(implementing("java.sql.Driver"))
                 .transform(advice(
@@ -165,7 +166,7 @@ public final class JdbcInstrumentation implements Family {
     }
 
     private static ElementMatcher.Junction<TypeDescription> implementing(String interfaceName) {
-        return not(isInterface()).and(hasSuperType(named(interfaceName)));
+        return not(isInterface()).and(SuperTypes.named(interfaceName));
     }
 
     private static Advices.Woven advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {

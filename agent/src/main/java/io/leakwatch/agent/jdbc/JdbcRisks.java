@@ -1,6 +1,5 @@
 package io.leakwatch.agent.jdbc;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -14,6 +13,7 @@ import io.leakwatch.agent.detect.Traffic;
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Reflective;
 import io.leakwatch.agent.instrument.Rules;
+import io.leakwatch.agent.instrument.SuperTypes;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Registry;
 import io.leakwatch.agent.model.WeakIdentityMap;
@@ -44,7 +44,7 @@ public final class JdbcRisks {
                 .transform(Advices.advice(
                         BorrowAdvice.class.getName(),
                         isPublic().and(named("getConnection")).and(takesArguments(0))))
-                .type(not(isInterface()).and(hasSuperType(named("java.sql.Driver"))))
+                .type(not(isInterface()).and(SuperTypes.named("java.sql.Driver")))
                 .transform(Advices.advice(
                         PhysicalAdvice.class.getName(),
                         isPublic().and(named("connect")).and(takesArguments(2))));

@@ -1,6 +1,5 @@
 package io.leakwatch.agent.okhttp;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
@@ -13,6 +12,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
 import io.leakwatch.agent.instrument.Rules;
+import io.leakwatch.agent.instrument.SuperTypes;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import java.util.List;
@@ -79,7 +79,7 @@ public final class OkHttpInstrumentation implements Family {
     @Override
     public Rules extend(Rules builder) {
         ElementMatcher.Junction<MethodDescription> concrete = not(isAbstract());
-        return builder.type(hasSuperType(named(CALL)).and(not(isInterface())))
+        return builder.type(SuperTypes.named(CALL).and(not(isInterface())))
                 .transform(advice(
                         ExecuteAdvice.class, concrete.and(named("execute")).and(takesArguments(0))))
                 .transform(advice(
@@ -103,7 +103,7 @@ public final class OkHttpInstrumentation implements Family {
                         nameStartsWith("releaseConnectionNoEvents")
                                 .and(takesArguments(0))
                                 .or(named("release").and(takesArguments(1)).and(takesArgument(0, named(CONNECTION))))))
-                .type(hasSuperType(named(CALLBACK)).and(not(isInterface())).and(not(nameStartsWith("okhttp3."))))
+                .type(SuperTypes.named(CALLBACK).and(not(isInterface())).and(not(nameStartsWith("okhttp3."))))
                 .transform(advice(
                         ResponseAdvice.class, concrete.and(named("onResponse")).and(takesArguments(2))))
                 .type(named(CLIENT))

@@ -1,6 +1,5 @@
 package io.leakwatch.agent.redis;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
@@ -15,6 +14,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.leakwatch.agent.instrument.Advices;
 import io.leakwatch.agent.instrument.Family;
 import io.leakwatch.agent.instrument.Rules;
+import io.leakwatch.agent.instrument.SuperTypes;
 import io.leakwatch.agent.model.CallDepth;
 import io.leakwatch.agent.model.Kind;
 import io.leakwatch.agent.model.Registry;
@@ -85,7 +85,7 @@ public final class RedisInstrumentation implements Family {
                 // that is its use, however long, not a leak.
                 .transform(
                         advice(ReleaseAdvice.class, isPublic().and(namedOneOf("subscribe", "psubscribe", "monitor"))))
-                .type(not(isInterface()).and(hasSuperType(named(JEDIS_POOL))))
+                .type(not(isInterface()).and(SuperTypes.named(JEDIS_POOL)))
                 .transform(advice(
                         BorrowAdvice.class,
                         isPublic()
@@ -106,9 +106,9 @@ public final class RedisInstrumentation implements Family {
                 .type(named(LETTUCE_BASE_CLIENT))
                 .transform(
                         advice(ReleaseAdvice.class, isPublic().and(namedOneOf("shutdown", "shutdownAsync", "close"))))
-                .type(not(isInterface()).and(hasSuperType(namedOneOf(POOL_FACTORY, KEYED_POOL_FACTORY))))
+                .type(not(isInterface()).and(SuperTypes.named(POOL_FACTORY, KEYED_POOL_FACTORY)))
                 .transform(advice(CallDepth.PoolScopeAdvice.class, named("makeObject")))
-                .type(not(isInterface()).and(hasSuperType(named(ASYNC_POOL_FACTORY))))
+                .type(not(isInterface()).and(SuperTypes.named(ASYNC_POOL_FACTORY)))
                 .transform(
                         advice(CallDepth.PoolScopeAdvice.class, named("create").and(takesArguments(0))))
                 .type(named(LETTUCE_CONNECTION))
