@@ -9,7 +9,18 @@ import javax.sql.DataSource;
 
 /** Application code calling JDBC source methods, for the call-site transformer's test. */
 public final class Dao {
+    /** Fields with and without attributes, which the search for calls walks past to reach the methods. */
+    static final String QUERY = "SELECT 3";
+
+    @Deprecated
+    static volatile Object last;
+
     private Dao() {}
+
+    /** No source call: copied as it is, not read. */
+    public static String describe(Connection c) throws SQLException {
+        return c.getMetaData().getURL() + QUERY + last;
+    }
 
     public static Connection connect(DataSource ds) throws SQLException {
         return ds.getConnection();

@@ -24,7 +24,8 @@ import net.bytebuddy.jar.asm.Opcodes;
  *
  * <p>Cost at class load: only the classes whose constant pool names {@link #MARKER} reach it (the agent's one scan of
  * each class for every family's markers finds them); for those, a walk of the constant pool for a reference to a
- * source method; for those that call one, an ASM pass over the class. Retransformed classes are marked again: the JVM
+ * source method; for those that call one, a byte search of each method's code for a call of one, and an ASM pass over
+ * the class that reads only the methods it found and copies the others. Retransformed classes are marked again: the JVM
  * hands them over as they were before any transformation.
  */
 public final class JdbcCallSites implements ClassFileTransformer {
@@ -88,20 +89,27 @@ public final class JdbcCallSites implements ClassFileTransformer {
     /** The class with its JDBC source calls marked, or null if it has none. */
     static byte[] mark(byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
-        if (!callsSource(reader, bytes)) {
+        boolean[] sources = sources(reader, bytes);
+        if (sources == null) {
             return null; // declares JDBC methods (a driver, a mock) but calls none of the sources: no pass
         }
         ClassWriter writer = new ClassWriter(reader, 0);
-        Marker marker = new Marker(writer);
+        Marker marker = new Marker(writer, calling(reader, bytes, sources));
         reader.accept(marker, 0);
         return marker.marked ? writer.toByteArray() : null;
     }
 
-    /**
-     * Whether the constant pool refers to a markable method: a class that calls one has a method reference to it. Reads
-     * only the constant pool, which the reader has indexed already.
-     */
+    /** Whether the constant pool refers to a markable method: a class that calls one has a method reference to it. */
     static boolean callsSource(ClassReader reader, byte[] bytes) {
+        return sources(reader, bytes) != null;
+    }
+
+    /**
+     * Per constant-pool index, whether it is a reference to a markable method; null if there is none. Reads only the
+     * constant pool, which the reader has indexed already.
+     */
+    static boolean[] sources(ClassReader reader, byte[] bytes) {
+        boolean[] sources = null;
         char[] buffer = new char[reader.getMaxStringLength()];
         for (int i = 1, n = reader.getItemCount(); i < n; i++) {
             int offset = reader.getItem(i);
@@ -112,11 +120,64 @@ public final class JdbcCallSites implements ClassFileTransformer {
             if (tag == METHOD_REF || tag == INTERFACE_METHOD_REF) {
                 int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
                 if (markable(reader.readUTF8(nameAndType, buffer), reader.readUTF8(nameAndType + 2, buffer))) {
-                    return true;
+                    if (sources == null) {
+                        sources = new boolean[n];
+                    }
+                    sources[i] = true;
                 }
             }
         }
-        return false;
+        return sources;
+    }
+
+    /**
+     * Per method, in the class file's order (the order the reader visits them in), whether its code may call a
+     * markable method: it has the bytes of an invokevirtual or invokeinterface of one. The bytes are not decoded into
+     * instructions, so an operand that happens to look like such a call counts too; that method only takes the marking
+     * pass for nothing. The others are copied as they are, without being read instruction by instruction.
+     */
+    static boolean[] calling(ClassReader reader, byte[] bytes, boolean[] sources) {
+        int at = reader.header + 6;
+        at += 2 + 2 * reader.readUnsignedShort(at);
+        int fields = reader.readUnsignedShort(at);
+        at += 2;
+        for (int i = 0; i < fields; i++) {
+            at = skipAttributes(reader, at + 6);
+        }
+        char[] buffer = new char[reader.getMaxStringLength()];
+        int methods = reader.readUnsignedShort(at);
+        boolean[] calling = new boolean[methods];
+        at += 2;
+        for (int m = 0; m < methods; m++) {
+            int attributes = reader.readUnsignedShort(at + 6);
+            at += 8;
+            for (int a = 0; a < attributes; a++) {
+                int length = reader.readInt(at + 2);
+                if (!calling[m] && "Code".equals(reader.readUTF8(at, buffer))) {
+                    int code = at + 14;
+                    int end = code + reader.readInt(at + 10);
+                    for (int i = code; i + 2 < end && !calling[m]; i++) {
+                        int op = bytes[i] & 0xff;
+                        if (op == Opcodes.INVOKEVIRTUAL || op == Opcodes.INVOKEINTERFACE) {
+                            int index = reader.readUnsignedShort(i + 1);
+                            calling[m] = index < sources.length && sources[index];
+                        }
+                    }
+                }
+                at += 6 + length;
+            }
+        }
+        return calling;
+    }
+
+    /** The offset after the attributes that start at {@code at} (their count). */
+    private static int skipAttributes(ClassReader reader, int at) {
+        int attributes = reader.readUnsignedShort(at);
+        at += 2;
+        for (int a = 0; a < attributes; a++) {
+            at += 6 + reader.readInt(at + 2);
+        }
+        return at;
     }
 
     private static final int METHOD_REF = 10;
@@ -155,11 +216,14 @@ public final class JdbcCallSites implements ClassFileTransformer {
 
     private static final class Marker extends ClassVisitor {
         boolean marked;
+        private final boolean[] calling;
+        private int method;
         private String className;
         private String source;
 
-        Marker(ClassVisitor next) {
+        Marker(ClassVisitor next, boolean[] calling) {
             super(Opcodes.ASM9, next);
+            this.calling = calling;
         }
 
         @Override
@@ -178,8 +242,10 @@ public final class JdbcCallSites implements ClassFileTransformer {
         @Override
         public MethodVisitor visitMethod(
                 int access, String name, String descriptor, String signature, String[] exceptions) {
+            boolean calls = calling[method++];
             MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-            return next == null ? null : new Calls(next, this, name);
+            // The writer's own visitor, returned as it is, copies the method's bytes unread.
+            return next == null || !calls ? next : new Calls(next, this, name);
         }
     }
 

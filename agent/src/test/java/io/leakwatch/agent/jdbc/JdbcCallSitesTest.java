@@ -15,8 +15,14 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 
 class JdbcCallSitesTest {
@@ -169,7 +175,7 @@ class JdbcCallSitesTest {
         assertThat(new String(declaring, java.nio.charset.StandardCharsets.ISO_8859_1))
                 .as("names the marker the class-load scan routes by")
                 .contains(JdbcCallSites.MARKER);
-        assertThat(JdbcCallSites.callsSource(new net.bytebuddy.jar.asm.ClassReader(declaring), declaring))
+        assertThat(JdbcCallSites.callsSource(new ClassReader(declaring), declaring))
                 .as("but calls no source method: no ASM pass")
                 .isFalse();
         assertThat(JdbcCallSites.mark(declaring)).isNull();
@@ -183,5 +189,71 @@ class JdbcCallSitesTest {
                 .isFalse();
         assertThat(JdbcCallSites.markable("prepareStatement", "(Ljava/lang/String;[I)Ljava/sql/PreparedStatement;"))
                 .isTrue();
+    }
+
+    @Test
+    void onlyTheMethodsThatCallASourceAreReadTheOthersAreCopied() throws IOException {
+        byte[] bytes;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("callsites/Dao.class")) {
+            bytes = in.readAllBytes();
+        }
+        ClassReader reader = new ClassReader(bytes);
+        boolean[] calling = JdbcCallSites.calling(reader, bytes, JdbcCallSites.sources(reader, bytes));
+        List<String> found = new ArrayList<>();
+        List<String> methods = methods(bytes);
+        assertThat(calling).hasSameSizeAs(methods);
+        for (int i = 0; i < calling.length; i++) {
+            if (calling[i]) {
+                found.add(methods.get(i));
+            }
+        }
+        assertThat(found)
+                .containsExactlyInAnyOrder(
+                        "connect", "connectAs", "prepare", "prepareWithKeys", "create", "query", "chained");
+        assertThat(marks(JdbcCallSites.mark(bytes)))
+                .as("the marked calls are in those methods, and only there")
+                .containsOnlyKeys(found)
+                .containsEntry("chained", 3);
+    }
+
+    /** The class's method names, in the class file's order. */
+    private static List<String> methods(byte[] bytes) {
+        List<String> names = new ArrayList<>();
+        new ClassReader(bytes)
+                .accept(
+                        new ClassVisitor(Opcodes.ASM9) {
+                            @Override
+                            public MethodVisitor visitMethod(
+                                    int access, String name, String desc, String signature, String[] exceptions) {
+                                names.add(name);
+                                return null;
+                            }
+                        },
+                        ClassReader.SKIP_CODE);
+        return names;
+    }
+
+    /** Per method, how many CallSites.mark calls it makes. */
+    private static Map<String, Integer> marks(byte[] bytes) {
+        Map<String, Integer> marks = new HashMap<>();
+        new ClassReader(bytes)
+                .accept(
+                        new ClassVisitor(Opcodes.ASM9) {
+                            @Override
+                            public MethodVisitor visitMethod(
+                                    int access, String name, String desc, String signature, String[] exceptions) {
+                                return new MethodVisitor(Opcodes.ASM9) {
+                                    @Override
+                                    public void visitMethodInsn(
+                                            int opcode, String owner, String method, String d, boolean itf) {
+                                        if (owner.endsWith("/CallSites") && method.equals("mark")) {
+                                            marks.merge(name, 1, Integer::sum);
+                                        }
+                                    }
+                                };
+                            }
+                        },
+                        0);
+        return marks;
     }
 }
