@@ -15,7 +15,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -200,7 +200,7 @@ class JdbcCallSitesTest {
         ClassReader reader = new ClassReader(bytes);
         boolean[] calling = JdbcCallSites.calling(reader, bytes, JdbcCallSites.sources(reader, bytes));
         List<String> found = new ArrayList<>();
-        List<String> methods = methods(bytes);
+        List<String> methods = new ArrayList<>(marks(bytes).keySet());
         assertThat(calling).hasSameSizeAs(methods);
         for (int i = 0; i < calling.length; i++) {
             if (calling[i]) {
@@ -210,38 +210,24 @@ class JdbcCallSitesTest {
         assertThat(found)
                 .containsExactlyInAnyOrder(
                         "connect", "connectAs", "prepare", "prepareWithKeys", "create", "query", "chained");
-        assertThat(marks(JdbcCallSites.mark(bytes)))
+        Map<String, Integer> marked = marks(JdbcCallSites.mark(bytes));
+        marked.values().removeIf(n -> n == 0);
+        assertThat(marked)
                 .as("the marked calls are in those methods, and only there")
                 .containsOnlyKeys(found)
                 .containsEntry("chained", 3);
     }
 
-    /** The class's method names, in the class file's order. */
-    private static List<String> methods(byte[] bytes) {
-        List<String> names = new ArrayList<>();
-        new ClassReader(bytes)
-                .accept(
-                        new ClassVisitor(Opcodes.ASM9) {
-                            @Override
-                            public MethodVisitor visitMethod(
-                                    int access, String name, String desc, String signature, String[] exceptions) {
-                                names.add(name);
-                                return null;
-                            }
-                        },
-                        ClassReader.SKIP_CODE);
-        return names;
-    }
-
-    /** Per method, how many CallSites.mark calls it makes. */
+    /** Per method, in the class file's order, how many CallSites.mark calls it makes. */
     private static Map<String, Integer> marks(byte[] bytes) {
-        Map<String, Integer> marks = new HashMap<>();
+        Map<String, Integer> marks = new LinkedHashMap<>();
         new ClassReader(bytes)
                 .accept(
                         new ClassVisitor(Opcodes.ASM9) {
                             @Override
                             public MethodVisitor visitMethod(
                                     int access, String name, String desc, String signature, String[] exceptions) {
+                                marks.put(name, 0);
                                 return new MethodVisitor(Opcodes.ASM9) {
                                     @Override
                                     public void visitMethodInsn(
